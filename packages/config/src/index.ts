@@ -1,0 +1,1 @@
+export { envSchema, parseEnv, secretsOf, EnvError, type Env } from "./env.ts";
