@@ -1,0 +1,62 @@
+// Turns what the user typed into named raw arguments and applies the generic
+// checks every command shares, so each command's own parser stays small.
+import { err, ok, userError, type Result, type UserError } from "../result.ts";
+import type { ArgSpec, CommandInvocation, RawArgs } from "./types.ts";
+
+// Control characters other than tab and newline have no place in a topic or a setting.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+
+export function usageOf(name: string, specs: readonly ArgSpec[]): string {
+  const parts = specs.map((spec) => (spec.required ? `<${spec.name}>` : `[${spec.name}]`));
+  return [name, ...parts].join(" ");
+}
+
+function splitText(text: string, specs: readonly ArgSpec[]): Result<Record<string, string>, UserError> {
+  const values: Record<string, string> = {};
+  let remaining = text.trim();
+  for (const spec of specs) {
+    if (remaining === "") break;
+    if (spec.rest) {
+      values[spec.name] = remaining;
+      remaining = "";
+      break;
+    }
+    const match = /^(\S+)\s*/.exec(remaining);
+    if (!match) break;
+    values[spec.name] = match[1] ?? "";
+    remaining = remaining.slice(match[0].length);
+  }
+  if (remaining !== "") return err(userError("error.tooManyArguments"));
+  return ok(values);
+}
+
+export function readArgs(
+  invocation: Pick<CommandInvocation, "args">,
+  specs: readonly ArgSpec[],
+): Result<RawArgs, UserError> {
+  let values: Record<string, string>;
+  if (invocation.args.kind === "text") {
+    const split = splitText(invocation.args.text, specs);
+    if (!split.ok) return split;
+    values = split.value;
+  } else {
+    values = {};
+    for (const spec of specs) {
+      const value = invocation.args.values[spec.name]?.trim();
+      if (value) values[spec.name] = value;
+    }
+  }
+  for (const spec of specs) {
+    const value = values[spec.name];
+    if (value === undefined || value === "") {
+      if (spec.required) return err(userError("error.missingArgument", { arg: spec.name }));
+      continue;
+    }
+    if ([...value].length > spec.maxLength) {
+      return err(userError("error.tooLong", { arg: spec.name, max: spec.maxLength }));
+    }
+    if (CONTROL_CHARACTERS.test(value)) return err(userError("error.invalidText", { arg: spec.name }));
+  }
+  return ok(values);
+}

@@ -1,0 +1,88 @@
+import type { JobName, JobPayload } from "../jobs/catalog.ts";
+import type { MessageId, Translator, Language } from "../messages/index.ts";
+import type { Actor, AdminCheck, CommunityRef, OutgoingMessage, Platform, ReplyTarget } from "../platform.ts";
+import type { Result, UserError } from "../result.ts";
+import type { CommunitySettings, SettingsModel } from "../settings.ts";
+import type { SettingsStore } from "../settings-store.ts";
+
+export interface ArgSpec {
+  name: string;
+  description: MessageId;
+  required: boolean;
+  /** Takes the rest of the line, spaces included (only the last argument may). */
+  rest?: boolean;
+  maxLength: number;
+}
+
+export type RawArgs = Readonly<Record<string, string | undefined>>;
+
+/** What an adapter hands to the dispatcher: one update or interaction, made neutral. */
+export interface CommandInvocation {
+  /** The platform's id for this update or interaction; redelivery reuses it, so it keys idempotency. */
+  key: string;
+  platform: Platform;
+  community: CommunityRef;
+  actor: Actor;
+  /** Lower-case command name without the slash, or null when the message was not a command. */
+  name: string | null;
+  /** For a message that is not a command: plain text, or a kind we cannot read (photo, sticker…). */
+  nonCommand?: "text" | "unsupported";
+  /** Telegram and the console give one line of text; Discord gives named options. */
+  args: { kind: "text"; text: string } | { kind: "options"; values: RawArgs };
+  /** False for a group message not addressed to us (e.g. `/other` meant for another bot). */
+  addressed: boolean;
+  target: ReplyTarget;
+  /** Milliseconds since the epoch when the platform update reached us. */
+  receivedAt: number;
+  isAdmin: AdminCheck;
+}
+
+export interface JobProducer {
+  enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    options: { jobId: string },
+  ): Promise<{ jobId: string }>;
+}
+
+export interface CommandServices {
+  settings: SettingsStore;
+  settingsModel: SettingsModel;
+  jobs: JobProducer;
+  commands: () => readonly AnyCommand[];
+}
+
+export interface CommandContext<A> {
+  invocation: CommandInvocation;
+  args: A;
+  settings: CommunitySettings;
+  language: Language;
+  t: Translator;
+  services: CommandServices;
+}
+
+export type CommandOutcome =
+  | { kind: "reply"; message: OutgoingMessage; outcome: string }
+  | { kind: "queued"; jobId: string }
+  | { kind: "error"; error: UserError };
+
+export interface CommandDefinition<A> {
+  name: string;
+  description: MessageId;
+  args: readonly ArgSpec[];
+  /** Turns raw strings into typed arguments; the generic checks (required, length) ran already. */
+  parse: (raw: RawArgs) => Result<A, UserError>;
+  /** "admin" commands are refused to everyone else before they run. */
+  permission: "anyone" | "admin";
+  toggleable: boolean;
+  defaultCooldownSeconds: number;
+  /** Answered later by a worker job: adapters defer their reply (Discord's 3-second rule). */
+  answeredByJob: boolean;
+  run: (context: CommandContext<A>) => Promise<CommandOutcome>;
+}
+
+// Commands are stored side by side regardless of their argument type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = CommandDefinition<any>;
+
+export const defineCommand = <A>(definition: CommandDefinition<A>): CommandDefinition<A> => definition;

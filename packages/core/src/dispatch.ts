@@ -1,0 +1,175 @@
+// The one platform-neutral entry point: adapters hand in an invocation and
+// render the result. Every check a command passes through lives here, once.
+import { readArgs, usageOf } from "./commands/args.ts";
+import type { CommandRegistry } from "./commands/registry.ts";
+import type { AnyCommand, CommandInvocation, CommandServices, JobProducer } from "./commands/types.ts";
+import type { Gate, AdmitRequest } from "./gate.ts";
+import { translator, type Translator } from "./messages/index.ts";
+import type { Actor, CommunityRef, OutgoingMessage } from "./platform.ts";
+import { userError, type UserError } from "./result.ts";
+import type { SettingsModel } from "./settings.ts";
+import type { SettingsStore } from "./settings-store.ts";
+
+export type DispatchResult =
+  | { kind: "reply"; message: OutgoingMessage; outcome: string; private: boolean }
+  | { kind: "queued"; jobId: string }
+  | { kind: "ignored"; reason: "duplicate" | "not_addressed" }
+  /** Told once already; chat platforms stay quiet, Discord (whose interactions need an answer) may show it privately. */
+  | { kind: "ignored"; reason: "limited"; message: OutgoingMessage };
+
+export interface RunRecord {
+  key: string;
+  command: string;
+  args: string;
+  status: "queued" | "succeeded" | "failed" | "rejected";
+  outcome?: string;
+  detail?: string;
+  community: CommunityRef;
+  actor: Actor;
+}
+
+export interface RunRecorder {
+  record(run: RunRecord): Promise<void>;
+}
+
+export interface DispatcherDependencies {
+  registry: CommandRegistry;
+  settings: SettingsStore;
+  settingsModel: SettingsModel;
+  gate: Gate;
+  jobs: JobProducer;
+  runs: RunRecorder;
+  logger: { error(object: object, message: string): void; warn(object: object, message: string): void };
+  onOutcome?: (invocation: CommandInvocation, outcome: string) => void;
+}
+
+export type Dispatch = (invocation: CommandInvocation) => Promise<DispatchResult>;
+
+const rawArgsText = (invocation: CommandInvocation) =>
+  invocation.args.kind === "text" ? invocation.args.text.trim() : Object.values(invocation.args.values).join(" ");
+
+export function createDispatcher(deps: DispatcherDependencies): Dispatch {
+  const { registry, settings: settingsStore, settingsModel, gate } = deps;
+  const services: CommandServices = {
+    settings: settingsStore,
+    settingsModel,
+    jobs: deps.jobs,
+    commands: () => registry.all,
+  };
+
+  const record = (invocation: CommandInvocation, command: string, status: RunRecord["status"], outcome: string) => {
+    deps.onOutcome?.(invocation, outcome);
+    const run: RunRecord = {
+      key: invocation.key,
+      command,
+      args: rawArgsText(invocation),
+      status,
+      outcome,
+      community: invocation.community,
+      actor: invocation.actor,
+    };
+    // The reply must not wait on (or fail with) bookkeeping.
+    deps.runs.record(run).catch((error: unknown) => deps.logger.warn({ err: error, key: run.key }, "run not recorded"));
+  };
+
+  const rejection = (
+    invocation: CommandInvocation,
+    command: string,
+    error: UserError,
+    t: Translator,
+  ): DispatchResult => {
+    record(invocation, command, "rejected", error.id);
+    return { kind: "reply", private: true, outcome: error.id, message: { text: t(error.id, error.params) } };
+  };
+
+  /** Reads and checks arguments; a problem becomes the usage message. */
+  function parseArguments(command: AnyCommand, invocation: CommandInvocation, t: Translator) {
+    const raw = readArgs(invocation, command.args);
+    const parsed = raw.ok ? command.parse(raw.value) : raw;
+    if (parsed.ok) return parsed;
+    const problem = t(parsed.error.id, parsed.error.params);
+    return {
+      ok: false as const,
+      error: userError("error.usage", { problem, usage: usageOf(command.name, command.args) }),
+    };
+  }
+
+  return async function dispatch(invocation) {
+    const command = invocation.name === null ? undefined : registry.get(invocation.name);
+    if (!command && !invocation.addressed) return { kind: "ignored", reason: "not_addressed" };
+
+    const settings = await settingsStore.get(invocation.community);
+    const t = translator(settings.language);
+    const name = command?.name ?? invocation.name ?? "";
+
+    let problem: UserError | undefined;
+    let args: unknown;
+    if (invocation.name === null) {
+      problem = userError(invocation.nonCommand === "unsupported" ? "error.unsupportedMessage" : "error.notACommand");
+    }
+    else if (!command) problem = userError("error.unknownCommand", { command: invocation.name });
+    else if (!settingsModel.commandOf(settings, command.name).enabled) {
+      problem = userError("error.commandDisabled", { command: command.name });
+    } else {
+      const parsed = parseArguments(command, invocation, t);
+      if (parsed.ok) args = parsed.value;
+      else problem = parsed.error;
+    }
+
+    const cooldownSeconds = command ? settingsModel.commandOf(settings, command.name).cooldownSeconds : 0;
+    const admission: AdmitRequest = {
+      updateKey: invocation.key,
+      communityKey: `${invocation.community.platform}:${invocation.community.externalId}`,
+      rateLimitPerMinute: settings.rateLimitPerMinute,
+      ...(command && !problem && cooldownSeconds > 0
+        ? {
+            cooldown: {
+              userKey: `${invocation.actor.platform}:${invocation.actor.externalId}`,
+              command: command.name,
+              seconds: cooldownSeconds,
+            },
+          }
+        : {}),
+    };
+    const decision = await gate.admit(admission);
+    if (decision.status === "duplicate") return { kind: "ignored", reason: "duplicate" };
+    if (decision.status === "rate_limited" || decision.status === "cooldown") {
+      deps.onOutcome?.(invocation, `error.${decision.status}`);
+      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+      const id = decision.status === "cooldown" ? "error.cooldown" : "error.rateLimited";
+      const message = { text: t(id, { seconds, command: name }) };
+      if (!decision.notify) return { kind: "ignored", reason: "limited", message };
+      return { kind: "reply", private: true, outcome: id, message };
+    }
+
+    if (problem || !command) return rejection(invocation, name, problem ?? userError("error.internal"), t);
+    if (command.permission === "admin" && !(await invocation.isAdmin())) {
+      const permission = t(`permission.${invocation.platform}`);
+      return rejection(invocation, name, userError("error.adminOnly", { permission }), t);
+    }
+
+    try {
+      const outcome = await command.run({
+        invocation,
+        args,
+        settings,
+        language: settings.language,
+        t,
+        services,
+      });
+      if (outcome.kind === "error") return rejection(invocation, name, outcome.error, t);
+      if (outcome.kind === "queued") {
+        deps.onOutcome?.(invocation, "queued");
+        return { kind: "queued", jobId: outcome.jobId };
+      }
+      record(invocation, name, "succeeded", outcome.outcome);
+      return { kind: "reply", private: false, outcome: outcome.outcome, message: outcome.message };
+    } catch (error) {
+      // Let a redelivery of this update try again instead of being dropped as a duplicate.
+      await gate.release(admission).catch(() => undefined);
+      deps.logger.error({ err: error, key: invocation.key, command: name }, "command failed");
+      deps.onOutcome?.(invocation, "error.internal");
+      return { kind: "reply", private: true, outcome: "error.internal", message: { text: t("error.internal") } };
+    }
+  };
+}

@@ -1,0 +1,14 @@
+export * from "./platform.ts";
+export * from "./result.ts";
+export * from "./messages/index.ts";
+export * from "./settings.ts";
+export * from "./settings-store.ts";
+export * from "./gate.ts";
+export * from "./dispatch.ts";
+export * from "./jobs/catalog.ts";
+export * from "./commands/types.ts";
+export { readArgs, usageOf } from "./commands/args.ts";
+export { createRegistry, defaultCommands, type CommandRegistry } from "./commands/registry.ts";
+export { commandRunOf } from "./commands/meme.ts";
+export * from "./usecases/deliver.ts";
+export * from "./usecases/answer-meme.ts";

@@ -1,0 +1,50 @@
+// The job catalog: every kind of background job, its payload schema, retry
+// policy and time limit in one place. Producers and processors are typed from it.
+import { z } from "zod";
+import { actorSchema, communityRefSchema, replyTargetSchema } from "../platform.ts";
+import { languages, type Language } from "../messages/index.ts";
+
+export const MAX_TOPIC_LENGTH = 200;
+
+/** Who asked what, and where the answer goes: every command job carries this. */
+export const commandRunSchema = z.object({
+  key: z.string().min(1),
+  command: z.string().min(1),
+  args: z.string(),
+  community: communityRefSchema,
+  actor: actorSchema,
+  target: replyTargetSchema,
+  language: z.enum(languages as [Language, ...Language[]]),
+  receivedAt: z.number(),
+});
+export type CommandRun = z.infer<typeof commandRunSchema>;
+
+export interface JobDefinition<S extends z.ZodType> {
+  /** BullMQ queue the job runs on; slow kinds can get their own later. */
+  queue: string;
+  payload: S;
+  attempts: number;
+  /** Exponential backoff base between attempts. */
+  backoffMs: number;
+  /** The attempt is abandoned (and retried) after this long. */
+  timeoutMs: number;
+}
+
+const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>) => definition;
+
+export const jobCatalog = {
+  "meme.text": defineJob({
+    queue: "commands",
+    payload: z.object({ run: commandRunSchema, topic: z.string().min(1).max(MAX_TOPIC_LENGTH) }),
+    attempts: 3,
+    backoffMs: 1_000,
+    // Longer than the model timeout, so a slow model falls back to the offline engine inside one attempt.
+    timeoutMs: 60_000,
+  }),
+} as const;
+
+export type JobCatalog = typeof jobCatalog;
+export type JobName = keyof JobCatalog;
+export type JobPayload<N extends JobName> = z.infer<JobCatalog[N]["payload"]>;
+export const jobNames = Object.keys(jobCatalog) as JobName[];
+export const queueNames = [...new Set(Object.values(jobCatalog).map((job) => job.queue))];

@@ -1,0 +1,50 @@
+// Platform-neutral shapes. Adapters translate Telegram updates and Discord
+// interactions into these; nothing below the adapters knows either library.
+import { z } from "zod";
+
+export const platformSchema = z.enum(["telegram", "discord", "console"]);
+export type Platform = z.infer<typeof platformSchema>;
+
+export const communityRefSchema = z.object({
+  platform: platformSchema,
+  /** Telegram chat id, Discord guild id (or DM channel id), or the console session's community. */
+  externalId: z.string().min(1),
+  title: z.string().optional(),
+  kind: z.enum(["private", "group"]),
+});
+export type CommunityRef = z.infer<typeof communityRefSchema>;
+
+export const actorSchema = z.object({
+  platform: platformSchema,
+  externalId: z.string().min(1),
+  username: z.string().optional(),
+  displayName: z.string().optional(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+/** Where an answer goes. Serialisable: it travels inside job payloads to the worker. */
+export const replyTargetSchema = z.discriminatedUnion("platform", [
+  z.object({
+    platform: z.literal("telegram"),
+    chatId: z.string(),
+    replyToMessageId: z.number().int().optional(),
+    messageThreadId: z.number().int().optional(),
+  }),
+  z.object({
+    platform: z.literal("discord"),
+    applicationId: z.string(),
+    /** Interaction tokens are valid for 15 minutes; the worker edits the deferred reply with it. */
+    interactionToken: z.string(),
+  }),
+  z.object({ platform: z.literal("console"), sessionId: z.string() }),
+]);
+export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+
+export interface OutgoingMessage {
+  text: string;
+  /** A local file to send as a picture with the text as its caption. */
+  imagePath?: string;
+}
+
+/** The platform's own notion of "may manage this community", asked lazily. */
+export type AdminCheck = () => Promise<boolean>;

@@ -1,0 +1,91 @@
+// Settings are read on every command, so they are cached per community for a
+// few seconds; a change made on another replica is seen once the entry expires.
+import type { Actor, CommunityRef, Platform } from "./platform.ts";
+import type { Result, UserError } from "./result.ts";
+import type { CommunitySettings, SettingChangeResult, SettingsModel } from "./settings.ts";
+
+export interface SettingsRepository {
+  findSettings(key: { platform: Platform; externalId: string }): Promise<unknown>;
+  saveSettings(input: {
+    community: CommunityRef;
+    actor: Actor;
+    key: string;
+    oldValue: unknown;
+    newValue: unknown;
+    settings: Record<string, unknown>;
+  }): Promise<void>;
+}
+
+export interface SettingsStore {
+  get(community: CommunityRef): Promise<CommunitySettings>;
+  change(
+    community: CommunityRef,
+    actor: Actor,
+    key: string,
+    raw: string,
+  ): Promise<Result<SettingChangeResult & { changed: boolean }, UserError>>;
+}
+
+export interface SettingsStoreOptions {
+  repository: SettingsRepository;
+  model: SettingsModel;
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export function createSettingsStore({
+  repository,
+  model,
+  ttlMs = 5_000,
+  maxEntries = 10_000,
+  now = Date.now,
+}: SettingsStoreOptions): SettingsStore {
+  const cache = new Map<string, { expires: number; settings: Promise<CommunitySettings> }>();
+  const cacheKey = (community: CommunityRef) => `${community.platform}:${community.externalId}`;
+
+  function remember(key: string, settings: Promise<CommunitySettings>) {
+    if (cache.size >= maxEntries) {
+      // Maps iterate in insertion order, so the first key is the oldest entry.
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    cache.set(key, { expires: now() + ttlMs, settings });
+    // A failed read must not be cached: the next command asks the database again.
+    settings.catch(() => cache.delete(key));
+  }
+
+  async function get(community: CommunityRef): Promise<CommunitySettings> {
+    const key = cacheKey(community);
+    const hit = cache.get(key);
+    if (hit && hit.expires > now()) return hit.settings;
+    const settings = repository
+      .findSettings({ platform: community.platform, externalId: community.externalId })
+      .then((stored) => model.parse(stored));
+    remember(key, settings);
+    return settings;
+  }
+
+  return {
+    get,
+    async change(community, actor, key, raw) {
+      cache.delete(cacheKey(community));
+      const current = await get(community);
+      const result = model.change(current, key, raw);
+      if (!result.ok) return result;
+      const changed = result.value.oldValue !== result.value.newValue;
+      if (changed) {
+        await repository.saveSettings({
+          community,
+          actor,
+          key: result.value.key,
+          oldValue: result.value.oldValue,
+          newValue: result.value.newValue,
+          settings: result.value.settings as unknown as Record<string, unknown>,
+        });
+      }
+      remember(cacheKey(community), Promise.resolve(result.value.settings));
+      return { ok: true, value: { ...result.value, changed } };
+    },
+  };
+}

@@ -1,0 +1,175 @@
+// Per-community settings: one zod schema with defaults, and the `/config` keys
+// admins may change, each with its own parser and a description of allowed values.
+import { z } from "zod";
+import { languages, type Language } from "./messages/index.ts";
+import { err, ok, userError, type Result, type UserError } from "./result.ts";
+
+export interface SettingsCommandInfo {
+  name: string;
+  /** Whether admins may switch the command off; /config and /help may not be. */
+  toggleable: boolean;
+  defaultCooldownSeconds: number;
+}
+
+export interface CommandSettings {
+  enabled: boolean;
+  cooldownSeconds: number;
+}
+
+export interface CommunitySettings {
+  language: Language;
+  /** Commands per minute for the whole community, across all users and replicas. */
+  rateLimitPerMinute: number;
+  commands: Record<string, CommandSettings>;
+}
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
+const MAX_COOLDOWN_SECONDS = 3600;
+const MAX_RATE_LIMIT = 600;
+
+type SettingValue = string | number | boolean;
+
+export interface SettingDefinition {
+  key: string;
+  /** Shown to admins, e.g. "on | off" or "0-3600 seconds". */
+  allowed: string;
+  read(settings: CommunitySettings): SettingValue;
+  parse(raw: string): SettingValue | undefined;
+  write(settings: CommunitySettings, value: SettingValue): CommunitySettings;
+}
+
+export interface SettingChangeResult {
+  settings: CommunitySettings;
+  key: string;
+  oldValue: SettingValue;
+  newValue: SettingValue;
+}
+
+const parseSwitch = (raw: string): boolean | undefined => {
+  const value = raw.toLowerCase();
+  if (["on", "true", "yes", "enable", "enabled", "1"].includes(value)) return true;
+  if (["off", "false", "no", "disable", "disabled", "0"].includes(value)) return false;
+  return undefined;
+};
+
+const parseIntegerIn =
+  (min: number, max: number) =>
+  (raw: string): number | undefined => {
+    if (!/^\d{1,6}$/.test(raw)) return undefined;
+    const value = Number(raw);
+    return value >= min && value <= max ? value : undefined;
+  };
+
+export type SettingsModel = ReturnType<typeof createSettingsModel>;
+
+export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
+  const commandDefaults = (command: SettingsCommandInfo): CommandSettings => ({
+    enabled: true,
+    cooldownSeconds: command.defaultCooldownSeconds,
+  });
+
+  // `.catch` keeps one corrupt stored field from discarding the community's other settings.
+  const schema = z.object({
+    language: z.enum(languages as [Language, ...Language[]]).catch("en"),
+    rateLimitPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RATE_LIMIT)
+      .catch(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    commands: z.object(
+      Object.fromEntries(
+        commands.map((command) => {
+          const defaults = commandDefaults(command);
+          const entry = z
+            .object({
+              enabled: z.boolean().catch(defaults.enabled),
+              cooldownSeconds: z.number().int().min(0).max(MAX_COOLDOWN_SECONDS).catch(defaults.cooldownSeconds),
+            })
+            .catch(defaults);
+          return [command.name, z.preprocess((value) => value ?? {}, entry)];
+        }),
+      ),
+    ),
+  });
+
+  const definitions: SettingDefinition[] = [
+    {
+      key: "language",
+      allowed: languages.join(" | "),
+      read: (settings) => settings.language,
+      parse: (raw) => (languages as string[]).find((language) => language === raw.toLowerCase()),
+      write: (settings, value) => ({ ...settings, language: value as Language }),
+    },
+    {
+      key: "rate_limit",
+      allowed: `1-${MAX_RATE_LIMIT} commands per minute`,
+      read: (settings) => settings.rateLimitPerMinute,
+      parse: parseIntegerIn(1, MAX_RATE_LIMIT),
+      write: (settings, value) => ({ ...settings, rateLimitPerMinute: value as number }),
+    },
+  ];
+  const withCommand = (settings: CommunitySettings, name: string, patch: Partial<CommandSettings>) => ({
+    ...settings,
+    commands: { ...settings.commands, [name]: { ...commandOf(settings, name), ...patch } },
+  });
+  for (const command of commands) {
+    if (command.toggleable) {
+      definitions.push({
+        key: `${command.name}.enabled`,
+        allowed: "on | off",
+        read: (settings) => commandOf(settings, command.name).enabled,
+        parse: parseSwitch,
+        write: (settings, value) => withCommand(settings, command.name, { enabled: value as boolean }),
+      });
+    }
+    definitions.push({
+      key: `${command.name}.cooldown`,
+      allowed: `0-${MAX_COOLDOWN_SECONDS} seconds`,
+      read: (settings) => commandOf(settings, command.name).cooldownSeconds,
+      parse: parseIntegerIn(0, MAX_COOLDOWN_SECONDS),
+      write: (settings, value) => withCommand(settings, command.name, { cooldownSeconds: value as number }),
+    });
+  }
+  const byKey = new Map(definitions.map((definition) => [definition.key, definition]));
+
+  function commandOf(settings: CommunitySettings, name: string): CommandSettings {
+    const known = commands.find((command) => command.name === name);
+    return (
+      settings.commands[name] ?? (known ? commandDefaults(known) : { enabled: true, cooldownSeconds: 0 })
+    );
+  }
+
+  return {
+    definitions,
+    /** Reads stored JSON leniently: missing or invalid fields take their defaults. */
+    parse(stored: unknown): CommunitySettings {
+      return schema.parse(stored ?? {}) as CommunitySettings;
+    },
+    defaults(): CommunitySettings {
+      return schema.parse({}) as CommunitySettings;
+    },
+    commandOf,
+    find(key: string): SettingDefinition | undefined {
+      return byKey.get(key.toLowerCase());
+    },
+    change(settings: CommunitySettings, key: string, raw: string): Result<SettingChangeResult, UserError> {
+      const definition = byKey.get(key.toLowerCase());
+      if (!definition) {
+        const toggleOnly = commands.find((command) => `${command.name}.enabled` === key.toLowerCase());
+        if (toggleOnly) return err(userError("error.settingLocked", { command: toggleOnly.name }));
+        return err(userError("error.unknownSetting", { key, keys: definitions.map((d) => d.key).join(", ") }));
+      }
+      const value = definition.parse(raw.trim());
+      if (value === undefined) {
+        return err(userError("error.invalidSetting", { key: definition.key, value: raw, allowed: definition.allowed }));
+      }
+      return ok({
+        settings: definition.write(settings, value),
+        key: definition.key,
+        oldValue: definition.read(settings),
+        newValue: value,
+      });
+    },
+  };
+}
