@@ -46,7 +46,9 @@ export interface DispatcherDependencies {
 export type Dispatch = (invocation: CommandInvocation) => Promise<DispatchResult>;
 
 const rawArgsText = (invocation: CommandInvocation) =>
-  invocation.args.kind === "text" ? invocation.args.text.trim() : Object.values(invocation.args.values).join(" ");
+  invocation.args.kind === "text"
+    ? invocation.args.text.trim()
+    : Object.values(invocation.args.values).join(" ");
 
 export function createDispatcher(deps: DispatcherDependencies): Dispatch {
   const { registry, settings: settingsStore, settingsModel, gate } = deps;
@@ -57,7 +59,12 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     commands: () => registry.all,
   };
 
-  const record = (invocation: CommandInvocation, command: string, status: RunRecord["status"], outcome: string) => {
+  const record = (
+    invocation: CommandInvocation,
+    command: string,
+    status: RunRecord["status"],
+    outcome: string,
+  ) => {
     deps.onOutcome?.(invocation, outcome);
     const run: RunRecord = {
       key: invocation.key,
@@ -69,7 +76,9 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
       actor: invocation.actor,
     };
     // The reply must not wait on (or fail with) bookkeeping.
-    deps.runs.record(run).catch((error: unknown) => deps.logger.warn({ err: error, key: run.key }, "run not recorded"));
+    deps.runs
+      .record(run)
+      .catch((error: unknown) => deps.logger.warn({ err: error, key: run.key }, "run not recorded"));
   };
 
   const rejection = (
@@ -105,9 +114,10 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     let problem: UserError | undefined;
     let args: unknown;
     if (invocation.name === null) {
-      problem = userError(invocation.nonCommand === "unsupported" ? "error.unsupportedMessage" : "error.notACommand");
-    }
-    else if (!command) problem = userError("error.unknownCommand", { command: invocation.name });
+      problem = userError(
+        invocation.nonCommand === "unsupported" ? "error.unsupportedMessage" : "error.notACommand",
+      );
+    } else if (!command) problem = userError("error.unknownCommand", { command: invocation.name });
     else if (!settingsModel.commandOf(settings, command.name).enabled) {
       problem = userError("error.commandDisabled", { command: command.name });
     } else {
@@ -169,7 +179,12 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
       await gate.release(admission).catch(() => undefined);
       deps.logger.error({ err: error, key: invocation.key, command: name }, "command failed");
       deps.onOutcome?.(invocation, "error.internal");
-      return { kind: "reply", private: true, outcome: "error.internal", message: { text: t("error.internal") } };
+      return {
+        kind: "reply",
+        private: true,
+        outcome: "error.internal",
+        message: { text: t("error.internal") },
+      };
     }
   };
 }

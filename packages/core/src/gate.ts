@@ -57,11 +57,14 @@ export function createGate(options: { redis: Redis; prefix: string; dedupTtlMs?:
   const dedupTtlMs = options.dedupTtlMs ?? 24 * 60 * 60 * 1000;
   // defineCommand sends the script once and then calls it by its SHA (EVALSHA).
   if (!("memebotAdmit" in redis)) redis.defineCommand("memebotAdmit", { numberOfKeys: 5, lua: ADMIT_SCRIPT });
-  const admitScript = (redis as unknown as { memebotAdmit: (...args: (string | number)[]) => Promise<unknown> })
-    .memebotAdmit;
+  const admitScript = (
+    redis as unknown as { memebotAdmit: (...args: (string | number)[]) => Promise<unknown> }
+  ).memebotAdmit;
   const keysOf = (request: AdmitRequest) => {
     const cooldown = request.cooldown;
-    const userKey = cooldown ? `${prefix}:cooldown:${cooldown.command}:${cooldown.userKey}` : `${prefix}:none`;
+    const userKey = cooldown
+      ? `${prefix}:cooldown:${cooldown.command}:${cooldown.userKey}`
+      : `${prefix}:none`;
     return [
       `${prefix}:seen:${request.updateKey}`,
       `${prefix}:rate:${request.communityKey}`,

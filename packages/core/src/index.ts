@@ -12,3 +12,4 @@ export { createRegistry, defaultCommands, type CommandRegistry } from "./command
 export { commandRunOf } from "./commands/meme.ts";
 export * from "./usecases/deliver.ts";
 export * from "./usecases/answer-meme.ts";
+export { parseCommandLine, type CommandLine } from "./commands/command-line.ts";

@@ -60,6 +60,9 @@ const parseIntegerIn =
     return value >= min && value <= max ? value : undefined;
   };
 
+const asObject = (value: unknown): object =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+
 export type SettingsModel = ReturnType<typeof createSettingsModel>;
 
 export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
@@ -71,24 +74,27 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
   // `.catch` keeps one corrupt stored field from discarding the community's other settings.
   const schema = z.object({
     language: z.enum(languages as [Language, ...Language[]]).catch("en"),
-    rateLimitPerMinute: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_RATE_LIMIT)
-      .catch(DEFAULT_RATE_LIMIT_PER_MINUTE),
-    commands: z.object(
-      Object.fromEntries(
-        commands.map((command) => {
-          const defaults = commandDefaults(command);
-          const entry = z
-            .object({
-              enabled: z.boolean().catch(defaults.enabled),
-              cooldownSeconds: z.number().int().min(0).max(MAX_COOLDOWN_SECONDS).catch(defaults.cooldownSeconds),
-            })
-            .catch(defaults);
-          return [command.name, z.preprocess((value) => value ?? {}, entry)];
-        }),
+    rateLimitPerMinute: z.number().int().min(1).max(MAX_RATE_LIMIT).catch(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    commands: z.preprocess(
+      asObject,
+      z.object(
+        Object.fromEntries(
+          commands.map((command) => {
+            const defaults = commandDefaults(command);
+            const entry = z
+              .object({
+                enabled: z.boolean().catch(defaults.enabled),
+                cooldownSeconds: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(MAX_COOLDOWN_SECONDS)
+                  .catch(defaults.cooldownSeconds),
+              })
+              .catch(defaults);
+            return [command.name, z.preprocess(asObject, entry)];
+          }),
+        ),
       ),
     ),
   });
@@ -144,7 +150,7 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
     definitions,
     /** Reads stored JSON leniently: missing or invalid fields take their defaults. */
     parse(stored: unknown): CommunitySettings {
-      return schema.parse(stored ?? {}) as CommunitySettings;
+      return schema.parse(asObject(stored)) as CommunitySettings;
     },
     defaults(): CommunitySettings {
       return schema.parse({}) as CommunitySettings;
@@ -158,11 +164,15 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
       if (!definition) {
         const toggleOnly = commands.find((command) => `${command.name}.enabled` === key.toLowerCase());
         if (toggleOnly) return err(userError("error.settingLocked", { command: toggleOnly.name }));
-        return err(userError("error.unknownSetting", { key, keys: definitions.map((d) => d.key).join(", ") }));
+        return err(
+          userError("error.unknownSetting", { key, keys: definitions.map((d) => d.key).join(", ") }),
+        );
       }
       const value = definition.parse(raw.trim());
       if (value === undefined) {
-        return err(userError("error.invalidSetting", { key: definition.key, value: raw, allowed: definition.allowed }));
+        return err(
+          userError("error.invalidSetting", { key: definition.key, value: raw, allowed: definition.allowed }),
+        );
       }
       return ok({
         settings: definition.write(settings, value),

@@ -49,14 +49,22 @@ export const configCommand = defineCommand({
         error: userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }),
       };
     }
-    const changed = await services.settings.change(invocation.community, invocation.actor, args.key, args.value);
+    const changed = await services.settings.change(
+      invocation.community,
+      invocation.actor,
+      args.key,
+      args.value,
+    );
     if (!changed.ok) return { kind: "error", error: changed.error };
     const { key, newValue } = changed.value;
     return {
       kind: "reply",
       outcome: changed.value.changed ? "config.updated" : "config.unchanged",
       message: {
-        text: t(changed.value.changed ? "config.updated" : "config.unchanged", { key, value: display(newValue) }),
+        text: t(changed.value.changed ? "config.updated" : "config.unchanged", {
+          key,
+          value: display(newValue),
+        }),
       },
     };
   },

@@ -20,7 +20,9 @@ export function commandRunOf(context: CommandContext<unknown>, args: string): Co
 export const memeCommand = defineCommand({
   name: "meme",
   description: "command.meme.description",
-  args: [{ name: "topic", description: "arg.meme.topic", required: true, rest: true, maxLength: MAX_TOPIC_LENGTH }],
+  args: [
+    { name: "topic", description: "arg.meme.topic", required: true, rest: true, maxLength: MAX_TOPIC_LENGTH },
+  ],
   parse: (raw) => ok({ topic: (raw.topic ?? "").replace(/\s+/g, " ").trim() }),
   permission: "anyone",
   toggleable: true,

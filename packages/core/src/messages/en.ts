@@ -17,7 +17,8 @@ export const en = {
 
   "meme.queued": "Cooking a meme about “{topic}”…",
   "meme.result": "{top}\n{bottom}",
-  "meme.offlineLabel": "(offline engine: {reason}; these captions come from built-in templates, not the AI model)",
+  "meme.offlineLabel":
+    "(offline engine: {reason}; these captions come from built-in templates, not the AI model)",
   "meme.offlineReason.not_configured": "no model endpoint is configured",
   "meme.offlineReason.unavailable": "the model endpoint did not answer",
   "meme.offlineReason.invalid_response": "the model's answer was unusable",

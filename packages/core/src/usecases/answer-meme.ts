@@ -11,7 +11,11 @@ export interface MemeText {
   fallbackReason?: "not_configured" | "unavailable" | "invalid_response";
 }
 
-export type MemeTextWriter = (input: { topic: string; language: string; signal?: AbortSignal }) => Promise<MemeText>;
+export type MemeTextWriter = (input: {
+  topic: string;
+  language: string;
+  signal?: AbortSignal;
+}) => Promise<MemeText>;
 
 export interface AnswerMemeDependencies {
   writeMemeText: MemeTextWriter;
@@ -35,7 +39,8 @@ export async function answerMemeRequest(
     lines.push("", t("meme.offlineLabel", { reason: t(`meme.offlineReason.${reason}`) }));
   }
   await deps.deliver(run.target, { text: lines.join("\n") }, run.key);
-  const outcome = meme.engine === "model" ? "meme.model" : `meme.offline.${meme.fallbackReason ?? "unavailable"}`;
+  const outcome =
+    meme.engine === "model" ? "meme.model" : `meme.offline.${meme.fallbackReason ?? "unavailable"}`;
   await deps.runs.record({ ...runRecordOf(run), status: "succeeded", outcome, detail: meme.model });
   return { outcome };
 }

@@ -1,0 +1,142 @@
+// The terminal chat: each line typed is a message from the local user, who
+// administers a local community. Answers from the worker arrive over Redis, so
+// this works whether the worker runs in this process or another.
+import { randomUUID } from "node:crypto";
+import { userInfo } from "node:os";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { parseCommandLine, type CommandInvocation, type Dispatch, type OutgoingMessage } from "@memebot/core";
+
+export interface ConsoleAdapterOptions {
+  dispatch: Dispatch;
+  /** Starts listening for the worker's answers to this session; resolves once listening. */
+  subscribe: (
+    sessionId: string,
+    onMessage: (message: OutgoingMessage) => void,
+  ) => Promise<{ close(): Promise<void> }>;
+  input?: Readable;
+  output?: Writable;
+  /** Interactive sessions show a prompt and run until closed; piped input ends when every answer is in. */
+  interactive?: boolean;
+  /** A piped session gives up waiting for outstanding answers after this long. */
+  replyTimeoutMs?: number;
+  logger: { error(object: object, message: string): void };
+}
+
+export interface ConsoleSession {
+  sessionId: string;
+  /** Resolves with the exit code once input ended and every answer arrived (or the wait timed out). */
+  done: Promise<number>;
+  stop(): Promise<void>;
+}
+
+const username = () => {
+  try {
+    return userInfo().username;
+  } catch {
+    return "local";
+  }
+};
+
+export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promise<ConsoleSession> {
+  const input = options.input ?? process.stdin;
+  const output = options.output ?? process.stdout;
+  const interactive = options.interactive ?? Boolean((input as { isTTY?: boolean }).isTTY);
+  const replyTimeoutMs = options.replyTimeoutMs ?? 120_000;
+  const sessionId = randomUUID();
+  const user = username();
+
+  let awaitingAnswers = 0;
+  let inputEnded = false;
+  let lineNumber = 0;
+  let settle: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (settle = resolve));
+  const inFlight = new Set<Promise<void>>();
+
+  const print = (message: OutgoingMessage) => {
+    const lines = [`bot> ${message.text.replace(/\n/g, "\nbot> ")}`];
+    if (message.imagePath) lines.push(`bot> [picture] ${message.imagePath}`);
+    output.write(`${lines.join("\n")}\n`);
+  };
+  const finishIfIdle = () => {
+    if (inputEnded && awaitingAnswers === 0 && inFlight.size === 0) settle(0);
+  };
+
+  const readline = createInterface({
+    input,
+    output: interactive ? output : undefined,
+    terminal: interactive,
+  });
+  readline.setPrompt("you> ");
+
+  const subscription = await options.subscribe(sessionId, (message) => {
+    print(message);
+    awaitingAnswers = Math.max(0, awaitingAnswers - 1);
+    if (interactive) readline.prompt();
+    finishIfIdle();
+  });
+
+  async function handle(text: string) {
+    lineNumber += 1;
+    const command = parseCommandLine(text);
+    const invocation: CommandInvocation = {
+      key: `console:${sessionId}:${lineNumber}`,
+      platform: "console",
+      community: { platform: "console", externalId: "local", title: "Local console", kind: "group" },
+      actor: { platform: "console", externalId: `local:${user}`, username: user, displayName: user },
+      name: command?.name ?? null,
+      ...(command ? {} : { nonCommand: "text" as const }),
+      args: { kind: "text", text: command?.argsText ?? "" },
+      addressed: true,
+      target: { platform: "console", sessionId },
+      receivedAt: Date.now(),
+      isAdmin: async () => true,
+    };
+    try {
+      const result = await options.dispatch(invocation);
+      if (result.kind === "queued") awaitingAnswers += 1;
+      else if (result.kind === "reply" || (result.kind === "ignored" && result.reason === "limited")) {
+        print(result.message);
+      }
+    } catch (error) {
+      options.logger.error({ err: error }, "console command failed");
+      print({ text: "Something went wrong on our side. Please try again." });
+    }
+  }
+
+  readline.on("line", (line) => {
+    if (line.trim() === "") {
+      if (interactive) readline.prompt();
+      return;
+    }
+    const task = handle(line).finally(() => {
+      inFlight.delete(task);
+      if (interactive) readline.prompt();
+      finishIfIdle();
+    });
+    inFlight.add(task);
+  });
+  readline.on("close", () => {
+    inputEnded = true;
+    if (!interactive && awaitingAnswers + inFlight.size > 0) {
+      setTimeout(() => {
+        if (awaitingAnswers > 0) output.write(`bot> (gave up waiting for ${awaitingAnswers} answer(s))\n`);
+        settle(1);
+      }, replyTimeoutMs).unref();
+    }
+    finishIfIdle();
+  });
+  if (interactive) {
+    output.write("Memebot console. You are the admin of a local community. Try /help; Ctrl+D quits.\n");
+    readline.prompt();
+  }
+
+  return {
+    sessionId,
+    done,
+    async stop() {
+      readline.close();
+      await subscription.close();
+    },
+  };
+}

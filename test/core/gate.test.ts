@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { createGate, type AdmitRequest, type Gate } from "@memebot/core";
+
+const redis = new Redis("redis://127.0.0.1:6379");
+let prefix: string;
+let gate: Gate;
+
+beforeEach(() => {
+  prefix = `test-${randomUUID()}`;
+  gate = createGate({ redis, prefix });
+});
+afterAll(async () => {
+  const keys = await redis.keys("test-*:*");
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
+
+const request = (updateKey: string, extra: Partial<AdmitRequest> = {}): AdmitRequest => ({
+  updateKey,
+  communityKey: "telegram:-100",
+  rateLimitPerMinute: 0,
+  ...extra,
+});
+
+describe("intake gate", () => {
+  it("GIVEN the same update twice THEN admits it once", async () => {
+    expect(await gate.admit(request("u1"))).toEqual({ status: "admitted" });
+    expect(await gate.admit(request("u1"))).toEqual({ status: "duplicate" });
+  });
+
+  it("GIVEN a user in cooldown THEN tells them once with the time left", async () => {
+    const cooldown = { userKey: "telegram:7", command: "meme", seconds: 30 };
+    expect(await gate.admit(request("u1", { cooldown }))).toEqual({ status: "admitted" });
+    const second = await gate.admit(request("u2", { cooldown }));
+    expect(second).toMatchObject({ status: "cooldown", notify: true });
+    expect(second.status === "cooldown" && second.retryAfterMs).toBeGreaterThan(28_000);
+    expect(await gate.admit(request("u3", { cooldown }))).toMatchObject({
+      status: "cooldown",
+      notify: false,
+    });
+  });
+
+  it("GIVEN a community over its rate THEN limits every user in it and notifies once", async () => {
+    const limited = (key: string) => request(key, { rateLimitPerMinute: 2 });
+    expect((await gate.admit(limited("a"))).status).toBe("admitted");
+    expect((await gate.admit(limited("b"))).status).toBe("admitted");
+    expect(await gate.admit(limited("c"))).toMatchObject({ status: "rate_limited", notify: true });
+    expect(await gate.admit(limited("d"))).toMatchObject({ status: "rate_limited", notify: false });
+  });
+
+  it("GIVEN two gates on one Redis (two replicas) THEN the limits are shared", async () => {
+    const other = createGate({ redis: new Redis("redis://127.0.0.1:6379"), prefix });
+    const cooldown = { userKey: "discord:9", command: "meme", seconds: 10 };
+    expect((await gate.admit(request("x1", { cooldown }))).status).toBe("admitted");
+    expect((await other.admit(request("x2", { cooldown }))).status).toBe("cooldown");
+    expect((await other.admit(request("x1"))).status).toBe("duplicate");
+  });
+
+  it("GIVEN a released admission THEN the same update is admitted again and the cooldown is lifted", async () => {
+    const cooldown = { userKey: "telegram:8", command: "meme", seconds: 30 };
+    await gate.admit(request("r1", { cooldown }));
+    await gate.release(request("r1", { cooldown }));
+    expect(await gate.admit(request("r1", { cooldown }))).toEqual({ status: "admitted" });
+  });
+});
