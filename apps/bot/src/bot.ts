@@ -1,0 +1,122 @@
+// Composes the bot process: the platform-neutral dispatcher, and one adapter
+// per configured platform (the console when no chat platform is configured).
+import type { Readable, Writable } from "node:stream";
+import type { CommandInvocation } from "@memebot/core";
+import {
+  createDispatcher,
+  createGate,
+  createRegistry,
+  createSettingsModel,
+  createSettingsStore,
+  type Dispatch,
+  type JobProducer,
+} from "@memebot/core";
+import { createRepositories } from "@memebot/db";
+import { subscribeConsoleReplies } from "@memebot/delivery";
+import { createJobProducer } from "@memebot/jobs";
+import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
+import { startConsoleAdapter } from "./console/adapter.ts";
+import { createDiscordAdapter } from "./discord/adapter.ts";
+import { createTelegramAdapter } from "./telegram/adapter.ts";
+
+export interface BotOptions {
+  /** The console's streams; the process's own by default. */
+  console?: { input?: Readable; output?: Writable; interactive?: boolean };
+}
+
+/** The dispatcher with everything it needs, built from the shared infrastructure. */
+export function createBotDispatch(infrastructure: Infrastructure): {
+  dispatch: Dispatch;
+  registry: ReturnType<typeof createRegistry>;
+  producer: ReturnType<typeof createJobProducer>;
+} {
+  const { env, redis, database, logger, metrics } = infrastructure;
+  const registry = createRegistry();
+  const settingsModel = createSettingsModel(registry.all);
+  const repositories = createRepositories(database.prisma);
+  const producer = createJobProducer({ connection: redis, prefix: env.QUEUE_PREFIX });
+  const jobs: JobProducer = {
+    async enqueue(name, payload, options) {
+      const job = await producer.enqueue(name, payload, options);
+      metrics.intakeToEnqueueSeconds.observe(
+        { platform: payload.run.community.platform },
+        (Date.now() - payload.run.receivedAt) / 1000,
+      );
+      return job;
+    },
+  };
+  const dispatch = createDispatcher({
+    registry,
+    settingsModel,
+    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel }),
+    gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
+    jobs,
+    runs: repositories.commandRuns,
+    logger,
+    onOutcome: (invocation: CommandInvocation, outcome: string) =>
+      metrics.commandsTotal.inc({ platform: invocation.platform, command: invocation.name ?? "-", outcome }),
+  });
+  return { dispatch, registry, producer };
+}
+
+export async function startBot(infrastructure: Infrastructure, options: BotOptions = {}): Promise<ProcessComponent[]> {
+  const { env, logger } = infrastructure;
+  const { dispatch, registry, producer } = createBotDispatch(infrastructure);
+  infrastructure.metrics.setJobCountsProvider(() => producer.counts());
+  const components: ProcessComponent[] = [{ name: "job-producer", stop: () => producer.close() }];
+
+  if (env.TELEGRAM_BOT_TOKEN) {
+    const telegram = createTelegramAdapter({
+      token: env.TELEGRAM_BOT_TOKEN,
+      apiRoot: env.TELEGRAM_API_ROOT,
+      dispatch,
+      registry,
+      logger,
+      ...(env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET
+        ? { webhook: { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } }
+        : {}),
+    });
+    await telegram.start();
+    components.push({
+      name: "telegram",
+      stop: () => telegram.stop("shutdown"),
+      routes: telegram.webhookRoute ? [telegram.webhookRoute] : [],
+    });
+  }
+
+  if (env.DISCORD_TOKEN) {
+    const discord = createDiscordAdapter({
+      token: env.DISCORD_TOKEN,
+      apiBase: env.DISCORD_API_BASE,
+      dispatch,
+      registry,
+      logger,
+      registerCommands: env.DISCORD_REGISTER_COMMANDS,
+      ...(env.DISCORD_GUILD_ID ? { guildId: env.DISCORD_GUILD_ID } : {}),
+      ...(env.DISCORD_APPLICATION_ID ? { applicationId: env.DISCORD_APPLICATION_ID } : {}),
+    });
+    await discord.start();
+    components.push({ name: "discord", stop: () => discord.stop() });
+  }
+
+  if (!env.TELEGRAM_BOT_TOKEN && !env.DISCORD_TOKEN) {
+    logger.info("no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN set: serving the console chat");
+    const session = await startConsoleAdapter({
+      dispatch,
+      logger,
+      ...options.console,
+      subscribe: async (sessionId, onMessage) => {
+        const subscription = subscribeConsoleReplies({
+          redis: infrastructure.createRedis(),
+          prefix: env.QUEUE_PREFIX,
+          sessionId,
+          onMessage,
+        });
+        await subscription.ready;
+        return subscription;
+      },
+    });
+    components.push({ name: "console", stop: () => session.stop(), done: session.done });
+  }
+  return components;
+}

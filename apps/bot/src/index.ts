@@ -1,0 +1,1 @@
+export { startBot, createBotDispatch, type BotOptions } from "./bot.ts";

@@ -1,0 +1,79 @@
+// The shared state every process opens the same way: logs, metrics, Redis and
+// the database. Started once per process, so `pnpm start` (bot and worker in
+// one process) shares one database connection — PGlite allows only one.
+import { Redis, type RedisOptions } from "ioredis";
+import { secretsOf, type Env } from "@memebot/config";
+import { openDatabase, type Database } from "@memebot/db";
+import { createLogger, createMetrics, type HealthChecks, type Logger, type Metrics } from "@memebot/telemetry";
+
+export interface Infrastructure {
+  env: Env;
+  logger: Logger;
+  metrics: Metrics;
+  database: Database;
+  /** For commands (gate, producer). Fails a command after a while rather than hanging when Redis is gone. */
+  redis: Redis;
+  /**
+   * A new connection: BullMQ workers and pub/sub subscribers need their own, and
+   * blocking connections must retry forever (`maxRetriesPerRequest: null`).
+   */
+  createRedis(options?: RedisOptions): Redis;
+  health(): Promise<HealthChecks>;
+  close(): Promise<void>;
+}
+
+export async function openInfrastructure(env: Env, overrides: { logger?: Logger } = {}): Promise<Infrastructure> {
+  const logger = overrides.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: secretsOf(env) });
+  const metrics = createMetrics();
+  const connections: Redis[] = [];
+  const createRedis = (options: RedisOptions = {}) => {
+    const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null, ...options });
+    // ioredis reconnects by itself; without a listener an outage would crash the process.
+    connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
+    connections.push(connection);
+    return connection;
+  };
+  const redis = createRedis({ maxRetriesPerRequest: 3 });
+  try {
+    await redis.ping();
+  } catch (error) {
+    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    throw new Error(`Cannot reach Redis at ${redactUrl(env.REDIS_URL)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, migrate: true });
+  logger.info({ database: database.kind }, "database ready");
+
+  return {
+    env,
+    logger,
+    metrics,
+    database,
+    redis,
+    createRedis,
+    async health() {
+      const [redisCheck, databaseCheck] = await Promise.all([
+        redis.ping().then(
+          () => true as const,
+          (error: Error) => error.message,
+        ),
+        database.prisma.$queryRaw`SELECT 1`.then(
+          () => true as const,
+          (error: Error) => error.message,
+        ),
+      ]);
+      return { redis: redisCheck, database: databaseCheck };
+    },
+    async close() {
+      await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await database.close();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}

@@ -1,0 +1,80 @@
+// How every entry point (`pnpm start`, `start:bot`, `start:worker`) runs: parse
+// the environment, open the shared infrastructure, start its components, serve
+// /health and /metrics, and shut down in order on SIGTERM.
+import { EnvError, parseEnv, type Env } from "@memebot/config";
+import { createShutdown, startHttpServer, type HealthChecks, type HttpRoute } from "@memebot/telemetry";
+import { openInfrastructure, type Infrastructure } from "./infrastructure.ts";
+
+export interface ProcessComponent {
+  name: string;
+  stop(): Promise<void>;
+  routes?: HttpRoute[];
+  health?: () => Promise<HealthChecks>;
+  /** A component that can finish by itself (the piped console); the process exits with its code. */
+  done?: Promise<number>;
+}
+
+export type StartComponents = (infrastructure: Infrastructure) => Promise<ProcessComponent[]>;
+
+export async function runProcess(name: string, start: StartComponents, source = process.env): Promise<void> {
+  let env: Env;
+  try {
+    env = parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${name}: ${error.message}\nSee .env.example for every variable.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  let infrastructure: Infrastructure;
+  try {
+    infrastructure = await openInfrastructure(env);
+  } catch (error) {
+    process.stderr.write(`${name}: cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const { logger } = infrastructure;
+  let exitCode = 0;
+  const shutdown = createShutdown({
+    logger,
+    timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    exit: (code) => process.exit(code || exitCode),
+  });
+  shutdown.add("infrastructure", () => infrastructure.close());
+  shutdown.installSignalHandlers();
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+
+  try {
+    const components = await start(infrastructure);
+    for (const component of components) shutdown.add(component.name, () => component.stop());
+    const http = await startHttpServer({
+      port: env.HTTP_PORT,
+      host: env.HTTP_HOST,
+      logger,
+      metrics: infrastructure.metrics,
+      routes: components.flatMap((component) => component.routes ?? []),
+      async health() {
+        const checks = await Promise.all([
+          infrastructure.health(),
+          ...components.map((component) => component.health?.() ?? Promise.resolve({})),
+        ]);
+        return Object.assign({}, ...checks) as HealthChecks;
+      },
+    });
+    // Registered last so it stops first: no new webhook updates while the rest winds down.
+    shutdown.add("http", () => http.close());
+    logger.info({ process: name, port: http.port, components: components.map((c) => c.name) }, "started");
+    for (const component of components) {
+      void component.done?.then((code) => {
+        exitCode = code;
+        void shutdown.run(`${component.name} finished`);
+      });
+    }
+  } catch (error) {
+    logger.error({ err: error }, "start-up failed");
+    exitCode = 1;
+    await shutdown.run("start-up failed");
+  }
+}
