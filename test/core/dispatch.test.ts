@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  createDispatcher,
+  createGate,
+  createRegistry,
+  createSettingsModel,
+  createSettingsStore,
+  type CommandInvocation,
+  type Dispatch,
+} from "@memebot/core";
+import { createRepositories, type Database } from "@memebot/db";
+import { createJobProducer } from "@memebot/jobs";
+import { openTestDatabase } from "../support/database.ts";
+
+const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
+let database: Database;
+let prefix: string;
+let dispatch: Dispatch;
+let producer: ReturnType<typeof createJobProducer>;
+let errors: unknown[];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+  await redis.quit();
+});
+
+beforeEach(async () => {
+  prefix = `test-${randomUUID()}`;
+  errors = [];
+  const registry = createRegistry();
+  const settingsModel = createSettingsModel(registry.all);
+  const repositories = createRepositories(database.prisma);
+  producer?.close();
+  producer = createJobProducer({ connection: redis, prefix });
+  dispatch = createDispatcher({
+    registry,
+    settingsModel,
+    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel, ttlMs: 0 }),
+    gate: createGate({ redis, prefix }),
+    jobs: producer,
+    runs: repositories.commandRuns,
+    logger: { error: (object) => errors.push(object), warn: (object) => errors.push(object) },
+  });
+});
+
+let counter = 0;
+function invocation(text: string, overrides: Partial<CommandInvocation> = {}): CommandInvocation {
+  counter += 1;
+  const match = /^\/(\S+)\s*(.*)$/s.exec(text);
+  const chat = overrides.community?.externalId ?? `chat-${prefix}`;
+  return {
+    key: `test:${prefix}:${counter}`,
+    platform: "telegram",
+    community: { platform: "telegram", externalId: chat, title: "Test chat", kind: "group" },
+    actor: { platform: "telegram", externalId: "user-1", username: "alice", displayName: "Alice" },
+    name: match ? (match[1] ?? "").toLowerCase() : null,
+    args: { kind: "text", text: match?.[2] ?? "" },
+    addressed: true,
+    target: { platform: "telegram", chatId: chat, replyToMessageId: counter },
+    receivedAt: Date.now(),
+    isAdmin: async () => false,
+    ...overrides,
+  };
+}
+
+const replyText = (result: Awaited<ReturnType<Dispatch>>) => (result.kind === "reply" ? result.message.text : "");
+
+describe("dispatch", () => {
+  it("GIVEN /help THEN lists the commands the caller may use and records the run", async () => {
+    const call = invocation("/help");
+    const result = await dispatch(call);
+    expect(result).toMatchObject({ kind: "reply", private: false, outcome: "help.listed" });
+    expect(replyText(result)).toContain("/meme <topic>");
+    expect(replyText(result)).not.toContain("You are an admin");
+    await expect.poll(() => createRepositories(database.prisma).commandRuns.findByKey(call.key)).toMatchObject({
+      command: "help",
+      status: "succeeded",
+    });
+  });
+
+  it("GIVEN /meme with a topic THEN enqueues one job keyed by the update with where to answer", async () => {
+    const call = invocation("/meme   wen   lambo ");
+    const result = await dispatch(call);
+    expect(result.kind).toBe("queued");
+    const queue = new Queue("commands", { connection: redis, prefix });
+    const jobs = await queue.getJobs(["waiting", "wait"]);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.name).toBe("meme.text");
+    expect(jobs[0]?.data).toMatchObject({ topic: "wen lambo", run: { key: call.key, target: call.target } });
+    await queue.close();
+  });
+
+  it("GIVEN the same update twice THEN handles it once", async () => {
+    const call = invocation("/help");
+    expect((await dispatch(call)).kind).toBe("reply");
+    expect(await dispatch(call)).toEqual({ kind: "ignored", reason: "duplicate" });
+  });
+
+  it("GIVEN /meme without a topic THEN answers privately with the usage", async () => {
+    const result = await dispatch(invocation("/meme"));
+    expect(result).toMatchObject({ kind: "reply", private: true, outcome: "error.usage" });
+    expect(replyText(result)).toBe("Missing <topic>.\nUsage: /meme <topic>");
+  });
+
+  it("GIVEN a topic over the cap THEN says how long it may be", async () => {
+    const result = await dispatch(invocation(`/meme ${"a".repeat(201)}`));
+    expect(replyText(result)).toContain("at most 200 characters");
+  });
+
+  it("GIVEN an unknown command THEN hints at /help when addressed and stays quiet when not", async () => {
+    expect(replyText(await dispatch(invocation("/wat")))).toBe(
+      "I don't know /wat. Send /help to see what I can do.",
+    );
+    expect(await dispatch(invocation("/wat", { addressed: false }))).toEqual({
+      kind: "ignored",
+      reason: "not_addressed",
+    });
+  });
+
+  it("GIVEN a second /meme inside the cooldown THEN tells the user once when to retry", async () => {
+    expect((await dispatch(invocation("/meme one"))).kind).toBe("queued");
+    const second = await dispatch(invocation("/meme two"));
+    expect(second).toMatchObject({ kind: "reply", private: true, outcome: "error.cooldown" });
+    expect(replyText(second)).toMatch(/again in (9|10)s/);
+    expect(await dispatch(invocation("/meme three"))).toMatchObject({ kind: "ignored", reason: "limited" });
+  });
+
+  it("GIVEN a member changing a setting THEN refuses, naming who may", async () => {
+    const result = await dispatch(invocation("/config meme.enabled off"));
+    expect(replyText(result)).toBe("Only admins of this community can do that (Telegram chat administrators).");
+  });
+
+  it("GIVEN an admin switching /meme off THEN it is stored, audited and enforced", async () => {
+    const admin = { isAdmin: async () => true };
+    expect(replyText(await dispatch(invocation("/config meme.enabled off", admin)))).toBe("meme.enabled is now off.");
+    expect(replyText(await dispatch(invocation("/meme gm")))).toBe("/meme is switched off in this community.");
+    expect(replyText(await dispatch(invocation("/config")))).toContain("meme.enabled = off  (on | off)");
+    const changes = await database.prisma.settingChange.findMany({
+      where: { community: { externalId: `chat-${prefix}` } },
+    });
+    expect(changes).toMatchObject([{ key: "meme.enabled", oldValue: true, newValue: false }]);
+  });
+
+  it("GIVEN an admin setting a bad value THEN names the allowed values and changes nothing", async () => {
+    const admin = { isAdmin: async () => true };
+    expect(replyText(await dispatch(invocation("/config language klingon", admin)))).toBe(
+      "“klingon” is not a valid value for language. Allowed: en | es.",
+    );
+    expect(replyText(await dispatch(invocation("/config language")))).toContain("language = en");
+  });
+
+  it("GIVEN the community's language set to Spanish THEN answers in Spanish", async () => {
+    await dispatch(invocation("/config language es", { isAdmin: async () => true }));
+    expect(replyText(await dispatch(invocation("/meme")))).toBe("Falta <topic>.\nUso: /meme <topic>");
+  });
+
+  it("GIVEN a community over its rate limit THEN refuses further commands for the minute", async () => {
+    const admin = { isAdmin: async () => true };
+    await dispatch(invocation("/config rate_limit 3", admin));
+    await dispatch(invocation("/help"));
+    await dispatch(invocation("/help"));
+    const limited = await dispatch(invocation("/help"));
+    expect(limited).toMatchObject({ kind: "reply", outcome: "error.rateLimited" });
+  });
+
+  it("GIVEN a plain message or a sticker in a private chat THEN explains what it understands", async () => {
+    expect(replyText(await dispatch(invocation("gm", { nonCommand: "text" })))).toBe(
+      "I answer commands. Send /help to see them.",
+    );
+    expect(replyText(await dispatch(invocation("", { nonCommand: "unsupported" })))).toContain(
+      "can't read that kind of message",
+    );
+  });
+
+  it("GIVEN the queue is unreachable THEN answers with a generic error and lets a redelivery retry", async () => {
+    const call = invocation("/meme moon");
+    const broken = createDispatcher({
+      registry: createRegistry(),
+      settingsModel: createSettingsModel(createRegistry().all),
+      settings: createSettingsStore({
+        repository: createRepositories(database.prisma).communities,
+        model: createSettingsModel(createRegistry().all),
+      }),
+      gate: createGate({ redis, prefix }),
+      // A real producer on a Redis that is not there (nothing listens on port 1).
+      jobs: createJobProducer({
+        connection: new Redis("redis://127.0.0.1:1", {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+          lazyConnect: true,
+        }),
+        prefix,
+      }),
+      runs: createRepositories(database.prisma).commandRuns,
+      logger: { error: (object) => errors.push(object), warn: () => undefined },
+    });
+    expect(await broken(call)).toMatchObject({ kind: "reply", outcome: "error.internal" });
+    expect(errors).toHaveLength(1);
+    expect((await dispatch(call)).kind).toBe("queued");
+  });
+});
