@@ -1,6 +1,7 @@
 // Composes the bot process: the platform-neutral dispatcher, and one adapter
 // per configured platform (the console when no chat platform is configured).
 import type { Readable, Writable } from "node:stream";
+import { servesConsole } from "@memebot/config";
 import type { CommandInvocation } from "@memebot/core";
 import {
   createDispatcher,
@@ -59,7 +60,10 @@ export function createBotDispatch(infrastructure: Infrastructure): {
   return { dispatch, registry, producer };
 }
 
-export async function startBot(infrastructure: Infrastructure, options: BotOptions = {}): Promise<ProcessComponent[]> {
+export async function startBot(
+  infrastructure: Infrastructure,
+  options: BotOptions = {},
+): Promise<ProcessComponent[]> {
   const { env, logger } = infrastructure;
   const { dispatch, registry, producer } = createBotDispatch(infrastructure);
   infrastructure.metrics.setJobCountsProvider(() => producer.counts());
@@ -99,7 +103,7 @@ export async function startBot(infrastructure: Infrastructure, options: BotOptio
     components.push({ name: "discord", stop: () => discord.stop() });
   }
 
-  if (!env.TELEGRAM_BOT_TOKEN && !env.DISCORD_TOKEN) {
+  if (servesConsole(env)) {
     logger.info("no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN set: serving the console chat");
     const session = await startConsoleAdapter({
       dispatch,

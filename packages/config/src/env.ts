@@ -19,18 +19,17 @@ const positiveInt = z.coerce.number().int().positive();
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Unset: "info", but "warn" while serving the console chat so logs do not drown the conversation.
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 
     DATABASE_URL: optionalString.pipe(
-      z
-        .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
-        .optional(),
+      z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
     ),
     DATA_DIR: z.string().default("./data"),
 
-    REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).default(
-      "redis://127.0.0.1:6379",
-    ),
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
+      .default("redis://127.0.0.1:6379"),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[A-Za-z0-9_.:-]+$/, "may hold only letters, digits and _ . : -")
@@ -121,3 +120,6 @@ export function secretsOf(env: Env): string[] {
   }
   return secrets.filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);
 }
+
+/** With no chat platform configured, the bot serves the terminal console chat. */
+export const servesConsole = (env: Env): boolean => !env.TELEGRAM_BOT_TOKEN && !env.DISCORD_TOKEN;

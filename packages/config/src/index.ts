@@ -1,1 +1,1 @@
-export { envSchema, parseEnv, secretsOf, EnvError, type Env } from "./env.ts";
+export { envSchema, parseEnv, secretsOf, servesConsole, EnvError, type Env } from "./env.ts";

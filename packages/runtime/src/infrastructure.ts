@@ -2,9 +2,16 @@
 // the database. Started once per process, so `pnpm start` (bot and worker in
 // one process) shares one database connection — PGlite allows only one.
 import { Redis, type RedisOptions } from "ioredis";
+import { pino } from "pino";
 import { secretsOf, type Env } from "@memebot/config";
 import { openDatabase, type Database } from "@memebot/db";
-import { createLogger, createMetrics, type HealthChecks, type Logger, type Metrics } from "@memebot/telemetry";
+import {
+  createLogger,
+  createMetrics,
+  type HealthChecks,
+  type Logger,
+  type Metrics,
+} from "@memebot/telemetry";
 
 export interface Infrastructure {
   env: Env;
@@ -22,8 +29,26 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-export async function openInfrastructure(env: Env, overrides: { logger?: Logger } = {}): Promise<Infrastructure> {
-  const logger = overrides.logger ?? createLogger({ level: env.LOG_LEVEL, secrets: secretsOf(env) });
+export interface InfrastructureOptions {
+  logger?: Logger;
+  /**
+   * The console chat owns stdout, so logs go to stderr and default to warnings only.
+   * Elsewhere logs are JSON lines on stdout, as container platforms expect.
+   */
+  consoleOnStdout?: boolean;
+}
+
+export async function openInfrastructure(
+  env: Env,
+  options: InfrastructureOptions = {},
+): Promise<Infrastructure> {
+  const logger =
+    options.logger ??
+    createLogger({
+      level: env.LOG_LEVEL ?? (options.consoleOnStdout ? "warn" : "info"),
+      secrets: secretsOf(env),
+      ...(options.consoleOnStdout ? { destination: pino.destination(2) } : {}),
+    });
   const metrics = createMetrics();
   const connections: Redis[] = [];
   const createRedis = (options: RedisOptions = {}) => {
@@ -37,12 +62,18 @@ export async function openInfrastructure(env: Env, overrides: { logger?: Logger 
   try {
     await redis.ping();
   } catch (error) {
-    await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+    await Promise.all(
+      connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
+    );
     throw new Error(`Cannot reach Redis at ${redactUrl(env.REDIS_URL)}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, migrate: true });
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    migrate: true,
+  });
   logger.info({ database: database.kind }, "database ready");
 
   return {
@@ -66,7 +97,9 @@ export async function openInfrastructure(env: Env, overrides: { logger?: Logger 
       return { redis: redisCheck, database: databaseCheck };
     },
     async close() {
-      await Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
+      await Promise.all(
+        connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
+      );
       await database.close();
     },
   };

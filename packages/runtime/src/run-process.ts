@@ -16,10 +16,20 @@ export interface ProcessComponent {
 
 export type StartComponents = (infrastructure: Infrastructure) => Promise<ProcessComponent[]>;
 
-export async function runProcess(name: string, start: StartComponents, source = process.env): Promise<void> {
+export interface RunProcessOptions {
+  /** Whether this process serves the console chat on stdout with this environment. */
+  servesConsole?: (env: Env) => boolean;
+  source?: Record<string, string | undefined>;
+}
+
+export async function runProcess(
+  name: string,
+  start: StartComponents,
+  options: RunProcessOptions = {},
+): Promise<void> {
   let env: Env;
   try {
-    env = parseEnv(source);
+    env = parseEnv(options.source ?? process.env);
   } catch (error) {
     if (error instanceof EnvError) {
       process.stderr.write(`${name}: ${error.message}\nSee .env.example for every variable.\n`);
@@ -30,7 +40,9 @@ export async function runProcess(name: string, start: StartComponents, source = 
 
   let infrastructure: Infrastructure;
   try {
-    infrastructure = await openInfrastructure(env);
+    infrastructure = await openInfrastructure(env, {
+      consoleOnStdout: options.servesConsole?.(env) ?? false,
+    });
   } catch (error) {
     process.stderr.write(`${name}: cannot start: ${(error as Error).message}\n`);
     process.exit(1);

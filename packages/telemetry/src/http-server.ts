@@ -1,0 +1,148 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "./logger.ts";
+import type { Metrics } from "./metrics.ts";
+
+export type HealthChecks = Record<string, true | string>;
+
+export type HttpRoute = {
+  method: "GET" | "POST";
+  /** Exact path, compared without the query string. */
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+};
+
+export type HttpServerOptions = {
+  /** 0 picks a free port; the chosen one is reported back. */
+  port: number;
+  /** Interface to bind; all interfaces when absent. */
+  host?: string;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Each check is `true` when healthy or a short reason when not. */
+  health: () => Promise<HealthChecks>;
+  /** A health function slower than this counts as unhealthy. */
+  healthTimeoutMs?: number;
+  routes?: HttpRoute[];
+};
+
+export type RunningHttpServer = {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function readHealth(health: () => Promise<HealthChecks>, timeoutMs: number, logger: Logger) {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`health checks took longer than ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    const checks = await Promise.race([health(), timeout]);
+    const healthy = Object.values(checks).every((check) => check === true);
+    return { status: healthy ? 200 : 503, body: { status: healthy ? "ok" : "degraded", checks } };
+  } catch (error) {
+    logger.warn({ err: error }, "health check failed");
+    // The error text stays in the log: the endpoint may be reachable from outside.
+    return { status: 503, body: { status: "degraded", checks: { health: "health check failed" } } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const { logger, metrics, health, routes = [] } = options;
+  const healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
+
+  const builtIn: HttpRoute[] = [
+    {
+      method: "GET",
+      path: "/health",
+      async handler(_req, res) {
+        const { status, body } = await readHealth(health, healthTimeoutMs, logger);
+        sendJson(res, status, body);
+      },
+    },
+  ];
+  if (metrics !== undefined) {
+    builtIn.push({
+      method: "GET",
+      path: "/metrics",
+      async handler(_req, res) {
+        const { contentType, body } = await metrics.render();
+        res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      },
+    });
+  }
+  const allRoutes = [...builtIn, ...routes];
+
+  const server = createServer(async (req, res) => {
+    let path: string;
+    try {
+      path = new URL(req.url ?? "/", "http://localhost").pathname;
+    } catch {
+      sendJson(res, 400, { error: "bad_request" });
+      return;
+    }
+    const route = allRoutes.find((candidate) => candidate.method === req.method && candidate.path === path);
+    if (route === undefined) {
+      sendJson(res, 404, { error: "not_found" });
+      return;
+    }
+    try {
+      await route.handler(req, res);
+    } catch (error) {
+      logger.error({ err: error, method: req.method, path }, "http handler failed");
+      if (res.headersSent) {
+        // Part of a response is already out; cutting the connection is the only honest signal left.
+        res.destroy();
+      } else {
+        sendJson(res, 500, { error: "internal_error" });
+      }
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  server.on("error", (error) => logger.error({ err: error }, "http server error"));
+
+  const port = (server.address() as AddressInfo).port;
+  const wildcardHost = options.host === undefined || options.host === "0.0.0.0" || options.host === "::";
+  const host = wildcardHost ? "127.0.0.1" : options.host!.includes(":") ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url }, "http server listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Idle keep-alive sockets would otherwise hold close() until they time out. Node 19+ already does this
+        // inside close(); saying it here keeps the behavior from depending on that.
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

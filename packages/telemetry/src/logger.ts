@@ -1,0 +1,32 @@
+import { pino } from "pino";
+import type { Logger as PinoLogger } from "pino";
+import { createScrubber } from "./scrub.ts";
+
+export type Logger = PinoLogger;
+
+export type LoggerOptions = {
+  level: string;
+  /** Exact values (bot tokens, API keys, passwords) that must never appear in output. */
+  secrets: readonly string[];
+  name?: string;
+  /** Keys whose values are always redacted, at any depth; DEFAULT_SENSITIVE_KEYS when absent. */
+  sensitiveKeys?: readonly string[];
+  /** Where JSON lines go; stdout when absent. */
+  destination?: pino.DestinationStream;
+};
+
+export function createLogger(options: LoggerOptions): Logger {
+  const scrubber = createScrubber(options.secrets, options.sensitiveKeys);
+  const pinoOptions: pino.LoggerOptions = {
+    level: options.level,
+    // Sensitive keys are redacted by the scrubber rather than pino's `redact`: pino's wildcard paths reach only a
+    // fixed depth, and covering this key list three levels deep measured ~55 µs per line against ~2 µs for the
+    // scrubber on a clean line (~15 µs on a line it has to rewrite).
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // The last step before the destination: whatever serializers, bindings and errors produced gets scrubbed.
+    hooks: { streamWrite: (line) => scrubber.scrubLine(line) },
+  };
+  if (options.name !== undefined) pinoOptions.name = options.name;
+  return options.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, options.destination);
+}

@@ -1,0 +1,111 @@
+/**
+ * Keeps secrets out of log output by checking every serialized line just before it is written.
+ *
+ * Working on the final line (not on the object handed to the logger) also covers what serializers produce,
+ * child-logger bindings and error properties — e.g. an HTTP client error whose `config.headers.Authorization`
+ * holds the key, or node-fetch's "request to https://api.telegram.org/bot123:ABC/getMe failed".
+ */
+
+export const REDACTED = "[redacted]";
+
+/**
+ * Keys whose values are always replaced, at any depth. Compared case-insensitively with `-` and `_` removed, so
+ * `apiKey`, `api_key`, `x-api-key` and `API_KEY` all match.
+ */
+export const DEFAULT_SENSITIVE_KEYS = [
+  "token",
+  "accessToken",
+  "refreshToken",
+  "botToken",
+  "apiKey",
+  "xApiKey",
+  "authorization",
+  "proxyAuthorization",
+  "password",
+  "passwd",
+  "secret",
+  "clientSecret",
+  "privateKey",
+  "secretKey",
+  "cookie",
+  "setCookie",
+] as const;
+
+// A Telegram bot token: numeric bot id, colon, 35-ish url-safe characters.
+const TELEGRAM_TOKEN = String.raw`\d{5,}:[A-Za-z0-9_-]{30,}`;
+// An Authorization value. The scheme is matched case-sensitively and the credential must be long and contain a
+// digit, so ordinary prose ("Bot started", "Bot memebot_helper") survives.
+const AUTH_VALUE = String.raw`\b(Bot|Bearer|bearer)\s+(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{20,}`;
+// Cheap pre-filter for lines that may hold a sensitive key; the exact key check happens on the parsed object.
+const KEY_HINT = String.raw`"[\w-]*(?:token|key|authorization|passw|secret|cookie)[\w-]*":`;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+function normalizeKey(key: string): string {
+  return key.replace(/[-_]/g, "").toLowerCase();
+}
+
+export type Scrubber = {
+  /** Replaces every secret and token-shaped substring in a plain string. */
+  scrubText(text: string): string;
+  /** Scrubs one serialized JSON log line, keeping it valid JSON and keeping its line ending. */
+  scrubLine(line: string): string;
+};
+
+export function createScrubber(
+  secrets: readonly string[],
+  sensitiveKeys: readonly string[] = DEFAULT_SENSITIVE_KEYS,
+): Scrubber {
+  const keys = new Set(sensitiveKeys.map(normalizeKey));
+  // Longest first so a secret that contains another is replaced whole.
+  const values = [...new Set(secrets.filter((secret) => secret.length > 0))].sort(
+    (a, b) => b.length - a.length,
+  );
+  const secretAlternatives = values.map(escapeRegExp);
+  // Inside a JSON line a secret with quotes, backslashes or control characters appears escaped.
+  const jsonAlternatives = values
+    .map((secret) => JSON.stringify(secret).slice(1, -1))
+    .filter((escaped, index) => escaped !== values[index])
+    .map(escapeRegExp);
+
+  const textPattern = new RegExp([...secretAlternatives, TELEGRAM_TOKEN].join("|"), "g");
+  const authPattern = new RegExp(AUTH_VALUE, "g");
+  const linePattern = new RegExp(
+    [...secretAlternatives, ...jsonAlternatives, TELEGRAM_TOKEN, AUTH_VALUE, KEY_HINT].join("|"),
+    "i",
+  );
+
+  function scrubText(text: string): string {
+    return text.replace(authPattern, `$1 ${REDACTED}`).replace(textPattern, REDACTED);
+  }
+
+  function scrubValue(value: unknown): unknown {
+    if (typeof value === "string") return scrubText(value);
+    if (Array.isArray(value)) return value.map(scrubValue);
+    if (value !== null && typeof value === "object") {
+      const scrubbed: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(value)) {
+        scrubbed[scrubText(key)] = keys.has(normalizeKey(key)) ? REDACTED : scrubValue(inner);
+      }
+      return scrubbed;
+    }
+    return value;
+  }
+
+  function scrubLine(line: string): string {
+    // The common case: nothing to hide, so skip the parse/stringify round trip.
+    if (!linePattern.test(line)) return line;
+    const ending = line.endsWith("\n") ? "\n" : "";
+    try {
+      // Working on parsed values (not the raw text) keeps the output valid JSON even when a match would
+      // otherwise cut through an escape sequence.
+      return JSON.stringify(scrubValue(JSON.parse(line))) + ending;
+    } catch {
+      return scrubText(line);
+    }
+  }
+
+  return { scrubText, scrubLine };
+}
