@@ -1,0 +1,35 @@
+export {
+  ModelResponseError,
+  ModelUnavailableError,
+  type ModelResponseReason,
+  type ModelUnavailableReason,
+} from "./errors.ts";
+export { extractJson } from "./json.ts";
+export {
+  createChatModel,
+  type ChatModel,
+  type ChatModelOptions,
+  type JsonCompletionRequest,
+  type ModelRequestOutcome,
+  type ModelRequestSample,
+} from "./chat-model.ts";
+export {
+  createOfflineMemeEngine,
+  sanitizeTopic,
+  OFFLINE_TEMPLATES,
+  type OfflineEngine,
+  type OfflineEngineOptions,
+  type OfflineMemeText,
+} from "./offline-engine.ts";
+export {
+  createMemeTextWriter,
+  memeCaptionSchema,
+  MAX_CAPTION_CHARS,
+  type MemeEngine,
+  type MemeFallbackReason,
+  type MemeText,
+  type MemeTextLogger,
+  type MemeTextRequest,
+  type MemeTextWriter,
+  type MemeTextWriterOptions,
+} from "./meme-text.ts";

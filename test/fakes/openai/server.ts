@@ -1,0 +1,283 @@
+// A local OpenAI-compatible chat server, so tests run the real `openai` client end to end.
+// It speaks just enough of the wire protocol: POST /v1/chat/completions (JSON and SSE
+// streams) and GET /v1/models. The hot path stays cheap: a benchmark pushes thousands of
+// requests per second through it.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+export type FakeOpenAIBehaviour =
+  | {
+      kind: "reply";
+      /** The assistant message content; null mimics a reasoning server that put everything in reasoning_content. */
+      content: string | null;
+      delayMs?: number;
+      /** Sent as message.reasoning_content, like vLLM's --reasoning-parser. */
+      reasoning?: string;
+      finishReason?: "stop" | "length";
+    }
+  /** Never answers; the connection stays open until close(). */
+  | { kind: "hang" }
+  /** An HTTP error. `body` defaults to OpenAI's `{ error: { message, type, param, code } }`. */
+  | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
+  /** A body that is not JSON (a proxy's HTML page by default). */
+  | { kind: "garbage"; status?: number; contentType?: string; body?: string };
+
+export interface FakeChatRequest {
+  model?: string;
+  messages?: Array<{ role: string; content?: unknown }>;
+  stream?: boolean;
+  response_format?: unknown;
+  temperature?: number;
+  max_tokens?: number;
+  [key: string]: unknown;
+}
+
+export type FakeOpenAIBehaviourSetting =
+  FakeOpenAIBehaviour | ((body: FakeChatRequest) => FakeOpenAIBehaviour);
+
+export interface FakeOpenAIRequest {
+  path: string;
+  /** The parsed JSON body; {} for requests without one. */
+  body: FakeChatRequest;
+  headers: IncomingHttpHeaders;
+  /** Date.now() when the body had arrived. */
+  at: number;
+}
+
+export interface FakeOpenAIOptions {
+  behaviour?: FakeOpenAIBehaviourSetting;
+  /** Ids listed by GET /v1/models. */
+  models?: string[];
+  /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
+  apiKey?: string;
+  /** Keep every request in `requests` (default true); a long benchmark may turn it off. */
+  record?: boolean;
+}
+
+export interface FakeOpenAI {
+  /** e.g. "http://127.0.0.1:40123/v1", ready for `new OpenAI({ baseURL })`. */
+  baseURL: string;
+  requests: FakeOpenAIRequest[];
+  /** Requests seen so far, recorded or not. */
+  readonly requestCount: number;
+  setBehaviour(behaviour: FakeOpenAIBehaviourSetting): void;
+  close(): Promise<void>;
+}
+
+/** The default behaviour: valid meme JSON about the user's topic. */
+export function memeReply(body: FakeChatRequest): FakeOpenAIBehaviour {
+  const topic = topicOf(body).toUpperCase().slice(0, 50) || "THIS TOKEN";
+  return { kind: "reply", content: JSON.stringify({ top: "NOBODY:", bottom: `${topic} HOLDERS: WAGMI` }) };
+}
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  let behaviour: FakeOpenAIBehaviourSetting = options.behaviour ?? memeReply;
+  const models = options.models ?? ["fake-model"];
+  const record = options.record ?? true;
+  const requests: FakeOpenAIRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  let requestCount = 0;
+  let completionCount = 0;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const path = (req.url ?? "/").split("?")[0] as string;
+      let body: FakeChatRequest = {};
+      if (chunks.length > 0) {
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as FakeChatRequest;
+        } catch {
+          sendError(res, 400, "We could not parse the JSON body of your request.", "invalid_request_error");
+          return;
+        }
+      }
+      requestCount += 1;
+      if (record) requests.push({ path, body, headers: req.headers, at: Date.now() });
+      route(req, res, path, body);
+    });
+  });
+  // Track sockets ourselves: close() must end hanging and keep-alive connections at once.
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse, path: string, body: FakeChatRequest): void {
+    if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      sendError(res, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+      return;
+    }
+    if (req.method === "POST" && path === "/v1/chat/completions") {
+      const chosen = typeof behaviour === "function" ? behaviour(body) : behaviour;
+      completionCount += 1;
+      respond(res, chosen, body, completionCount);
+      return;
+    }
+    if (req.method === "GET" && path === "/v1/models") {
+      sendJson(res, 200, {
+        object: "list",
+        data: models.map((id) => ({ id, object: "model", created: 0, owned_by: "fake-openai" })),
+      });
+      return;
+    }
+    sendError(
+      res,
+      404,
+      `Unknown request URL: ${req.method} ${path}.`,
+      "invalid_request_error",
+      "unknown_url",
+    );
+  }
+
+  function respond(res: ServerResponse, chosen: FakeOpenAIBehaviour, body: FakeChatRequest, n: number): void {
+    switch (chosen.kind) {
+      case "reply": {
+        const send = () =>
+          body.stream ? sendStream(res, chosen, body, n) : sendCompletion(res, chosen, body, n);
+        if (chosen.delayMs && chosen.delayMs > 0) {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            send();
+          }, chosen.delayMs);
+          timers.add(timer);
+        } else {
+          send();
+        }
+        return;
+      }
+      case "hang":
+        return;
+      case "status": {
+        const payload = JSON.stringify(chosen.body ?? errorBody(chosen.status));
+        res.writeHead(chosen.status, { "content-type": "application/json", ...chosen.headers });
+        res.end(payload);
+        return;
+      }
+      case "garbage":
+        res.writeHead(chosen.status ?? 200, {
+          "content-type": chosen.contentType ?? "text/html; charset=utf-8",
+        });
+        res.end(
+          chosen.body ?? "<html><body><h1>Bad Gateway</h1><p>upstream is having a moment</p></body></html>",
+        );
+        return;
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    get requestCount() {
+      return requestCount;
+    },
+    setBehaviour(next) {
+      behaviour = next;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+type Reply = Extract<FakeOpenAIBehaviour, { kind: "reply" }>;
+
+function sendCompletion(res: ServerResponse, reply: Reply, body: FakeChatRequest, n: number): void {
+  const message: Record<string, unknown> = { role: "assistant", content: reply.content };
+  if (reply.reasoning !== undefined) message.reasoning_content = reply.reasoning;
+  const completionTokens = Math.ceil((reply.content?.length ?? 0) / 4);
+  sendJson(res, 200, {
+    id: `chatcmpl-fake-${n}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: body.model ?? "fake-model",
+    choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason ?? "stop" }],
+    usage: { prompt_tokens: 10, completion_tokens: completionTokens, total_tokens: 10 + completionTokens },
+  });
+}
+
+const STREAM_PIECE_CHARS = 16;
+
+function sendStream(res: ServerResponse, reply: Reply, body: FakeChatRequest, n: number): void {
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
+  const base = {
+    id: `chatcmpl-fake-${n}`,
+    object: "chat.completion.chunk",
+    created: Math.floor(Date.now() / 1000),
+    model: body.model ?? "fake-model",
+  };
+  const frame = (delta: Record<string, unknown>, finishReason: string | null) =>
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`;
+
+  let out = frame({ role: "assistant", content: "" }, null);
+  if (reply.reasoning !== undefined) out += frame({ reasoning_content: reply.reasoning }, null);
+  const content = reply.content ?? "";
+  for (let i = 0; i < content.length; i += STREAM_PIECE_CHARS) {
+    out += frame({ content: content.slice(i, i + STREAM_PIECE_CHARS) }, null);
+  }
+  out += frame({}, reply.finishReason ?? "stop");
+  out += "data: [DONE]\n\n";
+  res.end(out);
+}
+
+function sendJson(res: ServerResponse, status: number, payload: unknown): void {
+  const text = JSON.stringify(payload);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null = null,
+) {
+  sendJson(res, status, { error: { message, type, param: null, code } });
+}
+
+function errorBody(status: number): unknown {
+  if (status === 429) {
+    return {
+      error: { message: "Rate limit reached.", type: "requests", param: null, code: "rate_limit_exceeded" },
+    };
+  }
+  if (status >= 500) {
+    return { error: { message: "The server is overloaded.", type: "server_error", param: null, code: null } };
+  }
+  return {
+    error: {
+      message: `Request failed with status ${status}.`,
+      type: "invalid_request_error",
+      param: null,
+      code: null,
+    },
+  };
+}
+
+function topicOf(body: FakeChatRequest): string {
+  const messages = body.messages ?? [];
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const message = messages[i];
+    if (message?.role !== "user" || typeof message.content !== "string") continue;
+    const topicLine = /^Topic:\s*(.*)$/m.exec(message.content);
+    return (topicLine?.[1] ?? message.content).trim();
+  }
+  return "";
+}
