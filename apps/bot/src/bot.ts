@@ -84,6 +84,7 @@ export async function startBot(
     components.push({
       name: "telegram",
       stop: () => telegram.stop("shutdown"),
+      health: () => telegram.health(),
       routes: telegram.webhookRoute ? [telegram.webhookRoute] : [],
     });
   }

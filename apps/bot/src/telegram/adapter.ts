@@ -1,0 +1,305 @@
+// The Telegram adapter: telegraf receives updates (long polling, or a webhook
+// behind any number of replicas), each becomes one CommandInvocation for the core
+// dispatcher, and the result is sent back. All command logic lives in core.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  languages,
+  translate,
+  type CommandRegistry,
+  type Dispatch,
+  type DispatchResult,
+  type Language,
+} from "@memebot/core";
+import { Telegraf, TelegramError } from "telegraf";
+import type { Update } from "telegraf/types";
+import { createAdminChecker } from "./admin-check.ts";
+import {
+  invocationFromUpdate,
+  isAnonymousGroupAdmin,
+  isPrivateChat,
+  messageOf,
+  type BotIdentity,
+} from "./invocation.ts";
+import { sendAnswer, type SendOptions } from "./send.ts";
+
+export interface TelegramAdapterLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+/** What happened to one update, for metrics and benchmarks; reported once its answer is out. */
+export interface TelegramIntakeSample {
+  updateId: number;
+  /** Undefined when the update was skipped before dispatch (edits, group chatter, other bots' commands). */
+  key?: string;
+  command: string | null;
+  result: DispatchResult["kind"] | "skipped" | "failed";
+  receivedAt: number;
+  /** From intake until the answer was sent (or the job enqueued, or the update skipped). */
+  durationMs: number;
+}
+
+export interface TelegramAdapterOptions {
+  token: string;
+  /** Bot API root, e.g. "https://api.telegram.org" (keep a trailing slash if it has a path). */
+  apiRoot: string;
+  dispatch: Dispatch;
+  registry: CommandRegistry;
+  logger: TelegramAdapterLogger;
+  /** Receive updates by webhook at this URL (checked against the secret) instead of long polling. */
+  webhook?: { url: string; secret: string };
+  /** How long a getChatMember answer counts. */
+  adminCacheTtlMs?: number;
+  onIntake?: (sample: TelegramIntakeSample) => void;
+  /** Retry policy for answers (flood waits, 5xx). */
+  send?: SendOptions;
+  /** Answers being sent at most; intake waits beyond this. */
+  maxPendingAnswers?: number;
+  /** How long stop() waits for updates being handled and answers being sent. */
+  drainTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface TelegramWebhookRoute {
+  method: "POST";
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+export interface TelegramAdapter {
+  bot: Telegraf;
+  start(): Promise<void>;
+  stop(reason?: string): Promise<void>;
+  /** Present in webhook mode: mount it on the process's HTTP server. */
+  webhookRoute?: TelegramWebhookRoute;
+  /** `{ telegram: true }` while updates can arrive, or a reason why not. */
+  health(): Promise<Record<string, true | string>>;
+}
+
+/** Only new messages can carry commands; Telegram does not even send us the rest. */
+const ALLOWED_UPDATES: ["message"] = ["message"];
+
+const languageOfUser = (code: string | undefined): Language =>
+  languages.find((language) => code?.toLowerCase().startsWith(language)) ?? "en";
+
+const waitFor = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
+/** A blocked or kicked bot cannot answer; that is the user's choice, not our failure. */
+const isForbidden = (error: unknown) => error instanceof TelegramError && error.code === 403;
+
+export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
+  const { dispatch, registry, logger, onIntake } = options;
+  const now = options.now ?? Date.now;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+  const maxPendingAnswers = options.maxPendingAnswers ?? 1_000;
+  // webhookReply false: answers always go through the API, so they are checked and retried alike in both modes.
+  const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+  const admins = createAdminChecker({
+    telegram: bot.telegram,
+    ttlMs: options.adminCacheTtlMs ?? 60_000,
+    now,
+  });
+
+  let identity: BotIdentity | undefined;
+  let polling: Promise<void> | undefined;
+  let pollingFailure: string | undefined;
+  let pollingEnded = false;
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
+
+  /**
+   * Answers go out off the intake path. Once dispatch returned, the gate has marked the update as seen,
+   * so a redelivery would be ignored anyway: holding the next getUpdates (or the webhook's 200) until
+   * Telegram accepted our answer would add no safety, only let one slow send stall every chat.
+   */
+  const answers = new Set<Promise<void>>();
+  function answerLater(send: () => Promise<void>) {
+    const sending = send().finally(() => answers.delete(sending));
+    answers.add(sending);
+  }
+
+  async function handle(update: Update, receivedAt: number) {
+    const message = messageOf(update);
+    const me = identity;
+    const invocation =
+      message && me
+        ? invocationFromUpdate(update, me, receivedAt, async () => {
+            if (isPrivateChat(message) || isAnonymousGroupAdmin(message)) return true;
+            return message.from ? admins.isAdmin(message.chat.id, message.from.id) : false;
+          })
+        : undefined;
+    const sample = (result: TelegramIntakeSample["result"]) =>
+      onIntake?.({
+        updateId: update.update_id,
+        ...(invocation ? { key: invocation.key } : {}),
+        command: invocation?.name ?? null,
+        result,
+        receivedAt,
+        durationMs: now() - receivedAt,
+      });
+    if (!invocation) {
+      sample("skipped");
+      return;
+    }
+
+    const context = {
+      key: invocation.key,
+      command: invocation.name,
+      chatId: invocation.community.externalId,
+    };
+    let result: DispatchResult;
+    try {
+      result = await dispatch(invocation);
+    } catch (error) {
+      logger.error({ err: error, ...context }, "telegram update could not be dispatched");
+      const text = translate(languageOfUser(message?.from?.language_code), "error.internal");
+      answerLater(async () => {
+        await sendAnswer(bot.telegram, invocation.target, { text }, options.send).catch(
+          (sendError: unknown) =>
+            logger.warn({ err: sendError, ...context }, "could not tell the user about the failure"),
+        );
+        sample("failed");
+      });
+      return;
+    }
+    // queued: the worker answers; ignored (duplicate, not addressed, limited): chat platforms stay quiet.
+    if (result.kind !== "reply") {
+      sample(result.kind);
+      return;
+    }
+    const { message: answer } = result;
+    answerLater(async () => {
+      try {
+        await sendAnswer(bot.telegram, invocation.target, answer, options.send);
+        sample("reply");
+      } catch (error) {
+        sample("failed");
+        if (isForbidden(error))
+          logger.info({ err: error, ...context }, "telegram chat does not accept our answer");
+        else logger.error({ err: error, ...context }, "telegram answer could not be sent");
+      }
+    });
+  }
+
+  // One middleware, no routing: per-update work stays a context object and this call.
+  bot.use(async (ctx) => {
+    const handling = handle(ctx.update, now());
+    inFlight.add(handling);
+    try {
+      await handling;
+    } finally {
+      inFlight.delete(handling);
+    }
+    // Backpressure: when Telegram is slow to take our answers, slow intake down instead of piling them up.
+    while (answers.size >= maxPendingAnswers) await Promise.race(answers);
+  });
+  // Anything that still escapes (e.g. telegraf's handler timeout) is logged; rethrowing would end polling.
+  bot.catch((error, ctx) =>
+    logger.error({ err: error, updateId: ctx.update.update_id }, "telegram update handler failed"),
+  );
+
+  async function registerCommands() {
+    for (const language of languages) {
+      const commands = registry.all.map((command) => ({
+        command: command.name,
+        description: translate(language, command.description),
+      }));
+      // English is the default menu; other languages are shown to users whose app speaks them.
+      await bot.telegram.setMyCommands(commands, language === "en" ? {} : { language_code: language });
+    }
+  }
+
+  const webhook = options.webhook;
+  let webhookRoute: TelegramWebhookRoute | undefined;
+  if (webhook) {
+    const url = new URL(webhook.url);
+    // telegraf compares the request URL as sent, query included; the HTTP server routes on the path alone.
+    const callback = bot.webhookCallback(url.pathname + url.search, { secretToken: webhook.secret });
+    webhookRoute = {
+      method: "POST",
+      path: url.pathname,
+      handler: async (req, res) => {
+        if (stopped || !identity) {
+          // Not started yet or shutting down: Telegram retries a failed delivery, so another replica
+          // (or this one, once ready) takes the update.
+          res.writeHead(503).end();
+          return;
+        }
+        // A wrong or missing secret ends in telegraf's 403 without reaching the bot.
+        await callback(req, res);
+      },
+    };
+  }
+
+  async function start() {
+    const me = await bot.telegram.getMe();
+    identity = { id: me.id, username: me.username };
+    // launch() and handleUpdate() would each ask getMe again otherwise.
+    bot.botInfo = me;
+    await registerCommands().catch((error: unknown) =>
+      logger.warn({ err: error }, "telegram command menu not registered; commands still work"),
+    );
+    if (webhook) {
+      // Every replica sets the same URL: harmless, and whichever starts last leaves it right.
+      await bot.telegram.setWebhook(webhook.url, {
+        secret_token: webhook.secret,
+        allowed_updates: ALLOWED_UPDATES,
+        drop_pending_updates: false,
+      });
+      logger.info({ username: me.username, url: webhook.url }, "telegram bot receiving updates by webhook");
+      return;
+    }
+    // launch() resolves only once polling stops, so it is watched, not awaited.
+    polling = bot
+      .launch({ allowedUpdates: ALLOWED_UPDATES })
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          pollingFailure = error instanceof Error ? error.message : String(error);
+          if (!stopped) logger.error({ err: error }, "telegram long polling stopped");
+        },
+      )
+      .finally(() => {
+        pollingEnded = true;
+      });
+    logger.info({ username: me.username }, "telegram bot long polling");
+  }
+
+  /** Ends long polling, also when stop() comes while launch() is still between getMe and its first poll. */
+  async function stopPolling(reason: string) {
+    const deadline = now() + drainTimeoutMs;
+    while (!pollingEnded && now() < deadline) {
+      try {
+        bot.stop(reason);
+        return;
+      } catch {
+        // "Bot is not running!": launch() has not started polling yet.
+        await waitFor(10);
+      }
+    }
+  }
+
+  async function stop(reason = "stop") {
+    if (stopped) return;
+    stopped = true;
+    if (polling) {
+      // Stops asking for updates; the batch in hand finishes and its offset is confirmed.
+      await stopPolling(reason);
+      await Promise.race([polling, waitFor(drainTimeoutMs)]);
+    }
+    await Promise.race([Promise.allSettled([...inFlight]), waitFor(drainTimeoutMs)]);
+    await Promise.race([Promise.allSettled([...answers]), waitFor(drainTimeoutMs)]);
+  }
+
+  async function health(): Promise<Record<string, true | string>> {
+    if (!identity) return { telegram: "not started" };
+    if (pollingFailure) return { telegram: `long polling stopped: ${pollingFailure}` };
+    return { telegram: true };
+  }
+
+  return { bot, start, stop, health, ...(webhookRoute ? { webhookRoute } : {}) };
+}

@@ -1,0 +1,126 @@
+// One Telegram update, made platform-neutral for the core dispatcher. Pure: no
+// network, no clock; the adapter hands in the time and the lazy admin check.
+import type { AdminCheck, CommandInvocation, ReplyTarget } from "@memebot/core";
+import type { Message, Update, User } from "telegraf/types";
+
+/** Telegram's placeholder user for messages an anonymous group admin sends "as the group". */
+export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
+
+export type TelegramReplyTarget = Extract<ReplyTarget, { platform: "telegram" }>;
+export type TelegramInvocation = CommandInvocation & { target: TelegramReplyTarget };
+
+export interface BotIdentity {
+  id: number;
+  username: string;
+}
+
+/** The message of an update we may answer: new messages only (edits and channel posts are not commands). */
+export function messageOf(update: Update): Message | undefined {
+  return "message" in update ? update.message : undefined;
+}
+
+export const isPrivateChat = (message: Message) => message.chat.type === "private";
+
+/** An anonymous admin posts as the group itself; Telegram shows GroupAnonymousBot as the sender. */
+export const isAnonymousGroupAdmin = (message: Message) =>
+  message.from?.id === GROUP_ANONYMOUS_BOT_ID && message.sender_chat?.id === message.chat.id;
+
+const displayNameOf = (user: User) =>
+  [user.first_name, user.last_name].filter(Boolean).join(" ") || undefined;
+
+// Telegram's own rule for a bot_command entity: `/name` or `/name@botname`.
+const COMMAND_ENTITY = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?$/;
+
+interface ParsedCommand {
+  name: string;
+  mention?: string;
+  argsText: string;
+}
+
+/** The command of a text message, read from its leading bot_command entity as Telegram marked it. */
+export function commandOf(message: Message.TextMessage): ParsedCommand | undefined {
+  const entity = message.entities?.[0];
+  if (entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
+  const match = COMMAND_ENTITY.exec(message.text.slice(0, entity.length));
+  if (!match) return undefined;
+  const [, name = "", mention] = match;
+  return {
+    name: name.toLowerCase(),
+    ...(mention ? { mention } : {}),
+    argsText: message.text.slice(entity.length).trim(),
+  };
+}
+
+/**
+ * The invocation for an update, or undefined when the update is none of our business: edits,
+ * channel posts, commands for another bot, and anything in a group that is not a command.
+ */
+export function invocationFromUpdate(
+  update: Update,
+  bot: BotIdentity,
+  receivedAt: number,
+  isAdmin: AdminCheck,
+): TelegramInvocation | undefined {
+  const message = messageOf(update);
+  const from = message?.from;
+  if (!message || !from || message.chat.type === "channel") return undefined;
+  const isPrivate = isPrivateChat(message);
+
+  let name: string | null = null;
+  let nonCommand: "text" | "unsupported" | undefined;
+  let argsText = "";
+  let mentionedUs = false;
+  if ("text" in message) {
+    const command = commandOf(message);
+    if (command) {
+      if (command.mention !== undefined) {
+        // `/meme@OtherBot` in a group with several bots is that bot's business.
+        if (command.mention.toLowerCase() !== bot.username.toLowerCase()) return undefined;
+        mentionedUs = true;
+      }
+      name = command.name;
+      argsText = command.argsText;
+    } else nonCommand = "text";
+  } else nonCommand = "unsupported";
+  // Group chatter is not for us: stay silent without even asking the dispatcher.
+  if (name === null && !isPrivate) return undefined;
+
+  const chatId = String(message.chat.id);
+  const title =
+    "title" in message.chat
+      ? message.chat.title
+      : [message.chat.first_name, message.chat.last_name].filter(Boolean).join(" ") || undefined;
+  const displayName = displayNameOf(from);
+  return {
+    // Telegram redelivers an update with the same id; the bot id keeps two bots on one Redis apart.
+    key: `telegram:${bot.id}:${update.update_id}`,
+    platform: "telegram",
+    community: {
+      platform: "telegram",
+      externalId: chatId,
+      ...(title ? { title } : {}),
+      kind: isPrivate ? "private" : "group",
+    },
+    actor: {
+      platform: "telegram",
+      externalId: String(from.id),
+      ...(from.username ? { username: from.username } : {}),
+      ...(displayName ? { displayName } : {}),
+    },
+    name,
+    ...(nonCommand ? { nonCommand } : {}),
+    args: { kind: "text", text: argsText },
+    addressed: isPrivate || mentionedUs,
+    target: {
+      platform: "telegram",
+      chatId,
+      replyToMessageId: message.message_id,
+      // Only forum topics take a thread id on send; a reply thread in a plain group would be refused.
+      ...(message.is_topic_message && message.message_thread_id !== undefined
+        ? { messageThreadId: message.message_thread_id }
+        : {}),
+    },
+    receivedAt,
+    isAdmin,
+  };
+}

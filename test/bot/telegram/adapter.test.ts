@@ -1,0 +1,305 @@
+import { Redis } from "ioredis";
+import { translate } from "@memebot/core";
+import type { Update } from "telegraf/types";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { photoMessageUpdate, stickerMessageUpdate, textMessageUpdate } from "../../fakes/telegram/updates.ts";
+import type { ChatInput, UserInput } from "../../fakes/telegram/updates.ts";
+import { deleteKeys, startHarness, type Harness } from "./harness.ts";
+
+const redis = new Redis("redis://127.0.0.1:6379");
+afterAll(async () => {
+  await redis.quit();
+});
+
+const alice: UserInput = { id: 501, username: "alice", first_name: "Alice", last_name: "Liddell" };
+const bob: UserInput = { id: 502, username: "bob", first_name: "Bob" };
+const carol: UserInput = { id: 503, username: "carol", first_name: "Carol" };
+const dm = (user: UserInput): ChatInput => ({ id: user.id, type: "private" });
+const group: ChatInput = { id: -1001234567890, type: "supergroup", title: "Degens United" };
+
+let harness: Harness;
+beforeEach(async () => {
+  harness = await startHarness(redis);
+  await harness.adapter.start();
+  await harness.fake.waitForCall("getUpdates");
+});
+afterEach(async () => {
+  await harness.close();
+  await deleteKeys(redis, harness.prefix);
+});
+
+const botName = () => harness.fake.bot.username as string;
+const keyOf = (update: Update) => `telegram:${harness.fake.bot.id}:${update.update_id}`;
+
+/** Queues updates for long polling and resolves once the bot has handled them all, answers sent. */
+async function deliver(...updates: Update[]) {
+  const expected = harness.samples.length + updates.length;
+  harness.fake.pushUpdates(updates);
+  await harness.fake.waitUntilConsumed();
+  // Answers leave after the batch is confirmed; every update reports its sample once it is fully done.
+  await vi.waitFor(() => expect(harness.samples.length).toBeGreaterThanOrEqual(expected));
+}
+
+const sentTexts = () => harness.fake.callsOf("sendMessage").map((call) => call.params.text);
+
+describe("telegram adapter (long polling through the fake Bot API)", () => {
+  it("registers the command menu from the registry at start, in English by default", async () => {
+    const menus = harness.fake.callsOf("setMyCommands");
+    const english = menus.find((call) => call.params.language_code === undefined);
+    expect(english?.params.commands).toEqual([
+      { command: "start", description: "Say hello and see what I can do" },
+      { command: "help", description: "List the commands you can use" },
+      { command: "meme", description: "Write a meme about a topic" },
+      { command: "config", description: "Show or change this community's bot settings" },
+    ]);
+    expect(menus.some((call) => call.params.language_code === "es")).toBe(true);
+    expect(harness.fake.calls.map((call) => call.method).slice(0, 1)).toEqual(["getMe"]);
+    expect(harness.fake.callsOf("getUpdates")[0]?.params.allowed_updates).toEqual(["message"]);
+    expect(await harness.adapter.health()).toEqual({ telegram: true });
+  });
+
+  it("answers /start with a greeting that replies to the message", async () => {
+    const update = textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" });
+    await deliver(update);
+    const reply = await harness.fake.waitForCall("sendMessage");
+    expect(reply.params).toMatchObject({
+      chat_id: alice.id,
+      reply_parameters: { message_id: update.message.message_id, allow_sending_without_reply: true },
+    });
+    expect(reply.params.parse_mode).toBeUndefined();
+    expect(reply.params.text).toContain("gm Alice Liddell!");
+  });
+
+  it("answers /help with the command list", async () => {
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/help" }));
+    const reply = await harness.fake.waitForCall("sendMessage");
+    expect(reply.params.text).toContain("/meme <topic> — Write a meme about a topic");
+    // A user manages their own DM, so they see the admin note without any getChatMember call.
+    expect(reply.params.text).toContain("You are an admin here");
+    expect(harness.fake.callsOf("getChatMember")).toHaveLength(0);
+  });
+
+  it("enqueues one job for /meme in a private chat with where to answer, and sends nothing now", async () => {
+    const update = textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme   wen   lambo " });
+    await deliver(update);
+    expect(harness.jobs).toHaveLength(1);
+    const [job] = harness.jobs;
+    expect(job?.name).toBe("meme.text");
+    expect(job?.jobId).toBe(keyOf(update));
+    expect(job?.payload.topic).toBe("wen lambo");
+    expect(job?.payload.run).toMatchObject({
+      key: keyOf(update),
+      command: "meme",
+      community: { platform: "telegram", externalId: String(alice.id), kind: "private" },
+      actor: {
+        platform: "telegram",
+        externalId: String(alice.id),
+        username: "alice",
+        displayName: "Alice Liddell",
+      },
+      target: { platform: "telegram", chatId: String(alice.id), replyToMessageId: update.message.message_id },
+      language: "en",
+    });
+    expect(harness.fake.callsOf("sendMessage")).toHaveLength(0);
+    // Queued commands cost no Telegram call at all, and the admin check stays unasked.
+    expect(harness.fake.callsOf("getChatMember")).toHaveLength(0);
+    expect(harness.samples).toMatchObject([{ key: keyOf(update), command: "meme", result: "queued" }]);
+  });
+
+  it("takes /meme@ourbot in a group and ignores /meme@otherbot", async () => {
+    const ours = textMessageUpdate({ chat: group, from: bob, text: `/meme@${botName()} moon soon` });
+    const theirs = textMessageUpdate({ chat: group, from: carol, text: "/meme@OtherMemeBot moon soon" });
+    await deliver(ours, theirs);
+    expect(harness.jobs).toHaveLength(1);
+    expect(harness.jobs[0]?.payload).toMatchObject({
+      topic: "moon soon",
+      run: {
+        community: { externalId: String(group.id), title: "Degens United", kind: "group" },
+        target: { chatId: String(group.id), replyToMessageId: ours.message.message_id },
+      },
+    });
+    expect(harness.samples.find((sample) => sample.updateId === theirs.update_id)?.result).toBe("skipped");
+    expect(harness.fake.callsOf("sendMessage")).toHaveLength(0);
+  });
+
+  it("hints at /help for an unknown command in private and stays quiet about one in a group", async () => {
+    await deliver(
+      textMessageUpdate({ chat: dm(alice), from: alice, text: "/wat" }),
+      textMessageUpdate({ chat: group, from: bob, text: "/wat" }),
+    );
+    expect(sentTexts()).toEqual(["I don't know /wat. Send /help to see what I can do."]);
+    expect(harness.fake.callsOf("sendMessage")[0]?.params.chat_id).toBe(alice.id);
+  });
+
+  it("answers /meme without a topic with the usage", async () => {
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme" }));
+    expect(sentTexts()).toEqual(["Missing <topic>.\nUsage: /meme <topic>"]);
+    expect(harness.jobs).toHaveLength(0);
+  });
+
+  it("says how long a topic may be when it is too long", async () => {
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: `/meme ${"moon ".repeat(60)}` }));
+    expect(sentTexts()).toEqual(["<topic> is too long: at most 200 characters.\nUsage: /meme <topic>"]);
+    expect(harness.jobs).toHaveLength(0);
+  });
+
+  it("answers a photo or plain text in private with a hint, and ignores them in a group without dispatching", async () => {
+    await deliver(
+      photoMessageUpdate({ chat: dm(alice), from: alice, caption: "look" }),
+      stickerMessageUpdate({ chat: group, from: bob }),
+      textMessageUpdate({ chat: group, from: bob, text: "gm frens" }),
+    );
+    await harness.fake.waitForCall("sendMessage");
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "hello bot" }));
+    expect(sentTexts()).toEqual([
+      "I can't read that kind of message. Send a command such as /help.",
+      "I answer commands. Send /help to see them.",
+    ]);
+    expect(harness.samples.filter((sample) => sample.result === "skipped")).toHaveLength(2);
+  });
+
+  it("handles an update delivered twice once: one job, one reply", async () => {
+    const meme = textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme pump it" });
+    const start = textMessageUpdate({ chat: dm(bob), from: bob, text: "/start" });
+    // Both copies arrive in one batch, handled concurrently: the gate in Redis decides, not process memory.
+    await deliver(meme, meme, start, start);
+    expect(harness.jobs).toHaveLength(1);
+    expect(harness.fake.callsOf("sendMessage")).toHaveLength(1);
+    expect(harness.samples.map((sample) => sample.result).sort()).toEqual([
+      "ignored",
+      "ignored",
+      "queued",
+      "reply",
+    ]);
+  });
+
+  it("refuses a /config change by a member and applies one by an administrator", async () => {
+    harness.fake.setChatMember(group.id, carol.id, "administrator");
+    await deliver(textMessageUpdate({ chat: group, from: bob, text: "/config language es" }));
+    await deliver(textMessageUpdate({ chat: group, from: carol, text: `/config@${botName()} language es` }));
+    expect(sentTexts()).toEqual([
+      "Only admins of this community can do that (Telegram chat administrators).",
+      "language is now es.",
+    ]);
+    expect(harness.settings.stored.get(`telegram:${group.id}`)).toMatchObject({ language: "es" });
+    expect(harness.fake.callsOf("getChatMember").map((call) => call.params)).toEqual([
+      { chat_id: group.id, user_id: bob.id },
+      { chat_id: group.id, user_id: carol.id },
+    ]);
+
+    // The next admin check of the same user within the cache time asks Telegram nothing;
+    // the answer now comes in the community's new language.
+    await deliver(textMessageUpdate({ chat: group, from: carol, text: "/config language en" }));
+    expect(sentTexts().at(-1)).toBe(translate("es", "config.updated", { key: "language", value: "en" }));
+    expect(harness.fake.callsOf("getChatMember")).toHaveLength(2);
+  });
+
+  it("counts an anonymous group admin (GroupAnonymousBot posting as the chat) as an administrator", async () => {
+    const update = textMessageUpdate({
+      chat: group,
+      from: { id: 1087968824, username: "GroupAnonymousBot", first_name: "Group", is_bot: true },
+      text: "/config rate_limit 30",
+    });
+    // Telegram sets sender_chat to the group itself when an admin posts anonymously.
+    Object.assign(update.message, {
+      sender_chat: { id: group.id, type: "supergroup", title: "Degens United" },
+    });
+    await deliver(update);
+    expect(sentTexts()).toEqual(["rate_limit is now 30."]);
+    expect(harness.fake.callsOf("getChatMember")).toHaveLength(0);
+  });
+
+  it("tells a user about their cooldown once", async () => {
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme one" }));
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme two" }));
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme three" }));
+    expect(harness.jobs.map((job) => job.payload.topic)).toEqual(["one"]);
+    expect(sentTexts()).toHaveLength(1);
+    expect(sentTexts()[0]).toMatch(/^Easy there! You can use \/meme again in (9|10)s\.$/);
+  });
+
+  it("answers with the generic error when dispatch fails, and keeps polling", async () => {
+    harness.settings.state.failReads = true;
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/help" }));
+    expect(sentTexts()).toEqual(["Something went wrong on our side. Please try again."]);
+    expect(
+      harness.logs.some((entry) => entry.level === "error" && /could not be dispatched/.test(entry.message)),
+    ).toBe(true);
+
+    harness.settings.state.failReads = false;
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
+    expect(sentTexts()).toHaveLength(2);
+  });
+
+  it("retries an answer Telegram failed with a 5xx, and logs a refused one without stopping", async () => {
+    harness.fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
+    const attempts = harness.fake.callsOf("sendMessage");
+    expect(attempts.map((call) => call.error?.error_code ?? "ok")).toEqual([502, "ok"]);
+
+    harness.fake.failNext("sendMessage", {
+      error_code: 403,
+      description: "Forbidden: bot was blocked by the user",
+    });
+    await deliver(textMessageUpdate({ chat: dm(bob), from: bob, text: "/start" }));
+    expect(harness.logs.some((entry) => /does not accept our answer/.test(entry.message))).toBe(true);
+
+    await deliver(textMessageUpdate({ chat: dm(carol), from: carol, text: "/start" }));
+    expect(harness.fake.sentMessages(carol.id)).toHaveLength(1);
+  });
+
+  it("keeps taking updates while an answer waits out Telegram's flood limit", async () => {
+    await harness.close();
+    harness = await startHarness(redis, { send: {} });
+    await harness.adapter.start();
+    harness.fake.failNext("sendMessage", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      retry_after: 1,
+    });
+    harness.fake.pushUpdate(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
+    await harness.fake.waitForCall("sendMessage");
+    await deliver(textMessageUpdate({ chat: dm(bob), from: bob, text: "/meme while we wait" }));
+    expect(harness.jobs).toHaveLength(1);
+    expect(harness.fake.sentMessages(alice.id)).toHaveLength(0);
+    const retried = await harness.fake.waitForCall("sendMessage", (call) => call.error === undefined, 3_000);
+    expect(retried.at - harness.fake.callsOf("sendMessage")[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it("handles full batches of 100 concurrently, each update exactly once", async () => {
+    const updates = Array.from({ length: 500 }, (_, index) => {
+      const user = { id: 10_000 + index, first_name: `Degen ${index}` };
+      return textMessageUpdate({ chat: dm(user), from: user, text: `/meme topic ${index}` });
+    });
+    await deliver(...updates);
+    expect(new Set(harness.jobs.map((job) => job.jobId)).size).toBe(500);
+    const batches = harness.fake
+      .callsOf("getUpdates")
+      .map((call) => (Array.isArray(call.result) ? call.result.length : 0))
+      .filter((size) => size > 0);
+    expect(Math.max(...batches)).toBe(100);
+  });
+
+  it("keeps polling after getUpdates fails with a flood wait", async () => {
+    harness.fake.failNext("getUpdates", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 1",
+      retry_after: 1,
+    });
+    // Ends the poll being held, so the next one meets the injected failure.
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
+    await deliver(textMessageUpdate({ chat: dm(bob), from: bob, text: "/start" }));
+    expect(harness.fake.callsOf("getUpdates").some((call) => call.error?.error_code === 429)).toBe(true);
+    expect(harness.fake.callsOf("sendMessage")).toHaveLength(2);
+    expect(await harness.adapter.health()).toEqual({ telegram: true });
+  });
+
+  it("stops polling on stop() and confirms what it handled", async () => {
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
+    await harness.adapter.stop("test");
+    const polls = harness.fake.callsOf("getUpdates").length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.fake.callsOf("getUpdates")).toHaveLength(polls);
+    expect(harness.fake.pendingUpdateCount).toBe(0);
+  });
+});

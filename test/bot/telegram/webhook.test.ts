@@ -1,0 +1,155 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { TelegramWebhookRoute } from "../../../apps/bot/src/telegram/adapter.ts";
+import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
+import { textMessageUpdate } from "../../fakes/telegram/updates.ts";
+import { deleteKeys, startHarness, type Harness } from "./harness.ts";
+
+const redis = new Redis("redis://127.0.0.1:6379");
+afterAll(async () => {
+  await redis.quit();
+});
+
+const WEBHOOK = { url: "https://bot.example.test/telegram/updates", secret: "s3cret_Token-42" };
+const alice = { id: 601, username: "alice", first_name: "Alice" };
+const dm = { id: alice.id, type: "private" as const };
+
+/** Serves the adapter's route the way the process's HTTP server does: exact method and path. */
+async function serve(route: TelegramWebhookRoute): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (req.method !== route.method || path !== route.path) {
+      res.writeHead(404).end();
+      return;
+    }
+    void route.handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}${route.path}`, server };
+}
+
+let fake: FakeTelegram;
+let replicas: Harness[];
+let servers: Server[];
+beforeEach(async () => {
+  fake = await startFakeTelegram();
+  replicas = [];
+  servers = [];
+});
+afterEach(async () => {
+  for (const replica of replicas) await replica.close();
+  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  await fake.close();
+  for (const replica of replicas) await deleteKeys(redis, replica.prefix);
+});
+
+/** One bot replica in webhook mode; replicas started with the same prefix share the gate. */
+async function startReplica(prefix?: string) {
+  const harness = await startHarness(redis, { fake, webhook: WEBHOOK, ...(prefix ? { prefix } : {}) });
+  replicas.push(harness);
+  await harness.adapter.start();
+  const route = harness.adapter.webhookRoute;
+  if (!route) throw new Error("webhook mode must expose a route");
+  const served = await serve(route);
+  servers.push(served.server);
+  return { harness, url: served.url };
+}
+
+describe("telegram adapter (webhook mode)", () => {
+  it("sets the webhook with its secret at start and serves the URL's path", async () => {
+    const { harness } = await startReplica();
+    expect(fake.webhookUrl).toBe(WEBHOOK.url);
+    expect(fake.callsOf("setWebhook")[0]?.params).toMatchObject({
+      url: WEBHOOK.url,
+      secret_token: WEBHOOK.secret,
+      allowed_updates: ["message"],
+      drop_pending_updates: false,
+    });
+    expect(harness.adapter.webhookRoute).toMatchObject({ method: "POST", path: "/telegram/updates" });
+    expect(fake.callsOf("getUpdates")).toHaveLength(0);
+    expect(fake.callsOf("setMyCommands").length).toBeGreaterThan(0);
+  });
+
+  it("dispatches an update carrying the right secret and answers through the API", async () => {
+    const { harness, url } = await startReplica();
+    const update = textMessageUpdate({ chat: dm, from: alice, text: "/start" });
+    const delivery = await fake.postWebhook(url, update, WEBHOOK.secret);
+    expect(delivery.status).toBe(200);
+    // webhookReply is off: nothing rides in the HTTP response, the answer is a real sendMessage call.
+    expect(delivery.reply).toBeUndefined();
+    const sent = await fake.waitForCall("sendMessage");
+    expect(sent.params).toMatchObject({
+      chat_id: alice.id,
+      reply_parameters: { message_id: update.message.message_id },
+    });
+    expect(sent.params.text).toContain("gm Alice!");
+    await vi.waitFor(() =>
+      expect(harness.samples).toMatchObject([{ updateId: update.update_id, result: "reply" }]),
+    );
+  });
+
+  it("rejects a wrong or missing secret without dispatching", async () => {
+    const { harness, url } = await startReplica();
+    const wrong = await fake.postWebhook(
+      url,
+      textMessageUpdate({ chat: dm, from: alice, text: "/start" }),
+      "nope",
+    );
+    const missing = await fake.postWebhook(url, textMessageUpdate({ chat: dm, from: alice, text: "/start" }));
+    expect([wrong.status, missing.status]).toEqual([403, 403]);
+    expect(harness.samples).toHaveLength(0);
+    expect(fake.callsOf("sendMessage")).toHaveLength(0);
+  });
+
+  it("handles a redelivered update once, even when another replica receives it", async () => {
+    const first = await startReplica();
+    const second = await startReplica(first.harness.prefix);
+    const update = textMessageUpdate({ chat: dm, from: alice, text: "/meme gm to all" });
+    const deliveries = await Promise.all([
+      fake.postWebhook(first.url, update, WEBHOOK.secret),
+      fake.postWebhook(second.url, update, WEBHOOK.secret),
+      fake.postWebhook(first.url, update, WEBHOOK.secret),
+    ]);
+    expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200]);
+    expect([...first.harness.jobs, ...second.harness.jobs]).toHaveLength(1);
+    const results = [...first.harness.samples, ...second.harness.samples]
+      .map((sample) => sample.result)
+      .sort();
+    expect(results).toEqual(["ignored", "ignored", "queued"]);
+  });
+
+  it("turns updates away with 503 before start and after stop, so Telegram delivers them again", async () => {
+    const harness = await startHarness(redis, { fake, webhook: WEBHOOK });
+    replicas.push(harness);
+    const { url, server } = await serve(harness.adapter.webhookRoute as TelegramWebhookRoute);
+    servers.push(server);
+    const early = await fake.postWebhook(
+      url,
+      textMessageUpdate({ chat: dm, from: alice, text: "/start" }),
+      WEBHOOK.secret,
+    );
+    await harness.adapter.start();
+    await harness.adapter.stop();
+    const late = await fake.postWebhook(
+      url,
+      textMessageUpdate({ chat: dm, from: alice, text: "/start" }),
+      WEBHOOK.secret,
+    );
+    expect([early.status, late.status]).toEqual([503, 503]);
+    expect(harness.samples).toHaveLength(0);
+  });
+
+  it("ignores edited messages", async () => {
+    const { harness, url } = await startReplica();
+    const original = textMessageUpdate({ chat: dm, from: alice, text: "/start" });
+    const { message } = original;
+    const edited = { edited_message: { ...message, edit_date: message.date + 5 } };
+    const delivery = await fake.postWebhook(url, edited, WEBHOOK.secret);
+    expect(delivery.status).toBe(200);
+    expect(harness.samples).toMatchObject([{ result: "skipped" }]);
+    expect(fake.callsOf("sendMessage")).toHaveLength(0);
+  });
+});
