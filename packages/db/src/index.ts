@@ -1,0 +1,25 @@
+export { openDatabase } from "./database.ts";
+export type { Database, DatabaseKind, DatabaseLocation, OpenDatabaseOptions } from "./database.ts";
+export { migrateDatabase, migrationLockKey } from "./migrate.ts";
+export type { MigrateOptions, MigrationTarget } from "./migrate.ts";
+export { DatabaseUnavailableError, MigrationError, MigrationLockTimeoutError } from "./errors.ts";
+export { defaultMigrationsDir, defaultSchemaPath } from "./paths.ts";
+export { PrismaClient, Prisma } from "./generated/client.ts";
+export { diffMigrationsToSchema } from "./schema-diff.ts";
+export type { SchemaDiffOptions } from "./schema-diff.ts";
+export { readMigrationsList, writeMigration } from "./migrations-folder.ts";
+export type { MigrationList, WrittenMigration } from "./migrations-folder.ts";
+export { createRepositories } from "./repositories.ts";
+export type {
+  Repositories,
+  CommunitiesRepository,
+  CommandRunsRepository,
+  Platform,
+  CommandRunStatus,
+  CommunityRef,
+  CommunityKey,
+  IdentityKey,
+  SaveSettingsInput,
+  RecordCommandRunInput,
+  CommandRunRecord,
+} from "./repositories.ts";

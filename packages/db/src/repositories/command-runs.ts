@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "../generated/client.ts";
+import { ensureCommunity, ensureIdentity, utcNow } from "./participants.ts";
+import type { CommandRunRecord, RecordCommandRunInput } from "./types.ts";
+
+export interface CommandRunsRepository {
+  /**
+   * Creates the run on first sight of its key, updates it afterwards. A later
+   * "queued" never demotes a finished run (a redelivered update must not undo
+   * its answer), and an absent outcome or detail keeps the stored one.
+   * `finishedAt` is set whenever a finished status is recorded.
+   */
+  record(input: RecordCommandRunInput): Promise<void>;
+  findByKey(key: string): Promise<CommandRunRecord | null>;
+}
+
+export function createCommandRunsRepository(prisma: PrismaClient): CommandRunsRepository {
+  return {
+    async record(input) {
+      const communityId = await ensureCommunity(prisma, input.community);
+      const userId = await ensureIdentity(prisma, input.actor);
+      const finishedAt = input.status === "queued" ? null : utcNow;
+      // One statement, so two deliveries of the same update racing here cannot both insert.
+      await prisma.$executeRaw`
+        INSERT INTO "CommandRun"
+          ("id", "key", "command", "args", "status", "outcome", "detail", "communityId", "userId", "createdAt", "finishedAt")
+        VALUES (${randomUUID()}, ${input.key}, ${input.command}, ${input.args}, ${input.status}::"CommandRunStatus",
+                ${input.outcome ?? null}, ${input.detail ?? null}, ${communityId}, ${userId}, ${utcNow}, ${finishedAt})
+        ON CONFLICT ("key") DO UPDATE SET
+          "status" = CASE WHEN EXCLUDED."status" = 'queued' THEN "CommandRun"."status" ELSE EXCLUDED."status" END,
+          "finishedAt" = CASE WHEN EXCLUDED."status" = 'queued' THEN "CommandRun"."finishedAt" ELSE EXCLUDED."finishedAt" END,
+          "outcome" = COALESCE(EXCLUDED."outcome", "CommandRun"."outcome"),
+          "detail" = COALESCE(EXCLUDED."detail", "CommandRun"."detail")`;
+    },
+
+    findByKey(key) {
+      return prisma.commandRun.findUnique({
+        where: { key },
+        select: {
+          key: true,
+          command: true,
+          args: true,
+          status: true,
+          outcome: true,
+          detail: true,
+          createdAt: true,
+          finishedAt: true,
+        },
+      });
+    },
+  };
+}
