@@ -1,0 +1,155 @@
+import { randomBytes } from "node:crypto";
+import type {
+  APIApplicationCommandInteractionDataOption,
+  APIChatInputApplicationCommandInteraction,
+  APIUser,
+} from "discord.js";
+import { snowflake } from "./snowflake.ts";
+
+/**
+ * Builds APPLICATION_COMMAND (chat input) interaction payloads shaped like the gateway's
+ * INTERACTION_CREATE, for FakeDiscord.dispatchInteraction().
+ */
+
+export interface InteractionUserInput {
+  id: string;
+  username: string;
+  global_name?: string | null;
+}
+
+export interface CommandOptionInput {
+  name: string;
+  /** ApplicationCommandOptionType: 1 subcommand, 2 group, 3 string, 4 integer, 5 boolean, 6 user, ... */
+  type: number;
+  value?: string | number | boolean;
+  options?: CommandOptionInput[];
+}
+
+export interface ChatInputInteractionInput {
+  id?: string;
+  token?: string;
+  applicationId: string;
+  /** Omit for a direct message with the bot. */
+  guildId?: string;
+  channelId?: string;
+  user: InteractionUserInput;
+  /** The member's permission bitfield as a decimal string (guild only); default "0", no permissions. */
+  permissions?: string;
+  /** The bot's own permissions in the channel; default: view, send, embed, attach, read history, use commands. */
+  appPermissions?: string;
+  roles?: string[];
+  commandName: string;
+  commandId?: string;
+  options?: CommandOptionInput[];
+  locale?: string;
+  guildLocale?: string;
+}
+
+// ViewChannel | SendMessages | EmbedLinks | AttachFiles | ReadMessageHistory | UseApplicationCommands
+const DEFAULT_APP_PERMISSIONS = (
+  (1n << 10n) |
+  (1n << 11n) |
+  (1n << 14n) |
+  (1n << 15n) |
+  (1n << 16n) |
+  (1n << 31n)
+).toString();
+
+const NO_USER_FLAGS = 0 as NonNullable<APIUser["flags"]>;
+
+/** Interaction tokens are long opaque strings; discord.js only passes them back in URLs. */
+export function interactionToken(): string {
+  return `aW50ZXJhY3Rpb246${randomBytes(48).toString("base64url")}`;
+}
+
+export function apiUser(input: InteractionUserInput): APIUser {
+  return {
+    id: input.id,
+    username: input.username,
+    global_name: input.global_name ?? input.username,
+    discriminator: "0",
+    avatar: null,
+    public_flags: NO_USER_FLAGS,
+    flags: NO_USER_FLAGS,
+    avatar_decoration_data: null,
+    collectibles: null,
+    primary_guild: null,
+  };
+}
+
+// The payload is written out as Discord sends it; the cast only bridges discord-api-types'
+// branded enums and its guild/DM union.
+export function chatInputInteraction(
+  input: ChatInputInteractionInput,
+): APIChatInputApplicationCommandInteraction {
+  const user = apiUser(input.user);
+  const channelId = input.channelId ?? snowflake();
+  const locale = (input.locale ?? "en-US") as APIChatInputApplicationCommandInteraction["locale"];
+  const base = {
+    id: input.id ?? snowflake(),
+    application_id: input.applicationId,
+    type: 2,
+    token: input.token ?? interactionToken(),
+    version: 1,
+    data: {
+      id: input.commandId ?? snowflake(),
+      name: input.commandName,
+      type: 1,
+      ...(input.options === undefined
+        ? {}
+        : { options: input.options as unknown as APIApplicationCommandInteractionDataOption[] }),
+    },
+    channel_id: channelId,
+    app_permissions: input.appPermissions ?? DEFAULT_APP_PERMISSIONS,
+    locale,
+    entitlements: [],
+    attachment_size_limit: 10_485_760,
+  };
+  if (input.guildId === undefined) {
+    return {
+      ...base,
+      user,
+      channel: { id: channelId, type: 1, recipients: [user], flags: 0, last_message_id: null },
+      // A guild-installed app answering in its own DM: owner "0" under GUILD_INSTALL.
+      authorizing_integration_owners: { 0: "0" },
+      context: 1,
+    } as unknown as APIChatInputApplicationCommandInteraction;
+  }
+  return {
+    ...base,
+    guild_id: input.guildId,
+    guild: { id: input.guildId, locale: input.guildLocale ?? "en-US", features: [] },
+    guild_locale: input.guildLocale ?? "en-US",
+    channel: {
+      id: channelId,
+      type: 0,
+      guild_id: input.guildId,
+      name: "general",
+      position: 0,
+      parent_id: null,
+      topic: null,
+      nsfw: false,
+      flags: 0,
+      rate_limit_per_user: 0,
+      last_message_id: null,
+      permissions: input.permissions ?? "0",
+    },
+    member: {
+      user,
+      roles: input.roles ?? [],
+      permissions: input.permissions ?? "0",
+      joined_at: new Date(Date.now() - 86_400_000).toISOString(),
+      premium_since: null,
+      nick: null,
+      avatar: null,
+      banner: null,
+      deaf: false,
+      mute: false,
+      pending: false,
+      flags: 0,
+      communication_disabled_until: null,
+    },
+    authorizing_integration_owners: { 0: input.guildId },
+    context: 0,
+  } as unknown as APIChatInputApplicationCommandInteraction;
+}

@@ -1,0 +1,431 @@
+import type { BotCommand, Chat, ChatMember, Message, PhotoSize, Update, User } from "telegraf/types";
+import { isRecordedFile } from "../shared/http.ts";
+import { ChatMembers, chatMemberObject } from "./chat-members.ts";
+import { BotApiError, badRequest } from "./errors.ts";
+import { readImageSize } from "./image-size.ts";
+import { applyParseMode } from "./parse-mode.ts";
+import { UpdateQueue } from "./update-queue.ts";
+import { photoSizes } from "./updates.ts";
+
+/**
+ * The Bot API methods the fake serves, with the state and the validation Telegram applies.
+ * Error texts are Telegram's own, so code that matches on them behaves as in production.
+ */
+
+export type Params = Record<string, unknown>;
+
+export interface BotIdentity {
+  id: number;
+  username: string;
+  first_name?: string;
+}
+
+export interface WebhookSettings {
+  url: string;
+  secretToken: string | undefined;
+  maxConnections: number;
+  allowedUpdates: string[] | undefined;
+}
+
+type MethodHandler = (params: Params) => unknown;
+
+const MAX_TEXT_LENGTH = 4096;
+const MAX_CAPTION_LENGTH = 1024;
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+const CHAT_ACTIONS = new Set([
+  "typing",
+  "upload_photo",
+  "record_video",
+  "upload_video",
+  "record_voice",
+  "upload_voice",
+  "upload_document",
+  "choose_sticker",
+  "find_location",
+  "record_video_note",
+  "upload_video_note",
+]);
+
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function chatKind(chatId: number): "private" | "group" | "supergroup" {
+  if (chatId > 0) return "private";
+  return String(chatId).startsWith("-100") ? "supergroup" : "group";
+}
+
+export class BotApi {
+  readonly bot: User;
+  readonly members = new ChatMembers();
+  readonly queue = new UpdateQueue();
+  webhook: WebhookSettings | undefined;
+  readonly #users = new Map<number, User>();
+  readonly #chats = new Map<number, Chat>();
+  readonly #lastMessageId = new Map<number, number>();
+  readonly #botMessages = new Map<string, Message>();
+  readonly #commands = new Map<string, BotCommand[]>();
+  readonly methods: ReadonlyMap<string, { name: string; run: MethodHandler }>;
+
+  constructor(identity: BotIdentity) {
+    this.bot = {
+      id: identity.id,
+      is_bot: true,
+      first_name: identity.first_name ?? identity.username,
+      username: identity.username,
+    };
+    const handlers: Record<string, MethodHandler> = {
+      getMe: () => this.#getMe(),
+      deleteWebhook: (params) => this.#deleteWebhook(params),
+      setWebhook: (params) => this.#setWebhook(params),
+      getWebhookInfo: () => this.#getWebhookInfo(),
+      setMyCommands: (params) => this.#setMyCommands(params),
+      getMyCommands: (params) => this.#commands.get(commandsKey(params)) ?? [],
+      deleteMyCommands: (params) => this.#commands.delete(commandsKey(params)) || true,
+      sendMessage: (params) => this.#sendMessage(params),
+      sendPhoto: (params) => this.#sendPhoto(params),
+      sendChatAction: (params) => this.#sendChatAction(params),
+      editMessageText: (params) => this.#editMessageText(params),
+      deleteMessage: (params) => this.#deleteMessage(params),
+      getChatMember: (params) => this.#getChatMember(params),
+      getChatAdministrators: (params) => this.#getChatAdministrators(params),
+      answerCallbackQuery: (params) => this.#answerCallbackQuery(params),
+    };
+    // Bot API method names are case-insensitive. getUpdates is served by getUpdates() below.
+    this.methods = new Map(
+      Object.entries(handlers).map(([name, run]) => [name.toLowerCase(), { name, run }]),
+    );
+  }
+
+  /** Learns chats, users and message ids from an update, so replies look like Telegram's. */
+  noteUpdate(update: Update): void {
+    const message =
+      "message" in update
+        ? update.message
+        : "edited_message" in update
+          ? update.edited_message
+          : "callback_query" in update
+            ? update.callback_query.message
+            : undefined;
+    if ("callback_query" in update)
+      this.#users.set(update.callback_query.from.id, update.callback_query.from);
+    if (message === undefined) return;
+    this.#chats.set(message.chat.id, message.chat);
+    const from = "from" in message ? message.from : undefined;
+    if (from !== undefined && from.id !== this.bot.id) this.#users.set(from.id, from);
+    const last = this.#lastMessageId.get(message.chat.id) ?? 0;
+    if (message.message_id > last) this.#lastMessageId.set(message.chat.id, message.message_id);
+  }
+
+  /** getUpdates is the one method whose answer may wait; the server handles its lifetime. */
+  getUpdates(params: Params, pollHoldMs: number) {
+    if (this.webhook !== undefined) {
+      throw new BotApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
+    }
+    const limit = clampInteger(params.limit, 1, 100, 100);
+    const timeoutSeconds = clampInteger(params.timeout, 0, 3600, 0);
+    const offset = typeof params.offset === "number" ? params.offset : 0;
+    const allowed = Array.isArray(params.allowed_updates) ? params.allowed_updates.map(String) : undefined;
+    return this.queue.poll({
+      offset,
+      limit,
+      holdMs: Math.min(timeoutSeconds * 1000, pollHoldMs),
+      allowedUpdates: allowed,
+    });
+  }
+
+  userFor(userId: number): User {
+    if (userId === this.bot.id) return this.bot;
+    return this.#users.get(userId) ?? { id: userId, is_bot: false, first_name: `User ${userId}` };
+  }
+
+  rememberUser(user: User): void {
+    this.#users.set(user.id, user);
+  }
+
+  /** Messages the bot sent (and did not delete), oldest first. */
+  sentMessages(chatId?: number): Message[] {
+    const all = [...this.#botMessages.values()];
+    return chatId === undefined ? all : all.filter((message) => message.chat.id === chatId);
+  }
+
+  #getMe() {
+    return {
+      ...this.bot,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+    };
+  }
+
+  #deleteWebhook(params: Params): true {
+    this.webhook = undefined;
+    if (params.drop_pending_updates === true) this.queue.dropAll();
+    return true;
+  }
+
+  #setWebhook(params: Params): true {
+    const url = typeof params.url === "string" ? params.url : "";
+    if (url === "") return this.#deleteWebhook(params);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw badRequest("bad webhook: Failed to resolve host: Name or service not known");
+    }
+    if (parsed.protocol !== "https:")
+      throw badRequest("bad webhook: An HTTPS URL must be provided for webhook");
+    if (!["", "443", "80", "88", "8443"].includes(parsed.port)) {
+      throw badRequest("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
+    }
+    const secretToken = params.secret_token;
+    if (
+      secretToken !== undefined &&
+      (typeof secretToken !== "string" || !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken))
+    ) {
+      throw badRequest("secret token contains unallowed characters");
+    }
+    if (params.drop_pending_updates === true) this.queue.dropAll();
+    this.webhook = {
+      url,
+      secretToken: secretToken as string | undefined,
+      maxConnections: clampInteger(params.max_connections, 1, 100, 40),
+      allowedUpdates: Array.isArray(params.allowed_updates) ? params.allowed_updates.map(String) : undefined,
+    };
+    return true;
+  }
+
+  #getWebhookInfo() {
+    const info: Record<string, unknown> = {
+      url: this.webhook?.url ?? "",
+      has_custom_certificate: false,
+      pending_update_count: this.queue.pendingCount,
+    };
+    if (this.webhook !== undefined) {
+      info.max_connections = this.webhook.maxConnections;
+      info.ip_address = "127.0.0.1";
+      if (this.webhook.allowedUpdates !== undefined) info.allowed_updates = this.webhook.allowedUpdates;
+    }
+    return info;
+  }
+
+  #setMyCommands(params: Params): true {
+    const commands = params.commands;
+    if (!Array.isArray(commands)) throw badRequest("can't parse commands JSON object");
+    if (commands.length > 100) throw badRequest("too many commands specified");
+    const clean: BotCommand[] = commands.map((entry: unknown) => {
+      const { command, description } = (entry ?? {}) as { command?: unknown; description?: unknown };
+      if (typeof command !== "string" || !/^[a-z0-9_]{1,32}$/.test(command))
+        throw badRequest("BOT_COMMAND_INVALID");
+      if (typeof description !== "string" || description.length < 1 || description.length > 256) {
+        throw badRequest("command description is empty");
+      }
+      return { command, description };
+    });
+    this.#commands.set(commandsKey(params), clean);
+    return true;
+  }
+
+  #sendMessage(params: Params): Message {
+    const chat = this.#writableChat(params);
+    if (typeof params.text !== "string" || params.text.length === 0)
+      throw badRequest("message text is empty");
+    const text = applyParseMode(params.text, params.parse_mode);
+    if (text.trim().length === 0) throw badRequest("message text is empty");
+    if (text.length > MAX_TEXT_LENGTH) throw badRequest("message is too long");
+    return this.#storeBotMessage(chat, params, { text });
+  }
+
+  #sendPhoto(params: Params): Message {
+    const chat = this.#writableChat(params);
+    const photo = params.photo;
+    let sizes: PhotoSize[];
+    if (isRecordedFile(photo)) {
+      if (photo.size > MAX_PHOTO_BYTES) throw new BotApiError(413, "Request Entity Too Large");
+      const size = readImageSize(photo.bytes);
+      if (size === undefined) throw badRequest("IMAGE_PROCESS_FAILED");
+      if (
+        size.width + size.height > 10_000 ||
+        Math.max(size.width, size.height) > 20 * Math.min(size.width, size.height)
+      ) {
+        throw badRequest("PHOTO_INVALID_DIMENSIONS");
+      }
+      sizes = photoSizes(size.width, size.height, photo.size);
+    } else if (typeof photo === "string" && photo.length > 0) {
+      // A file_id or a URL Telegram would download; the fake cannot look inside either.
+      sizes = photoSizes(800, 600, 60_000);
+    } else {
+      throw badRequest("there is no photo in the request");
+    }
+    const extra: Record<string, unknown> = { photo: sizes };
+    if (typeof params.caption === "string" && params.caption.length > 0) {
+      const caption = applyParseMode(params.caption, params.parse_mode);
+      if (caption.length > MAX_CAPTION_LENGTH) throw badRequest("message caption is too long");
+      extra.caption = caption;
+    }
+    if (params.has_spoiler === true) extra.has_media_spoiler = true;
+    return this.#storeBotMessage(chat, params, extra);
+  }
+
+  #sendChatAction(params: Params): true {
+    this.#writableChat(params);
+    if (typeof params.action !== "string" || !CHAT_ACTIONS.has(params.action)) {
+      throw badRequest("wrong parameter action in request");
+    }
+    return true;
+  }
+
+  #editMessageText(params: Params): Message | true {
+    if (typeof params.inline_message_id === "string") return true;
+    const chat = this.#writableChat(params);
+    if (typeof params.message_id !== "number") throw badRequest("message identifier is not specified");
+    if (typeof params.text !== "string" || params.text.length === 0)
+      throw badRequest("message text is empty");
+    const key = messageKey(chat.id, params.message_id);
+    const existing = this.#botMessages.get(key);
+    if (existing === undefined) throw badRequest("message to edit not found");
+    if (!("text" in existing)) throw badRequest("there is no text in the message to edit");
+    const text = applyParseMode(params.text, params.parse_mode);
+    if (text.length > MAX_TEXT_LENGTH) throw badRequest("message is too long");
+    const markup = keyboardOf(params.reply_markup);
+    const sameMarkup = JSON.stringify(markup) === JSON.stringify(existing.reply_markup);
+    if (existing.text === text && sameMarkup) {
+      throw badRequest(
+        "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+      );
+    }
+    const edited = { ...existing, text, edit_date: unixNow() } as Message.TextMessage;
+    if (markup === undefined) delete edited.reply_markup;
+    else edited.reply_markup = markup;
+    this.#botMessages.set(key, edited);
+    return edited;
+  }
+
+  #deleteMessage(params: Params): true {
+    const chat = this.#chatFor(params.chat_id);
+    if (typeof params.message_id !== "number") throw badRequest("message identifier is not specified");
+    if (this.#botMessages.delete(messageKey(chat.id, params.message_id))) return true;
+    // Users' messages are not all known to the fake; any id Telegram could have issued is accepted.
+    if (params.message_id <= (this.#lastMessageId.get(chat.id) ?? 0)) return true;
+    throw badRequest("message to delete not found");
+  }
+
+  #getChatMember(params: Params): ChatMember {
+    const chat = this.#chatFor(params.chat_id);
+    if (typeof params.user_id !== "number") throw badRequest("invalid user_id specified");
+    return chatMemberObject(this.userFor(params.user_id), this.members.statusOf(chat.id, params.user_id));
+  }
+
+  #getChatAdministrators(params: Params): ChatMember[] {
+    const chat = this.#chatFor(params.chat_id);
+    if (chat.type === "private") throw badRequest("there are no administrators in the private chat");
+    return this.members
+      .administratorIds(chat.id)
+      .map((userId) => chatMemberObject(this.userFor(userId), this.members.statusOf(chat.id, userId)));
+  }
+
+  #answerCallbackQuery(params: Params): true {
+    if (typeof params.callback_query_id !== "string" || params.callback_query_id === "") {
+      throw badRequest("query is too old and response timeout expired or query ID is invalid");
+    }
+    if (typeof params.text === "string" && params.text.length > 200) throw badRequest("MESSAGE_TOO_LONG");
+    return true;
+  }
+
+  #chatFor(chatId: unknown): Chat {
+    if (chatId === undefined || chatId === null || chatId === "") throw badRequest("chat_id is empty");
+    if (typeof chatId === "string" && chatId.startsWith("@")) {
+      return { id: -1_001_000_000_000, type: "channel", title: chatId.slice(1), username: chatId.slice(1) };
+    }
+    const id = typeof chatId === "number" ? chatId : Number(chatId);
+    if (!Number.isSafeInteger(id) || id === 0) throw badRequest("chat not found");
+    const known = this.#chats.get(id);
+    if (known !== undefined) return known;
+    const kind = chatKind(id);
+    const chat: Chat =
+      kind === "private"
+        ? { id, type: "private", first_name: this.userFor(id).first_name }
+        : { id, type: kind, title: `Chat ${id}` };
+    this.#chats.set(id, chat);
+    return chat;
+  }
+
+  /** The chat, if the bot may still post there (blocked, kicked or muted bots get Telegram's errors). */
+  #writableChat(params: Params): Chat {
+    const chat = this.#chatFor(params.chat_id);
+    const status = this.members.statusOf(chat.id, this.bot.id);
+    const place =
+      chat.type === "supergroup"
+        ? "supergroup chat"
+        : chat.type === "channel"
+          ? "channel chat"
+          : "group chat";
+    if (status === "kicked") {
+      throw new BotApiError(
+        403,
+        chat.type === "private"
+          ? "Forbidden: bot was blocked by the user"
+          : `Forbidden: bot was kicked from the ${place}`,
+      );
+    }
+    if (status === "left" && chat.type !== "private") {
+      throw new BotApiError(403, `Forbidden: bot is not a member of the ${place}`);
+    }
+    if (status === "restricted") throw badRequest("not enough rights to send text messages to the chat");
+    return chat;
+  }
+
+  #storeBotMessage(chat: Chat, params: Params, content: Record<string, unknown>): Message {
+    const messageId = (this.#lastMessageId.get(chat.id) ?? 0) + 1;
+    this.#lastMessageId.set(chat.id, messageId);
+    const message: Record<string, unknown> = {
+      message_id: messageId,
+      from: this.bot,
+      chat,
+      date: unixNow(),
+      ...content,
+    };
+    if (typeof params.message_thread_id === "number") message.message_thread_id = params.message_thread_id;
+    const replyTo = replyTargetId(params);
+    const replied = replyTo === undefined ? undefined : this.#botMessages.get(messageKey(chat.id, replyTo));
+    if (replied !== undefined) message.reply_to_message = replied;
+    const markup = keyboardOf(params.reply_markup);
+    if (markup !== undefined) message.reply_markup = markup;
+    if (params.protect_content === true) message.has_protected_content = true;
+    const stored = message as unknown as Message;
+    this.#botMessages.set(messageKey(chat.id, messageId), stored);
+    return stored;
+  }
+}
+
+function messageKey(chatId: number, messageId: number): string {
+  return `${chatId}:${messageId}`;
+}
+
+function replyTargetId(params: Params): number | undefined {
+  if (typeof params.reply_to_message_id === "number") return params.reply_to_message_id;
+  const reply = params.reply_parameters as { message_id?: unknown } | undefined;
+  return typeof reply?.message_id === "number" ? reply.message_id : undefined;
+}
+
+/** Only inline keyboards are shown on a sent message; reply keyboards live on the client. */
+function keyboardOf(markup: unknown): Message.CommonMessage["reply_markup"] {
+  if (typeof markup !== "object" || markup === null || !("inline_keyboard" in markup)) return undefined;
+  return markup as Message.CommonMessage["reply_markup"];
+}
+
+function commandsKey(params: Params): string {
+  const scope = (params.scope as Record<string, unknown> | undefined) ?? { type: "default" };
+  const language = typeof params.language_code === "string" ? params.language_code : "";
+  return `${JSON.stringify(scope)}|${language}`;
+}
+
+function clampInteger(value: unknown, min: number, max: number, fallback: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}

@@ -1,0 +1,332 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Message, Update, User } from "telegraf/types";
+import { CallLog } from "../shared/call-log.ts";
+import { closeServer, listenOnLoopback, parseMultipart, sendJson } from "../shared/http.ts";
+import { BotApi, type BotIdentity, type Params } from "./bot-api.ts";
+import type { ChatMemberStatus } from "./chat-members.ts";
+import { BotApiError, type BotApiErrorShape } from "./errors.ts";
+import { normalizeFields, readParams, type Encoding } from "./params.ts";
+import { nextUpdateId, noteUpdateId, toUser, type UserInput } from "./updates.ts";
+
+/**
+ * A local Telegram Bot API server: the real telegraf client talks to it over HTTP
+ * (`new Telegraf(token, { telegram: { apiRoot: fake.apiRoot } })`), and tests feed updates,
+ * inject failures and inspect every call it received.
+ */
+
+export interface FakeTelegramOptions {
+  token?: string;
+  bot?: BotIdentity;
+  /** Upper bound on how long an empty getUpdates is held, whatever timeout the bot asked for. */
+  pollHoldMs?: number;
+}
+
+export interface TelegramCall {
+  /** Canonical method name, e.g. "sendMessage" (Telegram method names are case-insensitive). */
+  method: string;
+  /** Request parameters; multipart/urlencoded strings are converted to numbers/booleans/JSON where the Bot API schema says so. Uploaded files are `RecordedFile`s. */
+  params: Params;
+  /** Date.now() when the request arrived. */
+  at: number;
+  encoding: Encoding;
+  /** The `result` the fake answered with (for getUpdates: filled in when the poll ends). */
+  result?: unknown;
+  /** The error the fake answered with, if any. */
+  error?: { error_code: number; description: string };
+  /** True for a method the bot returned inside its webhook HTTP response (telegraf's webhookReply). */
+  viaWebhookReply?: boolean;
+}
+
+/** An Update whose update_id may be left for the fake to assign. */
+export type UpdateInput = Update extends infer U
+  ? U extends Update
+    ? Omit<U, "update_id"> & { update_id?: number }
+    : never
+  : never;
+
+export interface WebhookDelivery {
+  status: number;
+  body: string;
+  /** The method the bot answered inside the webhook response, executed by the fake like Telegram does. */
+  reply?: TelegramCall;
+}
+
+export interface FakeTelegram {
+  /** Pass to telegraf as `telegram.apiRoot`. */
+  readonly apiRoot: string;
+  readonly token: string;
+  /** What getMe answers. */
+  readonly bot: User;
+  readonly calls: readonly TelegramCall[];
+  callsOf(method: string): TelegramCall[];
+  /** Resolves with an existing or future call of `method` matching `predicate`. */
+  waitForCall(
+    method: string,
+    predicate?: (call: TelegramCall) => boolean,
+    timeoutMs?: number,
+  ): Promise<TelegramCall>;
+  waitForCalls(method: string, count: number, timeoutMs?: number): Promise<TelegramCall[]>;
+  /** The next `times` calls of `method` get this Telegram error (retry_after lands in `parameters`). */
+  failNext(method: string, error: BotApiErrorShape, times?: number): void;
+  /** Queues an update for getUpdates; returns it with its update_id. */
+  pushUpdate(update: UpdateInput): Update;
+  pushUpdates(updates: readonly UpdateInput[]): Update[];
+  /** Updates queued and not yet confirmed by the bot (a later getUpdates offset confirms them). */
+  readonly pendingUpdateCount: number;
+  /** Resolves when the bot has confirmed every queued update, i.e. finished handling them. */
+  waitUntilConsumed(timeoutMs?: number): Promise<void>;
+  /** POSTs one update to a webhook like Telegram does; `secretToken` goes in X-Telegram-Bot-Api-Secret-Token. */
+  postWebhook(url: string, update: UpdateInput, secretToken?: string): Promise<WebhookDelivery>;
+  /** Current webhook set through setWebhook, if any. */
+  readonly webhookUrl: string | undefined;
+  /** Sets a user's role in a chat; everyone else is a "member". The bot's own status decides whether it may post. */
+  setChatMember(chatId: number, userId: number, status: ChatMemberStatus, user?: Omit<UserInput, "id">): void;
+  /** Messages the bot sent and did not delete (edits applied), oldest first. */
+  sentMessages(chatId?: number): Message[];
+  close(): Promise<void>;
+}
+
+const DEFAULT_BOT: BotIdentity = {
+  id: 7_000_000_001,
+  username: "fake_meme_bot",
+  first_name: "Fake Meme Bot",
+};
+const NOT_FOUND = { ok: false, error_code: 404, description: "Not Found" };
+const UNAUTHORIZED = { ok: false, error_code: 401, description: "Unauthorized" };
+
+interface Failure {
+  error: BotApiError;
+  remaining: number;
+}
+
+export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+  const identity = options.bot ?? DEFAULT_BOT;
+  const token = options.token ?? `${identity.id}:AAFakeTokenForLocalTestsOnly0123456789`;
+  const pollHoldMs = options.pollHoldMs ?? 500;
+  const api = new BotApi(identity);
+  const log = new CallLog<TelegramCall>();
+  const failures = new Map<string, Failure>();
+
+  function canonicalName(method: string): string | undefined {
+    const lower = method.toLowerCase();
+    if (lower === "getupdates") return "getUpdates";
+    return api.methods.get(lower)?.name;
+  }
+
+  function takeFailure(method: string): BotApiError | undefined {
+    const failure = failures.get(method);
+    if (failure === undefined) return undefined;
+    failure.remaining -= 1;
+    if (failure.remaining <= 0) failures.delete(method);
+    return failure.error;
+  }
+
+  function errorAnswer(call: TelegramCall, error: BotApiError): { status: number; body: unknown } {
+    call.error = { error_code: error.errorCode, description: error.description };
+    return { status: error.errorCode, body: error.toBody() };
+  }
+
+  /** Runs one non-polling method and records it. */
+  function execute(method: string, params: Params, encoding: Encoding, viaWebhookReply = false) {
+    const call: TelegramCall = { method, params, at: Date.now(), encoding };
+    if (viaWebhookReply) call.viaWebhookReply = true;
+    let answer: { status: number; body: unknown };
+    const injected = takeFailure(method);
+    if (injected !== undefined) {
+      answer = errorAnswer(call, injected);
+    } else {
+      try {
+        const result = api.methods.get(method.toLowerCase())?.run(params);
+        call.result = result;
+        answer = { status: 200, body: { ok: true, result } };
+      } catch (error) {
+        answer = errorAnswer(call, asBotApiError(error));
+      }
+    }
+    log.record(call);
+    return { call, answer };
+  }
+
+  async function poll(res: ServerResponse, params: Params, encoding: Encoding) {
+    const call: TelegramCall = { method: "getUpdates", params, at: Date.now(), encoding };
+    log.record(call);
+    const injected = takeFailure("getUpdates");
+    if (injected !== undefined) {
+      const answer = errorAnswer(call, injected);
+      sendJson(res, answer.status, answer.body);
+      return;
+    }
+    try {
+      const { result, abandon } = api.getUpdates(params, pollHoldMs);
+      // A bot that stops polling aborts its request; forget the poll so nothing waits on a dead socket.
+      res.on("close", abandon);
+      const updates = await result;
+      call.result = updates;
+      if (!res.destroyed) sendJson(res, 200, { ok: true, result: updates });
+    } catch (error) {
+      const answer = errorAnswer(call, asBotApiError(error));
+      if (!res.destroyed) sendJson(res, answer.status, answer.body);
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const match = /^\/bot([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
+    if (match === null) {
+      req.resume();
+      sendJson(res, 404, NOT_FOUND);
+      return;
+    }
+    if (decodeURIComponent(match[1] as string) !== token) {
+      req.resume();
+      sendJson(res, 401, UNAUTHORIZED);
+      return;
+    }
+    const method = canonicalName(match[2] as string);
+    if (method === undefined) {
+      req.resume();
+      sendJson(res, 404, NOT_FOUND);
+      return;
+    }
+    let parsed: Awaited<ReturnType<typeof readParams>>;
+    try {
+      parsed = await readParams(req, url.searchParams);
+    } catch (error) {
+      const failure = asBotApiError(error);
+      sendJson(res, failure.errorCode, failure.toBody());
+      return;
+    }
+    if (method === "getUpdates") {
+      await poll(res, parsed.params, parsed.encoding);
+      return;
+    }
+    const { answer } = execute(method, parsed.params, parsed.encoding);
+    sendJson(res, answer.status, answer.body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        sendJson(res, 500, {
+          ok: false,
+          error_code: 500,
+          description: `Internal Server Error: ${String(error)}`,
+        });
+      }
+    });
+  });
+  const port = await listenOnLoopback(server);
+
+  function withUpdateId(input: UpdateInput): Update {
+    if (input.update_id === undefined) return { ...input, update_id: nextUpdateId() } as Update;
+    noteUpdateId(input.update_id);
+    return input as Update;
+  }
+
+  function pushUpdates(inputs: readonly UpdateInput[]): Update[] {
+    const updates = inputs.map(withUpdateId);
+    for (const update of updates) api.noteUpdate(update);
+    api.queue.push(updates);
+    return updates;
+  }
+
+  async function postWebhook(
+    url: string,
+    input: UpdateInput,
+    secretToken?: string,
+  ): Promise<WebhookDelivery> {
+    const update = withUpdateId(input);
+    api.noteUpdate(update);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (secretToken !== undefined) headers["x-telegram-bot-api-secret-token"] = secretToken;
+    const response = await fetch(url, { method: "POST", headers, body: JSON.stringify(update) });
+    const raw = Buffer.from(await response.arrayBuffer());
+    const delivery: WebhookDelivery = { status: response.status, body: raw.toString("utf8") };
+    const reply = await readWebhookReply(response.headers.get("content-type") ?? "", raw);
+    if (response.ok && reply !== undefined) {
+      const method = canonicalName(String(reply.method));
+      if (method !== undefined && method !== "getUpdates") {
+        const { method: _ignored, ...params } = reply;
+        delivery.reply = execute(method, params, "json", true).call;
+      }
+    }
+    return delivery;
+  }
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    bot: api.bot,
+    calls: log.entries,
+    callsOf(method) {
+      const name = canonicalName(method) ?? method;
+      return log.entries.filter((call) => call.method === name);
+    },
+    waitForCall(method, predicate = () => true, timeoutMs = 5000) {
+      const name = canonicalName(method) ?? method;
+      return log.waitFor(
+        (call) => call.method === name && predicate(call),
+        timeoutMs,
+        `Telegram call ${name}`,
+      );
+    },
+    waitForCalls(method, count, timeoutMs = 5000) {
+      const name = canonicalName(method) ?? method;
+      return log.waitForCount(
+        (call) => call.method === name,
+        count,
+        timeoutMs,
+        `${count} Telegram calls ${name}`,
+      );
+    },
+    failNext(method, error, times = 1) {
+      failures.set(canonicalName(method) ?? method, { error: BotApiError.from(error), remaining: times });
+    },
+    pushUpdate: (update) => pushUpdates([update])[0] as Update,
+    pushUpdates,
+    get pendingUpdateCount() {
+      return api.queue.pendingCount;
+    },
+    waitUntilConsumed: (timeoutMs = 5000) => api.queue.waitUntilDrained(timeoutMs),
+    postWebhook,
+    get webhookUrl() {
+      return api.webhook?.url;
+    },
+    setChatMember(chatId, userId, status, user) {
+      if (user !== undefined) api.rememberUser(toUser({ ...user, id: userId }));
+      api.members.set(chatId, userId, status);
+    },
+    sentMessages: (chatId) => api.sentMessages(chatId),
+    async close() {
+      api.queue.releaseHeld();
+      await closeServer(server);
+    },
+  };
+}
+
+async function readWebhookReply(contentType: string, raw: Buffer): Promise<Params | undefined> {
+  if (raw.length === 0) return undefined;
+  try {
+    if (contentType.startsWith("application/json")) {
+      const parsed = JSON.parse(raw.toString("utf8")) as unknown;
+      return typeof parsed === "object" && parsed !== null && "method" in parsed
+        ? (parsed as Params)
+        : undefined;
+    }
+    if (contentType.startsWith("multipart/form-data")) {
+      const fields = await parseMultipart(raw, contentType);
+      return "method" in fields ? normalizeFields(Object.entries(fields)) : undefined;
+    }
+  } catch {
+    // Telegram ignores a webhook answer it cannot read.
+  }
+  return undefined;
+}
+
+function asBotApiError(error: unknown): BotApiError {
+  if (error instanceof BotApiError) return error;
+  return new BotApiError(
+    500,
+    `Internal Server Error: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
