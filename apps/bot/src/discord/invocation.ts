@@ -1,0 +1,58 @@
+// One chat-input interaction, made platform-neutral for the core dispatcher.
+import type { CommandInvocation } from "@memebot/core";
+import {
+  ApplicationCommandOptionType,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+} from "discord.js";
+
+/** String options by name; subcommands are not used, so options are flat. */
+function optionValues(interaction: ChatInputCommandInteraction): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const option of interaction.options.data) {
+    if (option.type === ApplicationCommandOptionType.String && typeof option.value === "string") {
+      values[option.name] = option.value;
+    }
+  }
+  return values;
+}
+
+export function invocationFrom(
+  interaction: ChatInputCommandInteraction,
+  receivedAt: number,
+): CommandInvocation {
+  const { user, guildId } = interaction;
+  const inGuild = guildId !== null;
+  const title = interaction.guild?.name;
+  return {
+    // Interaction ids are unique snowflakes, so a second delivery of one is recognised as a duplicate.
+    key: `discord:${interaction.id}`,
+    platform: "discord",
+    community: {
+      platform: "discord",
+      // A DM has no guild: the DM channel is the "community" its settings belong to.
+      externalId: guildId ?? `dm:${interaction.channelId}`,
+      ...(title ? { title } : {}),
+      kind: inGuild ? "group" : "private",
+    },
+    actor: {
+      platform: "discord",
+      externalId: user.id,
+      username: user.username,
+      ...(user.globalName ? { displayName: user.globalName } : {}),
+    },
+    name: interaction.commandName.toLowerCase(),
+    args: { kind: "options", values: optionValues(interaction) },
+    // A slash command is always meant for the application it was registered by.
+    addressed: true,
+    target: {
+      platform: "discord",
+      applicationId: interaction.applicationId,
+      interactionToken: interaction.token,
+    },
+    receivedAt,
+    // Discord computes the member's permissions in this channel for us; in a DM the user is alone with the bot.
+    isAdmin: async () =>
+      inGuild ? (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false) : true,
+  };
+}

@@ -1,0 +1,128 @@
+import { createRegistry, defaultCommands, defineCommand, ok, type AnyCommand } from "@memebot/core";
+import { ApplicationCommandOptionType, REST } from "discord.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  MAX_DESCRIPTION_LENGTH,
+  registerSlashCommands,
+  slashCommandsFrom,
+} from "../../../apps/bot/src/discord/commands.ts";
+import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord/server.ts";
+
+const guildId = "1200000000000000001";
+
+describe("slashCommandsFrom", () => {
+  const bodies = slashCommandsFrom(createRegistry());
+  const byName = (name: string) => bodies.find((body) => body.name === name);
+
+  it("describes every registry command in English with a Spanish localisation", () => {
+    expect(bodies.map((body) => body.name)).toEqual(["start", "help", "meme", "config"]);
+    expect(byName("meme")).toMatchObject({
+      description: "Write a meme about a topic",
+      description_localizations: { "es-ES": "Escribir un meme sobre un tema" },
+    });
+    for (const body of bodies) {
+      expect(body.description.length).toBeGreaterThan(0);
+      expect(body.description.length).toBeLessThanOrEqual(MAX_DESCRIPTION_LENGTH);
+    }
+  });
+
+  it("turns each argument into a string option with its limits", () => {
+    expect(byName("meme")?.options).toEqual([
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "topic",
+        description: "What the meme is about",
+        description_localizations: { "es-ES": "De qué trata el meme" },
+        required: true,
+        max_length: 200,
+      },
+    ]);
+    expect(byName("config")?.options?.map((option) => [option.name, option.required])).toEqual([
+      ["key", false],
+      ["value", false],
+    ]);
+    expect(byName("help")?.options).toEqual([]);
+  });
+
+  it("leaves /config open to every member and allows the commands in servers and DMs", () => {
+    for (const body of bodies) {
+      expect(body.default_member_permissions).toBeUndefined();
+      expect(body.contexts).toEqual([0, 1]);
+    }
+  });
+
+  it("puts required options before optional ones, as Discord demands", () => {
+    const command: AnyCommand = defineCommand({
+      ...defaultCommands[0]!,
+      name: "tip",
+      args: [
+        { name: "note", description: "arg.config.value", required: false, maxLength: 50 },
+        { name: "who", description: "arg.config.key", required: true, maxLength: 32 },
+        { name: "amount", description: "arg.config.key", required: true, maxLength: 16 },
+      ],
+      parse: () => ok({}),
+    });
+
+    const [body] = slashCommandsFrom(createRegistry([command]));
+
+    expect(body?.options?.map((option) => option.name)).toEqual(["who", "amount", "note"]);
+  });
+});
+
+describe("registerSlashCommands", () => {
+  let fake: FakeDiscord;
+  let rest: REST;
+
+  beforeEach(async () => {
+    fake = await startFakeDiscord();
+    rest = new REST({ api: fake.apiBase }).setToken("fake-bot-token");
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it("stores the commands with their options in one server", async () => {
+    const registered = await registerSlashCommands({
+      rest,
+      applicationId: fake.applicationId,
+      guildId,
+      registry: createRegistry(),
+    });
+
+    expect(registered.scope).toBe("guild");
+    const stored = fake.registeredCommands(guildId);
+    expect(stored.map((command) => command.name)).toEqual(["start", "help", "meme", "config"]);
+    expect(stored.find((command) => command.name === "config")?.options).toEqual([
+      expect.objectContaining({ name: "key", type: 3, required: false, max_length: 64 }),
+      expect.objectContaining({ name: "value", type: 3, required: false, max_length: 64 }),
+    ]);
+    expect(fake.registeredCommands()).toEqual([]);
+    expect(fake.calls.filter((call) => call.method === "PUT")).toHaveLength(1);
+  });
+
+  it("leaves the same set, with the same ids, when run twice", async () => {
+    const options = { rest, applicationId: fake.applicationId, registry: createRegistry() };
+
+    const first = await registerSlashCommands(options);
+    const second = await registerSlashCommands(options);
+
+    expect(second.scope).toBe("global");
+    const idsOf = (commands: typeof first.commands) => commands.map((command) => [command.name, command.id]);
+    expect(idsOf(second.commands)).toEqual(idsOf(first.commands));
+    expect(fake.registeredCommands()).toHaveLength(4);
+  });
+
+  it("removes a command the registry no longer has", async () => {
+    const options = { rest, applicationId: fake.applicationId, guildId };
+    await registerSlashCommands({ ...options, registry: createRegistry() });
+
+    await registerSlashCommands({ ...options, registry: createRegistry(defaultCommands.slice(1)) });
+
+    expect(fake.registeredCommands(guildId).map((command) => command.name)).toEqual([
+      "help",
+      "meme",
+      "config",
+    ]);
+  });
+});
