@@ -69,7 +69,8 @@ function invocation(text: string, overrides: Partial<CommandInvocation> = {}): C
   };
 }
 
-const replyText = (result: Awaited<ReturnType<Dispatch>>) => (result.kind === "reply" ? result.message.text : "");
+const replyText = (result: Awaited<ReturnType<Dispatch>>) =>
+  result.kind === "reply" ? result.message.text : "";
 
 describe("dispatch", () => {
   it("GIVEN /help THEN lists the commands the caller may use and records the run", async () => {
@@ -78,10 +79,12 @@ describe("dispatch", () => {
     expect(result).toMatchObject({ kind: "reply", private: false, outcome: "help.listed" });
     expect(replyText(result)).toContain("/meme <topic>");
     expect(replyText(result)).not.toContain("You are an admin");
-    await expect.poll(() => createRepositories(database.prisma).commandRuns.findByKey(call.key)).toMatchObject({
-      command: "help",
-      status: "succeeded",
-    });
+    await expect
+      .poll(() => createRepositories(database.prisma).commandRuns.findByKey(call.key))
+      .toMatchObject({
+        command: "help",
+        status: "succeeded",
+      });
   });
 
   it("GIVEN /meme with a topic THEN enqueues one job keyed by the update with where to answer", async () => {
@@ -133,13 +136,19 @@ describe("dispatch", () => {
 
   it("GIVEN a member changing a setting THEN refuses, naming who may", async () => {
     const result = await dispatch(invocation("/config meme.enabled off"));
-    expect(replyText(result)).toBe("Only admins of this community can do that (Telegram chat administrators).");
+    expect(replyText(result)).toBe(
+      "Only admins of this community can do that (Telegram chat administrators).",
+    );
   });
 
   it("GIVEN an admin switching /meme off THEN it is stored, audited and enforced", async () => {
     const admin = { isAdmin: async () => true };
-    expect(replyText(await dispatch(invocation("/config meme.enabled off", admin)))).toBe("meme.enabled is now off.");
-    expect(replyText(await dispatch(invocation("/meme gm")))).toBe("/meme is switched off in this community.");
+    expect(replyText(await dispatch(invocation("/config meme.enabled off", admin)))).toBe(
+      "meme.enabled is now off.",
+    );
+    expect(replyText(await dispatch(invocation("/meme gm")))).toBe(
+      "/meme is switched off in this community.",
+    );
     expect(replyText(await dispatch(invocation("/config")))).toContain("meme.enabled = off  (on | off)");
     const changes = await database.prisma.settingChange.findMany({
       where: { community: { externalId: `chat-${prefix}` } },
