@@ -52,9 +52,10 @@ export async function reportFailedRun(
   deps: Pick<AnswerMemeDependencies, "deliver" | "runs">,
 ): Promise<void> {
   const t = translator(run.language);
-  await deps.deliver(run.target, { text: t("job.failed", { command: run.command }) }, `${run.key}:failed`);
   const detail = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
+  // Recorded first: when the platform refuses us for good (bot blocked), the apology fails too.
   await deps.runs.record({ ...runRecordOf(run), status: "failed", outcome: "job.failed", detail });
+  await deps.deliver(run.target, { text: t("job.failed", { command: run.command }) }, `${run.key}:failed`);
 }
 
 const runRecordOf = (run: CommandRun) => ({

@@ -1,0 +1,96 @@
+// Composes the worker process: the job worker on the "commands" queue, whose handlers are
+// the core use cases wired to the model, the platforms and the database.
+import {
+  answerMemeRequest,
+  jobCatalog,
+  reportFailedRun,
+  type AnswerMemeDependencies,
+  type JobCatalog,
+} from "@memebot/core";
+import { createRepositories } from "@memebot/db";
+import { createDeliverOnce, createPlatformSender } from "@memebot/delivery";
+import { createJobProducer, createJobWorker } from "@memebot/jobs";
+import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
+import { createWorkerMemeWriter } from "./meme-writer.ts";
+
+export interface WorkerOptions {
+  /** Retry policy and time limits; the project's catalog unless a test tightens it. */
+  catalog?: JobCatalog;
+  /** One platform request's limit; below the delivery claim's lifetime. */
+  sendTimeoutMs?: number;
+  /** How long a send in progress keeps other attempts from sending the same message. */
+  deliveryClaimTtlMs?: number;
+}
+
+const QUEUE = "commands";
+
+export async function startWorker(
+  infrastructure: Infrastructure,
+  options: WorkerOptions = {},
+): Promise<ProcessComponent[]> {
+  const { env, metrics, database, redis } = infrastructure;
+  const logger = infrastructure.logger.child({ component: "worker" });
+  const catalog = options.catalog ?? jobCatalog;
+  const repositories = createRepositories(database.prisma);
+
+  const sender = createPlatformSender({
+    ...(env.TELEGRAM_BOT_TOKEN
+      ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
+      : {}),
+    // Interaction webhooks authenticate with the interaction token: no bot token needed here.
+    discord: { apiBase: env.DISCORD_API_BASE },
+    consoleChannel: { redis, prefix: env.QUEUE_PREFIX },
+    ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}),
+  });
+  const deps: AnswerMemeDependencies = {
+    writeMemeText: createWorkerMemeWriter(env, logger, metrics),
+    deliver: createDeliverOnce({
+      redis,
+      prefix: env.QUEUE_PREFIX,
+      send: sender.send,
+      ...(options.deliveryClaimTtlMs ? { claimTtlMs: options.deliveryClaimTtlMs } : {}),
+    }),
+    runs: repositories.commandRuns,
+  };
+
+  const worker = createJobWorker({
+    // BullMQ's blocking reads need a connection of their own that retries forever.
+    connection: infrastructure.createRedis(),
+    prefix: env.QUEUE_PREFIX,
+    queue: QUEUE,
+    concurrency: env.WORKER_CONCURRENCY,
+    lockDurationMs: env.JOB_LOCK_MS,
+    catalog,
+    logger,
+    metrics,
+    handlers: {
+      "meme.text": async (payload, { signal }) => {
+        const result = await answerMemeRequest(payload, deps, signal);
+        const seconds = (Date.now() - payload.run.receivedAt) / 1000;
+        metrics.updateToReplySeconds.observe({ platform: payload.run.target.platform }, seconds);
+        return result;
+      },
+    },
+    onFinalFailure: (_name, payload, error) => reportFailedRun(payload.run, error, deps),
+  });
+  await worker.ready();
+
+  // Queue depth for /metrics, also when this process runs without the bot.
+  const counter = createJobProducer({ connection: redis, prefix: env.QUEUE_PREFIX, catalog });
+  metrics.setJobCountsProvider(() => counter.counts());
+
+  logger.info(
+    { queue: QUEUE, concurrency: env.WORKER_CONCURRENCY, model: env.LLM_BASE_URL ? env.LLM_MODEL : null },
+    "worker taking jobs",
+  );
+  return [
+    {
+      name: "job-worker",
+      // Stops taking jobs and lets the ones in flight finish; runProcess bounds the wait
+      // (SHUTDOWN_TIMEOUT_MS). Jobs still unfinished then return to the queue when their lock expires.
+      stop: () => worker.close(),
+      health: async () => ({ worker: worker.isRunning() ? true : "not taking jobs" }),
+    },
+    { name: "job-counts", stop: () => counter.close() },
+  ];
+}

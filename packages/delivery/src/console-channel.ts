@@ -1,0 +1,77 @@
+// The terminal console's answers travel over Redis pub/sub, so the console works whether the
+// worker runs in the bot's process or in another one.
+import type { Redis } from "ioredis";
+import type { OutgoingMessage } from "@memebot/core";
+import { DeliveryError } from "./errors.ts";
+
+export const consoleChannelOf = (prefix: string, sessionId: string) => `${prefix}:console:${sessionId}`;
+
+export async function publishConsoleReply(
+  redis: Redis,
+  prefix: string,
+  sessionId: string,
+  message: OutgoingMessage,
+): Promise<void> {
+  const receivers = await redis.publish(consoleChannelOf(prefix, sessionId), JSON.stringify(message));
+  if (receivers === 0) {
+    // Pub/sub keeps nothing: with no one listening, the answer is lost, and retrying will not find anyone.
+    throw new DeliveryError("No console session is listening for this answer", {
+      platform: "console",
+      reason: "no_listener",
+      retryable: false,
+    });
+  }
+}
+
+export interface ConsoleSubscriptionOptions {
+  /** A connection in subscriber mode (it can run nothing else); several sessions may share it. */
+  redis: Redis;
+  prefix: string;
+  sessionId: string;
+  onMessage: (message: OutgoingMessage) => void;
+  /** Malformed messages on the channel (not from us) are reported here and skipped. */
+  onInvalid?: (raw: string) => void;
+}
+
+export interface ConsoleSubscription {
+  /** Resolves once Redis confirmed the subscription: answers published after this arrive. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+function parseMessage(raw: string): OutgoingMessage | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== "object" || value === null) return undefined;
+    const { text, imagePath } = value as { text?: unknown; imagePath?: unknown };
+    if (typeof text !== "string") return undefined;
+    return typeof imagePath === "string" ? { text, imagePath } : { text };
+  } catch {
+    return undefined;
+  }
+}
+
+export function subscribeConsoleReplies(options: ConsoleSubscriptionOptions): ConsoleSubscription {
+  const { redis, onMessage, onInvalid } = options;
+  const channel = consoleChannelOf(options.prefix, options.sessionId);
+  const listener = (from: string, raw: string) => {
+    if (from !== channel) return;
+    const message = parseMessage(raw);
+    if (message) onMessage(message);
+    else onInvalid?.(raw);
+  };
+  redis.on("message", listener);
+  const ready = redis.subscribe(channel).then(() => undefined);
+  let closing: Promise<void> | undefined;
+  return {
+    ready,
+    close() {
+      closing ??= (async () => {
+        redis.off("message", listener);
+        // Ignore a failure here: a connection that is gone has no subscription left either.
+        await redis.unsubscribe(channel).catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}

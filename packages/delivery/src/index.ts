@@ -1,0 +1,16 @@
+export { DeliveryError, type DeliveryFailureReason } from "./errors.ts";
+export {
+  createPlatformSender,
+  DEFAULT_SEND_TIMEOUT_MS,
+  type PlatformSender,
+  type PlatformSenderOptions,
+  type SendMessage,
+} from "./sender.ts";
+export { createDeliverOnce, deliveryKeyOf, type DeliverOnceOptions } from "./deliver-once.ts";
+export {
+  consoleChannelOf,
+  publishConsoleReply,
+  subscribeConsoleReplies,
+  type ConsoleSubscription,
+  type ConsoleSubscriptionOptions,
+} from "./console-channel.ts";

@@ -1,0 +1,56 @@
+// One `send` for every platform: the worker hands it a reply target from the job payload.
+import type { Redis } from "ioredis";
+import type { OutgoingMessage, ReplyTarget } from "@memebot/core";
+import { publishConsoleReply } from "./console-channel.ts";
+import { createDiscordSender } from "./discord.ts";
+import { DeliveryError } from "./errors.ts";
+import { createTelegramSender } from "./telegram.ts";
+
+export type SendMessage = (target: ReplyTarget, message: OutgoingMessage) => Promise<void>;
+
+export interface PlatformSenderOptions {
+  telegram?: { token: string; apiRoot: string };
+  discord?: { apiBase: string };
+  consoleChannel?: { redis: Redis; prefix: string };
+  /**
+   * Upper bound of one platform request. Keep it below the delivery claim's lifetime
+   * (createDeliverOnce's claimTtlMs), or a slow send could be repeated by another attempt.
+   */
+  timeoutMs?: number;
+}
+
+export interface PlatformSender {
+  send: SendMessage;
+}
+
+export const DEFAULT_SEND_TIMEOUT_MS = 15_000;
+
+export function createPlatformSender(options: PlatformSenderOptions): PlatformSender {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const telegram = options.telegram && createTelegramSender({ ...options.telegram, timeoutMs });
+  const discord = options.discord && createDiscordSender({ ...options.discord, timeoutMs });
+  const consoleChannel = options.consoleChannel;
+
+  const notConfigured = (platform: ReplyTarget["platform"]) =>
+    new DeliveryError(`Delivery to ${platform} is not configured in this process`, {
+      platform,
+      reason: "rejected",
+      retryable: false,
+    });
+
+  return {
+    async send(target, message) {
+      switch (target.platform) {
+        case "telegram":
+          if (!telegram) throw notConfigured("telegram");
+          return telegram(target, message);
+        case "discord":
+          if (!discord) throw notConfigured("discord");
+          return discord(target, message);
+        case "console":
+          if (!consoleChannel) throw notConfigured("console");
+          return publishConsoleReply(consoleChannel.redis, consoleChannel.prefix, target.sessionId, message);
+      }
+    },
+  };
+}

@@ -1,0 +1,20 @@
+export {
+  createJobProducer,
+  type JobProducerOptions,
+  type JobQueueProducer,
+  type QueueCounts,
+} from "./producer.ts";
+export {
+  createJobWorker,
+  type FinalFailureHandler,
+  type JobContext,
+  type JobHandler,
+  type JobHandlers,
+  type JobWorker,
+  type JobWorkerLogger,
+  type JobWorkerMetrics,
+  type JobWorkerOptions,
+} from "./worker.ts";
+export { jobIdFor, keyOfJobId } from "./job-id.ts";
+export { JobTimeoutError, isPermanent } from "./errors.ts";
+export { BACKOFF_TYPE, retryDelay } from "./backoff.ts";

@@ -1,0 +1,178 @@
+// The worker's side of the queue. The processor stays thin: check the payload against the
+// catalog, run the handler under the kind's time limit, and let BullMQ retry with backoff.
+// After the last attempt, `onFinalFailure` runs once so the user hears back.
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { jobCatalog, type JobCatalog, type JobName, type JobPayload } from "@memebot/core";
+import { BACKOFF_TYPE, retryDelay } from "./backoff.ts";
+import { isPermanent, JobTimeoutError, originalError, unrecoverable } from "./errors.ts";
+import { withTimeout } from "./timeout.ts";
+
+export interface JobContext {
+  /** BullMQ job id (see jobIdFor). */
+  jobId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted when the attempt runs out of time or BullMQ cancels the job. */
+  signal: AbortSignal;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, context: JobContext) => Promise<unknown>;
+export type JobHandlers = { [N in JobName]?: JobHandler<N> };
+
+export type FinalFailureHandler = (
+  name: JobName,
+  payload: JobPayload<JobName>,
+  error: unknown,
+) => Promise<void> | void;
+
+export interface JobWorkerLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface JobWorkerMetrics {
+  jobsTotal: { inc(labels: { job: string; state: "completed" | "failed" | "retried" }): void };
+}
+
+export interface JobWorkerOptions {
+  /** Must have `maxRetriesPerRequest: null` (BullMQ refuses otherwise); duplicated for blocking reads. */
+  connection: Redis;
+  prefix: string;
+  queue: string;
+  concurrency: number;
+  /**
+   * How long a job's lock lives without renewal. A worker that dies mid-job leaves it locked
+   * this long; then another worker's stalled-job check (run as often) hands it out again.
+   */
+  lockDurationMs: number;
+  handlers: JobHandlers;
+  /** Called once per job when its last attempt failed, or it failed in a way retrying cannot fix. */
+  onFinalFailure: FinalFailureHandler;
+  logger: JobWorkerLogger;
+  metrics?: JobWorkerMetrics;
+  /**
+   * Payload schemas and time limits; the project's catalog unless a test tightens it.
+   * (Attempts and backoff travel with each job: the producer's catalog decides those.)
+   */
+  catalog?: JobCatalog;
+}
+
+export interface JobWorker {
+  /** Resolves once connected and taking jobs. */
+  ready(): Promise<void>;
+  /** True while taking jobs (false once closing), for health checks. */
+  isRunning(): boolean;
+  /** Stops taking jobs and waits for the ones in flight (and their failure reports) to finish. */
+  close(): Promise<void>;
+}
+
+export function createJobWorker(options: JobWorkerOptions): JobWorker {
+  const {
+    connection,
+    prefix,
+    queue,
+    handlers,
+    onFinalFailure,
+    logger,
+    metrics,
+    catalog = jobCatalog,
+  } = options;
+  const isJobName = (name: string): name is JobName => Object.hasOwn(catalog, name);
+
+  async function processJob(job: Job, _token?: string, cancelled?: AbortSignal): Promise<unknown> {
+    if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job kind "${job.name}"`);
+    const name = job.name;
+    const definition = catalog[name];
+    const handler = handlers[name] as JobHandler<typeof name> | undefined;
+    if (!handler) throw new UnrecoverableError(`No handler for job kind "${name}" on queue "${queue}"`);
+
+    const parsed = definition.payload.safeParse(job.data);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+      );
+      throw new UnrecoverableError(`Malformed "${name}" payload: ${issues.slice(0, 5).join("; ")}`);
+    }
+
+    const attempt = job.attemptsMade + 1;
+    try {
+      return await withTimeout(
+        (signal) => handler(parsed.data, { jobId: job.id ?? "", attempt, signal }),
+        definition.timeoutMs,
+        () => new JobTimeoutError(name, definition.timeoutMs),
+        cancelled,
+      );
+    } catch (error) {
+      throw isPermanent(error) ? unrecoverable(error) : error;
+    }
+  }
+
+  const worker = new Worker(queue, processJob, {
+    connection,
+    prefix,
+    concurrency: options.concurrency,
+    lockDuration: options.lockDurationMs,
+    stalledInterval: options.lockDurationMs,
+    // A job whose worker died once is retried; one that kills workers repeatedly is failed.
+    maxStalledCount: 1,
+    settings: {
+      backoffStrategy: (attemptsMade, type, error, job) => {
+        if (type !== BACKOFF_TYPE) throw new Error(`Unknown backoff type "${type}"`);
+        const delay = typeof job?.opts.backoff === "object" ? (job.opts.backoff.delay ?? 1_000) : 1_000;
+        return retryDelay(attemptsMade, delay, error);
+      },
+    },
+  });
+
+  worker.on("error", (error) => logger.error({ err: error, queue }, "job worker error"));
+
+  worker.on("completed", (job) => {
+    metrics?.jobsTotal.inc({ job: job.name, state: "completed" });
+  });
+
+  // Failure reports still running; close() waits for them so a shutdown does not cut one off.
+  const reports = new Set<Promise<void>>();
+
+  worker.on("failed", (job, error) => {
+    if (!job) return;
+    // BullMQ has already counted this attempt in attemptsMade when it emits 'failed'.
+    const cannotRetry = error instanceof UnrecoverableError || error.name === "UnrecoverableError";
+    const final = cannotRetry || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const fields = {
+      jobId: job.id,
+      job: job.name,
+      attemptsMade: job.attemptsMade,
+      err: originalError(error),
+    };
+    metrics?.jobsTotal.inc({ job: job.name, state: final ? "failed" : "retried" });
+    if (!final) {
+      logger.warn(fields, "job attempt failed; will retry");
+      return;
+    }
+    logger.error(fields, "job failed");
+    if (!isJobName(job.name)) return;
+    const parsed = catalog[job.name].payload.safeParse(job.data);
+    // A malformed payload has no one to report to.
+    if (!parsed.success) return;
+    const report = Promise.resolve()
+      .then(() => onFinalFailure(job.name as JobName, parsed.data, originalError(error)))
+      .catch((reportError: unknown) =>
+        logger.error({ err: reportError, jobId: job.id, job: job.name }, "job failure not reported"),
+      )
+      .finally(() => reports.delete(report));
+    reports.add(report);
+  });
+
+  return {
+    async ready() {
+      await worker.waitUntilReady();
+    },
+    isRunning: () => worker.isRunning(),
+    async close() {
+      await worker.close();
+      await Promise.allSettled([...reports]);
+    },
+  };
+}

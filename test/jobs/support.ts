@@ -1,0 +1,69 @@
+// Shared by the job tests: payloads that satisfy the catalog, a catalog with short
+// limits (the real one waits seconds between attempts), and Redis clean-up.
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { jobCatalog, type JobCatalog, type JobPayload } from "@memebot/core";
+
+export const REDIS_URL = "redis://127.0.0.1:6379";
+
+export function memePayload(
+  overrides: { key?: string; topic?: string; chatId?: string } = {},
+): JobPayload<"meme.text"> {
+  const chatId = overrides.chatId ?? "-1001234567890";
+  const topic = overrides.topic ?? "diamond hands";
+  return {
+    run: {
+      key: overrides.key ?? `telegram:${chatId}:${randomUUID()}`,
+      command: "meme",
+      args: topic,
+      community: { platform: "telegram", externalId: chatId, title: "Test group", kind: "group" },
+      actor: { platform: "telegram", externalId: "4242", username: "alice", displayName: "Alice" },
+      target: { platform: "telegram", chatId, replyToMessageId: 77 },
+      language: "en",
+      receivedAt: Date.now(),
+    },
+    topic,
+  };
+}
+
+/** The project's catalog with "meme.text" limits a test can wait for. */
+export function tightCatalog(
+  limits: { attempts?: number; backoffMs?: number; timeoutMs?: number } = {},
+): JobCatalog {
+  return {
+    ...jobCatalog,
+    "meme.text": {
+      ...jobCatalog["meme.text"],
+      attempts: limits.attempts ?? 3,
+      backoffMs: limits.backoffMs ?? 20,
+      timeoutMs: limits.timeoutMs ?? 5_000,
+    },
+  };
+}
+
+export const uniquePrefix = () => `test-${randomUUID()}`;
+
+/** Deletes every key under `prefix:` (queues, delivery claims). */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== "0");
+}
+
+export interface RecordedLog {
+  level: "info" | "warn" | "error";
+  object: object;
+  message: string;
+}
+
+/** A logger that keeps what it is told, so tests can assert on it. */
+export function recordingLogger() {
+  const lines: RecordedLog[] = [];
+  const at = (level: RecordedLog["level"]) => (object: object, message: string) => {
+    lines.push({ level, object, message });
+  };
+  return { lines, info: at("info"), warn: at("warn"), error: at("error") };
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { parseEnv } from "@memebot/config";
+import type { OutgoingMessage } from "@memebot/core";
+import { createRepositories, type Repositories } from "@memebot/db";
+import { subscribeConsoleReplies } from "@memebot/delivery";
+import { createJobProducer, type JobQueueProducer } from "@memebot/jobs";
+import { openInfrastructure, type Infrastructure, type ProcessComponent } from "@memebot/runtime";
+import { startWorker } from "@memebot/worker";
+import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
+import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
+import { deletePrefix, memePayload, REDIS_URL, tightCatalog, uniquePrefix } from "../jobs/support.ts";
+import { testDatabaseUrl } from "../support/database.ts";
+
+const prefix = uniquePrefix();
+let telegram: FakeTelegram;
+let model: FakeOpenAI;
+let infrastructure: Infrastructure;
+let components: ProcessComponent[];
+let producer: JobQueueProducer;
+let repositories: Repositories;
+
+beforeAll(async () => {
+  [telegram, model] = await Promise.all([startFakeTelegram(), startFakeOpenAI()]);
+  const env = parseEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    LLM_BASE_URL: model.baseURL,
+    LLM_MODEL: "fake-model",
+    LLM_TIMEOUT_MS: "2000",
+    WORKER_CONCURRENCY: "4",
+    JOB_LOCK_MS: "5000",
+  });
+  infrastructure = await openInfrastructure(env);
+  // The real retry policy waits seconds between attempts; the test keeps the attempts, not the waits.
+  const catalog = tightCatalog({ attempts: 3, backoffMs: 20 });
+  components = await startWorker(infrastructure, { catalog });
+  // Attempts and backoff travel with the job, so the producer needs the tight catalog too.
+  producer = createJobProducer({ connection: infrastructure.redis, prefix, catalog });
+  repositories = createRepositories(infrastructure.database.prisma);
+});
+afterEach(() => {
+  model.setBehaviour(memeReply);
+});
+afterAll(async () => {
+  await producer?.close();
+  for (const component of [...(components ?? [])].reverse()) await component.stop();
+  if (infrastructure) {
+    await deletePrefix(infrastructure.redis, prefix);
+    await infrastructure.close();
+  }
+  await Promise.all([telegram?.close(), model?.close()]);
+});
+
+let chats = -1_003_000_000_000;
+function telegramJob(topic: string) {
+  const chatId = String((chats -= 1));
+  return {
+    chatId: Number(chatId),
+    payload: memePayload({ chatId, topic, key: `telegram:${chatId}:${randomUUID()}` }),
+  };
+}
+
+const textsIn = (chatId: number) =>
+  telegram.sentMessages(chatId).map((message) => ("text" in message ? message.text : ""));
+
+async function recordedRun(key: string) {
+  return vi.waitFor(
+    async () => {
+      const run = await repositories.commandRuns.findByKey(key);
+      expect(run?.status).not.toBe("queued");
+      expect(run).not.toBeNull();
+      return run!;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+}
+
+describe("the worker", () => {
+  it("answers a meme job with one Telegram reply holding the model's captions, and records the run", async () => {
+    const { chatId, payload } = telegramJob("diamond hands");
+    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+
+    const call = await telegram.waitForCall(
+      "sendMessage",
+      (entry) => Number(entry.params.chat_id) === chatId,
+      10_000,
+    );
+    expect(call.params.text).toBe("NOBODY:\nDIAMOND HANDS HOLDERS: WAGMI");
+    expect(call.params.reply_parameters).toMatchObject({ message_id: 77, allow_sending_without_reply: true });
+    expect(
+      model.requests.some((request) => JSON.stringify(request.body.messages).includes("diamond hands")),
+    ).toBe(true);
+
+    const run = await recordedRun(payload.run.key);
+    expect(run).toMatchObject({
+      status: "succeeded",
+      outcome: "meme.model",
+      detail: "fake-model",
+      command: "meme",
+    });
+    expect(textsIn(chatId)).toHaveLength(1);
+  });
+
+  it("labels the captions as offline when the model server is down", async () => {
+    model.setBehaviour({ kind: "status", status: 503 });
+    const { chatId, payload } = telegramJob("gas fees");
+    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+
+    const call = await telegram.waitForCall(
+      "sendMessage",
+      (entry) => Number(entry.params.chat_id) === chatId,
+      10_000,
+    );
+    const text = String(call.params.text);
+    expect(text).toContain("offline engine: the model endpoint did not answer");
+    expect(text).toContain("not the AI model");
+    const run = await recordedRun(payload.run.key);
+    expect(run).toMatchObject({ status: "succeeded", outcome: "meme.offline.unavailable" });
+  });
+
+  it("answers a redelivered update once", async () => {
+    const { chatId, payload } = telegramJob("redelivery");
+    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    await telegram.waitForCall("sendMessage", (entry) => Number(entry.params.chat_id) === chatId, 10_000);
+    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(textsIn(chatId)).toHaveLength(1);
+  });
+
+  it("tells the user once and records the failure when every attempt failed", async () => {
+    const { chatId, payload } = telegramJob("unlucky");
+    // Three attempts, three Telegram outages; the apology afterwards gets through.
+    telegram.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 3);
+    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+
+    const run = await recordedRun(payload.run.key);
+    expect(run).toMatchObject({ status: "failed", outcome: "job.failed" });
+    expect(run.detail).toContain("502");
+    expect(textsIn(chatId)).toEqual(["Sorry, that /meme failed on our side. Please try again in a minute."]);
+    const attempts = telegram
+      .callsOf("sendMessage")
+      .filter((entry) => Number(entry.params.chat_id) === chatId);
+    expect(attempts.map((entry) => entry.error?.error_code)).toEqual([502, 502, 502, undefined]);
+  });
+
+  it("answers the console over Redis", async () => {
+    const sessionId = randomUUID();
+    const received: OutgoingMessage[] = [];
+    const subscriber = infrastructure.createRedis();
+    const subscription = subscribeConsoleReplies({
+      redis: subscriber,
+      prefix,
+      sessionId,
+      onMessage: (message) => received.push(message),
+    });
+    await subscription.ready;
+    const base = memePayload({ topic: "terminal", key: `console:${sessionId}:1` });
+    const payload = {
+      ...base,
+      run: {
+        ...base.run,
+        community: { platform: "console" as const, externalId: "local", kind: "group" as const },
+        actor: { platform: "console" as const, externalId: "local:tester" },
+        target: { platform: "console" as const, sessionId },
+      },
+    };
+    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+
+    await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 10_000 });
+    expect(received[0]?.text).toBe("NOBODY:\nTERMINAL HOLDERS: WAGMI");
+    await subscription.close();
+    await subscriber.quit();
+  });
+
+  it("reports itself healthy and counts its jobs in the metrics", async () => {
+    const health = await components.find((component) => component.name === "job-worker")?.health?.();
+    expect(health).toEqual({ worker: true });
+
+    const { body } = await infrastructure.metrics.render();
+    expect(body).toMatch(/memebot_jobs_total\{job="meme.text",state="completed"\} [1-9]/);
+    expect(body).toMatch(/memebot_model_request_seconds_count\{model="fake-model",outcome="ok"\} [1-9]/);
+    expect(body).toMatch(/memebot_update_to_reply_seconds_count\{platform="telegram"\} [1-9]/);
+    expect(body).toMatch(/memebot_queue_jobs\{queue="commands",state="completed"\} [1-9]/);
+  });
+});
