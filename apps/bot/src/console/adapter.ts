@@ -52,6 +52,7 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   let settle: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (settle = resolve));
   const inFlight = new Set<Promise<void>>();
+  let lastTask: Promise<void> = Promise.resolve();
 
   const print = (message: OutgoingMessage) => {
     const lines = [`bot> ${message.text.replace(/\n/g, "\nbot> ")}`];
@@ -62,19 +63,22 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     if (inputEnded && awaitingAnswers === 0 && inFlight.size === 0) settle(0);
   };
 
-  const readline = createInterface({
-    input,
-    output: interactive ? output : undefined,
-    terminal: interactive,
-  });
-  readline.setPrompt("you> ");
-
   const subscription = await options.subscribe(sessionId, (message) => {
     print(message);
     awaitingAnswers = Math.max(0, awaitingAnswers - 1);
     if (interactive) readline.prompt();
     finishIfIdle();
   });
+
+  // Created only once subscribed, and given its listeners in this same tick: readline
+  // starts reading at once, and a line emitted before its listener exists is lost.
+  // (Answers only follow commands, so the callback above never runs before this.)
+  const readline = createInterface({
+    input,
+    output: interactive ? output : undefined,
+    terminal: interactive,
+  });
+  readline.setPrompt("you> ");
 
   async function handle(text: string) {
     lineNumber += 1;
@@ -109,12 +113,17 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       if (interactive) readline.prompt();
       return;
     }
-    const task = handle(line).finally(() => {
-      inFlight.delete(task);
-      if (interactive) readline.prompt();
-      finishIfIdle();
-    });
+    // One line after another, as in a chat: immediate answers keep the order of the questions.
+    const previous = lastTask;
+    const task = previous
+      .then(() => handle(line))
+      .finally(() => {
+        inFlight.delete(task);
+        if (interactive) readline.prompt();
+        finishIfIdle();
+      });
     inFlight.add(task);
+    lastTask = task;
   });
   readline.on("close", () => {
     inputEnded = true;
