@@ -1,0 +1,56 @@
+// What every end-to-end test starts with: the fakes of the outside services and
+// an environment pointing the platform at them, on the real Redis and PostgreSQL.
+import { randomInt, randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
+import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
+import { testDatabaseUrl } from "../../support/database.ts";
+import type { PlatformProcess } from "./platform-process.ts";
+
+export interface E2eFixture {
+  prefix: string;
+  telegram: FakeTelegram;
+  model: FakeOpenAI;
+  env: Record<string, string>;
+  processes: PlatformProcess[];
+  cleanup(): Promise<void>;
+}
+
+export async function e2eFixture(): Promise<E2eFixture> {
+  const prefix = `test-${randomUUID()}`;
+  // A bot id of its own keeps this test's update keys apart from every other test's in the shared database.
+  const telegram = await startFakeTelegram({
+    bot: { id: randomInt(1_000_000_000, 2_000_000_000), username: "e2e_meme_bot", first_name: "E2E" },
+    pollHoldMs: 200,
+  });
+  const model = await startFakeOpenAI();
+  const processes: PlatformProcess[] = [];
+  return {
+    prefix,
+    telegram,
+    model,
+    processes,
+    env: {
+      DATABASE_URL: testDatabaseUrl(),
+      REDIS_URL: "redis://127.0.0.1:6379",
+      QUEUE_PREFIX: prefix,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      LLM_BASE_URL: model.baseURL,
+      LLM_MODEL: "fake-model",
+      LLM_TIMEOUT_MS: "2000",
+      JOB_LOCK_MS: "1500",
+    },
+    async cleanup() {
+      await Promise.all(processes.map((child) => child.stop()));
+      await telegram.close();
+      await model.close();
+      const redis = new Redis("redis://127.0.0.1:6379");
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

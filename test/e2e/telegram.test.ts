@@ -1,0 +1,185 @@
+// `pnpm start` with a Telegram token, against the fake Bot API and the fake model.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { textMessageUpdate } from "../fakes/telegram/updates.ts";
+import { testDatabaseUrl } from "../support/database.ts";
+import { e2eFixture, sleep, type E2eFixture } from "./support/fixtures.ts";
+import { startPlatform, type PlatformProcess } from "./support/platform-process.ts";
+
+let fixture: E2eFixture;
+let platform: PlatformProcess;
+
+beforeAll(async () => {
+  fixture = await e2eFixture();
+  platform = startPlatform("start", fixture.env);
+  fixture.processes.push(platform);
+  await platform.port();
+  await fixture.telegram.waitForCall("getUpdates", undefined, 30_000);
+}, 60_000);
+afterAll(() => fixture.cleanup());
+
+// The bot sends chat ids as it got them; the worker sends them as strings (both are valid Bot API).
+const sentTo = (chatId: number) =>
+  fixture.telegram.callsOf("sendMessage").filter((call) => String(call.params.chat_id) === String(chatId));
+
+describe("Telegram end to end", { timeout: 60_000 }, () => {
+  it("GIVEN /meme in a private chat THEN the model's captions come back once, as a reply", async () => {
+    const chat = { id: 5001, type: "private" as const };
+    const update = fixture.telegram.pushUpdate(
+      textMessageUpdate({ chat, from: { id: 5001, username: "alice" }, text: "/meme wen lambo" }),
+    );
+    const reply = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5001",
+      20_000,
+    );
+    expect(reply.params.text).toBe("NOBODY:\nWEN LAMBO HOLDERS: WAGMI");
+    expect(reply.params.reply_parameters).toMatchObject({
+      message_id: "message" in update ? update.message.message_id : -1,
+    });
+    const request = fixture.model.requests.at(-1);
+    expect(request?.body).toMatchObject({ model: "fake-model", response_format: { type: "json_schema" } });
+    await sleep(1_000);
+    expect(sentTo(5001)).toHaveLength(1);
+  });
+
+  it("GIVEN the same update delivered twice THEN there is one job and one reply", async () => {
+    const update = textMessageUpdate({
+      chat: { id: 5002, type: "private" },
+      from: { id: 5002, username: "bob" },
+      text: "/meme double dip",
+    });
+    const requestsBefore = fixture.model.requestCount;
+    fixture.telegram.pushUpdates([update, { ...update }]);
+    await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5002",
+      20_000,
+    );
+    await sleep(2_000);
+    expect(sentTo(5002)).toHaveLength(1);
+    expect(fixture.model.requestCount - requestsBefore).toBe(1);
+  });
+
+  it("GIVEN a group member changing a setting THEN it is refused; an administrator's change holds", async () => {
+    const group = { id: -4001, type: "supergroup" as const, title: "Degens" };
+    fixture.telegram.setChatMember(-4001, 6001, "member");
+    fixture.telegram.setChatMember(-4001, 6002, "administrator");
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({
+        chat: group,
+        from: { id: 6001, username: "member" },
+        text: "/config meme.enabled off",
+      }),
+    );
+    const refusal = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "-4001",
+      20_000,
+    );
+    expect(refusal.params.text).toBe(
+      "Only admins of this community can do that (Telegram chat administrators).",
+    );
+
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({
+        chat: group,
+        from: { id: 6002, username: "admin" },
+        text: "/config@e2e_meme_bot meme.enabled off",
+      }),
+    );
+    await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => call.params.text === "meme.enabled is now off.",
+      20_000,
+    );
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({ chat: group, from: { id: 6001, username: "member" }, text: "/meme moon" }),
+    );
+    await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => call.params.text === "/meme is switched off in this community.",
+      20_000,
+    );
+    expect(fixture.telegram.callsOf("getChatMember").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("GIVEN a model that hangs or answers nonsense THEN the offline engine answers and says so", async () => {
+    fixture.model.setBehaviour({ kind: "hang" });
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({
+        chat: { id: 5003, type: "private" },
+        from: { id: 5003 },
+        text: "/meme slow model",
+      }),
+    );
+    const timedOut = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5003",
+      20_000,
+    );
+    expect(timedOut.params.text).toContain("(offline engine: the model endpoint did not answer;");
+
+    fixture.model.setBehaviour({ kind: "reply", content: "sure! here is a meme: top text, bottom text" });
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({ chat: { id: 5004, type: "private" }, from: { id: 5004 }, text: "/meme bad json" }),
+    );
+    const invalid = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5004",
+      20_000,
+    );
+    expect(invalid.params.text).toContain("(offline engine: the model's answer was unusable;");
+    fixture.model.setBehaviour((body) => ({
+      kind: "reply",
+      content: JSON.stringify({ top: "BACK", bottom: String(body.model) }),
+    }));
+  });
+
+  it("GIVEN Telegram refusing every attempt to answer THEN the user is told once that it failed", async () => {
+    fixture.telegram.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 3);
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({ chat: { id: 5005, type: "private" }, from: { id: 5005 }, text: "/meme unlucky" }),
+    );
+    const apology = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5005" && call.error === undefined,
+      30_000,
+    );
+    expect(apology.params.text).toBe("Sorry, that /meme failed on our side. Please try again in a minute.");
+    await sleep(1_000);
+    expect(sentTo(5005).filter((call) => call.error === undefined)).toHaveLength(1);
+  });
+
+  it("GIVEN commands ran THEN each run and its outcome is recorded in PostgreSQL", async () => {
+    const client = new pg.Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ status: string; outcome: string }>(
+        `SELECT r.status, r.outcome FROM "CommandRun" r JOIN "Community" c ON c.id = r."communityId"
+         WHERE c.platform = 'telegram' AND c."externalId" = '5001'`,
+      );
+      expect(rows).toEqual([{ status: "succeeded", outcome: "meme.model" }]);
+      const failed = await client.query<{ status: string }>(
+        `SELECT r.status FROM "CommandRun" r JOIN "Community" c ON c.id = r."communityId"
+         WHERE c."externalId" = '5005'`,
+      );
+      expect(failed.rows).toEqual([{ status: "failed" }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("GIVEN the running platform THEN /health is ok and /metrics counts commands and model latency", async () => {
+    const port = await platform.port();
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok", checks: { redis: true, database: true } });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(
+      /memebot_commands_total\{platform="telegram",command="meme",outcome="queued"\} \d+/,
+    );
+    expect(metrics).toMatch(/memebot_model_request_seconds_count\{model="fake-model",outcome="ok"\} \d+/);
+    expect(metrics).toContain("memebot_jobs_total");
+  });
+});
