@@ -1,0 +1,110 @@
+// `pnpm start` with a Discord token, against the fake Discord REST + gateway and the fake model.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
+import { chatInputInteraction } from "../fakes/discord/interactions.ts";
+import { e2eFixture, sleep, type E2eFixture } from "./support/fixtures.ts";
+import { startPlatform } from "./support/platform-process.ts";
+
+const MANAGE_GUILD = String(1n << 5n);
+let fixture: E2eFixture;
+let discord: FakeDiscord;
+
+beforeAll(async () => {
+  fixture = await e2eFixture();
+  discord = await startFakeDiscord();
+  const env = { ...fixture.env, TELEGRAM_BOT_TOKEN: "" };
+  const platform = startPlatform("start", {
+    ...env,
+    DISCORD_TOKEN: "fake-discord-token",
+    DISCORD_API_BASE: discord.apiBase,
+    DISCORD_REGISTER_COMMANDS: "1",
+  });
+  fixture.processes.push(platform);
+  await platform.port();
+  await discord.waitForReady(30_000);
+}, 60_000);
+afterAll(async () => {
+  await fixture.cleanup();
+  await discord.close();
+});
+
+const meme = (topic: string | undefined, extra: Partial<Parameters<typeof chatInputInteraction>[0]> = {}) =>
+  chatInputInteraction({
+    applicationId: discord.applicationId,
+    guildId: "900000000000000001",
+    channelId: "900000000000000002",
+    user: { id: "800000000000000001", username: "alice" },
+    commandName: "meme",
+    options: topic === undefined ? [] : [{ name: "topic", type: 3, value: topic }],
+    ...extra,
+  });
+
+describe("Discord end to end", { timeout: 60_000 }, () => {
+  it("GIVEN start-up with registration on THEN the slash commands are registered from the registry", () => {
+    const names = discord.registeredCommands().map((command) => command.name);
+    expect(names).toEqual(["start", "help", "meme", "config"]);
+    const memeCommand = discord.registeredCommands().find((command) => command.name === "meme");
+    expect(memeCommand?.options).toMatchObject([{ name: "topic", type: 3, required: true, max_length: 200 }]);
+  });
+
+  it("GIVEN /meme THEN the reply is deferred at once and the worker edits in the model's captions once", async () => {
+    const interaction = meme("diamond hands");
+    discord.dispatchInteraction(interaction);
+    const callback = await discord.waitForInteractionCallback(interaction.id, 10_000);
+    expect(callback.type).toBe(5);
+    const edit = await discord.waitForOriginalEdit(interaction.token, 20_000);
+    expect(edit.body).toMatchObject({ content: "NOBODY:\nDIAMOND HANDS HOLDERS: WAGMI" });
+    await sleep(1_000);
+    expect(discord.originalEdits.filter((record) => record.token === interaction.token)).toHaveLength(1);
+  });
+
+  it("GIVEN the same interaction delivered twice THEN one job runs and one answer is edited in", async () => {
+    const interaction = meme("deja vu", { user: { id: "800000000000000003", username: "carol" } });
+    const requestsBefore = fixture.model.requestCount;
+    discord.dispatchInteraction(interaction);
+    discord.dispatchInteraction(interaction);
+    await discord.waitForOriginalEdit(interaction.token, 20_000);
+    await sleep(1_500);
+    expect(discord.originalEdits.filter((record) => record.token === interaction.token)).toHaveLength(1);
+    expect(fixture.model.requestCount - requestsBefore).toBe(1);
+  });
+
+  it("GIVEN /meme without its topic THEN the usage comes back privately", async () => {
+    const interaction = meme(undefined, { user: { id: "800000000000000004", username: "dave" } });
+    discord.dispatchInteraction(interaction);
+    const followUp = await discord.waitForCall(
+      (call) =>
+        call.method === "POST" && call.path.startsWith("/webhooks/") && call.path.includes(interaction.token),
+      10_000,
+    );
+    expect(followUp.body).toMatchObject({ content: "Missing <topic>.\nUsage: /meme <topic>", flags: 64 });
+  });
+
+  it("GIVEN a member without Manage Server changing a setting THEN refused privately; with it, changed", async () => {
+    const config = (user: string, permissions: string) =>
+      chatInputInteraction({
+        applicationId: discord.applicationId,
+        guildId: "900000000000000001",
+        channelId: "900000000000000002",
+        user: { id: user, username: user },
+        permissions,
+        commandName: "config",
+        options: [
+          { name: "key", type: 3, value: "meme.cooldown" },
+          { name: "value", type: 3, value: "30" },
+        ],
+      });
+    const member = config("800000000000000005", "0");
+    discord.dispatchInteraction(member);
+    const refusal = await discord.waitForInteractionCallback(member.id, 10_000);
+    expect(refusal.data).toMatchObject({
+      content: "Only admins of this community can do that (members with the Manage Server permission).",
+      flags: 64,
+    });
+    const admin = config("800000000000000006", MANAGE_GUILD);
+    discord.dispatchInteraction(admin);
+    const accepted = await discord.waitForInteractionCallback(admin.id, 10_000);
+    expect(accepted.type).toBe(4);
+    expect(accepted.data).toMatchObject({ content: "meme.cooldown is now 30." });
+  });
+});

@@ -1,0 +1,97 @@
+// The split deployment: `pnpm start:bot` and `pnpm start:worker` as separate processes on one Redis.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { textMessageUpdate } from "../fakes/telegram/updates.ts";
+import { e2eFixture, sleep, type E2eFixture } from "./support/fixtures.ts";
+import { startPlatform } from "./support/platform-process.ts";
+
+let fixture: E2eFixture;
+beforeEach(async () => {
+  fixture = await e2eFixture();
+});
+afterEach(() => fixture.cleanup());
+
+const repliesTo = (chatId: number) =>
+  fixture.telegram
+    .callsOf("sendMessage")
+    .filter((call) => String(call.params.chat_id) === String(chatId) && call.error === undefined);
+
+describe("bot and workers as separate processes", { timeout: 90_000 }, () => {
+  it("GIVEN a worker killed mid-job THEN another worker retries it and the user gets one reply", async () => {
+    // The first model call is slow, so the first worker is surely mid-job when it dies.
+    let calls = 0;
+    fixture.model.setBehaviour(() => {
+      calls += 1;
+      return {
+        kind: "reply",
+        delayMs: calls === 1 ? 60_000 : 0,
+        content: JSON.stringify({ top: "SURVIVED", bottom: `ATTEMPT ${calls}` }),
+      };
+    });
+    const bot = startPlatform("start:bot", fixture.env);
+    const doomed = startPlatform("start:worker", fixture.env);
+    fixture.processes.push(bot, doomed);
+    await Promise.all([bot.port(), doomed.port()]);
+
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({ chat: { id: 7001, type: "private" }, from: { id: 7001 }, text: "/meme survive" }),
+    );
+    await expect.poll(() => fixture.model.requestCount, { timeout: 20_000 }).toBe(1);
+    doomed.child.kill("SIGKILL");
+    await doomed.waitForExit();
+
+    const rescuer = startPlatform("start:worker", fixture.env);
+    fixture.processes.push(rescuer);
+    const reply = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "7001",
+      30_000,
+    );
+    expect(reply.params.text).toBe("SURVIVED\nATTEMPT 2");
+    await sleep(2_000);
+    expect(repliesTo(7001)).toHaveLength(1);
+  });
+
+  it("GIVEN one bot and two workers on one Redis THEN each command is answered once, by one of them", async () => {
+    const processes = [
+      startPlatform("start:bot", fixture.env),
+      startPlatform("start:worker", fixture.env),
+      startPlatform("start:worker", fixture.env),
+    ];
+    fixture.processes.push(...processes);
+    await Promise.all(processes.map((child) => child.port()));
+    const chats = [7101, 7102, 7103, 7104, 7105, 7106];
+    fixture.telegram.pushUpdates(
+      chats.map((id) =>
+        textMessageUpdate({ chat: { id, type: "private" }, from: { id }, text: `/meme chat ${id}` }),
+      ),
+    );
+    for (const id of chats) {
+      await fixture.telegram.waitForCall(
+        "sendMessage",
+        (call) => String(call.params.chat_id) === String(id),
+        20_000,
+      );
+    }
+    await sleep(1_500);
+    for (const id of chats) expect(repliesTo(id)).toHaveLength(1);
+  });
+
+  it("GIVEN SIGTERM during a slow job THEN the worker finishes it, the reply goes out, and it exits 0", async () => {
+    fixture.model.setBehaviour({
+      kind: "reply",
+      delayMs: 1_500,
+      content: '{"top":"GRACEFUL","bottom":"EXIT"}',
+    });
+    const bot = startPlatform("start:bot", fixture.env);
+    const worker = startPlatform("start:worker", fixture.env);
+    fixture.processes.push(bot, worker);
+    await Promise.all([bot.port(), worker.port()]);
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({ chat: { id: 7201, type: "private" }, from: { id: 7201 }, text: "/meme slow" }),
+    );
+    await expect.poll(() => fixture.model.requestCount, { timeout: 20_000 }).toBe(1);
+    worker.child.kill("SIGTERM");
+    expect(await worker.waitForExit()).toEqual({ code: 0, signal: null });
+    expect(repliesTo(7201).map((call) => call.params.text)).toEqual(["GRACEFUL\nEXIT"]);
+  });
+});
