@@ -143,6 +143,12 @@ describe("the worker", () => {
     const run = await recordedRun(payload.run.key);
     expect(run).toMatchObject({ status: "failed", outcome: "job.failed" });
     expect(run.detail).toContain("502");
+    // The failure is recorded before the apology goes out (so a refused apology cannot leave the run open).
+    await telegram.waitForCall(
+      "sendMessage",
+      (entry) => Number(entry.params.chat_id) === chatId && entry.error === undefined,
+      10_000,
+    );
     expect(textsIn(chatId)).toEqual(["Sorry, that /meme failed on our side. Please try again in a minute."]);
     const attempts = telegram
       .callsOf("sendMessage")
