@@ -13,12 +13,9 @@ import {
   type JobProducer,
 } from "@memebot/core";
 import { createRepositories } from "@memebot/db";
-import { subscribeConsoleReplies } from "@memebot/delivery";
 import { createJobProducer } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { startConsoleAdapter } from "./console/adapter.ts";
-import { createDiscordAdapter } from "./discord/adapter.ts";
-import { createTelegramAdapter } from "./telegram/adapter.ts";
 
 export interface BotOptions {
   /** The console's streams; the process's own by default. */
@@ -69,7 +66,10 @@ export async function startBot(
   infrastructure.metrics.setJobCountsProvider(() => producer.counts());
   const components: ProcessComponent[] = [{ name: "job-producer", stop: () => producer.close() }];
 
+  // Each platform's library is loaded only when that platform is configured: discord.js alone
+  // costs about 35 MB of memory that a Telegram-only bot should not carry.
   if (env.TELEGRAM_BOT_TOKEN) {
+    const { createTelegramAdapter } = await import("./telegram/adapter.ts");
     const telegram = createTelegramAdapter({
       token: env.TELEGRAM_BOT_TOKEN,
       apiRoot: env.TELEGRAM_API_ROOT,
@@ -90,6 +90,7 @@ export async function startBot(
   }
 
   if (env.DISCORD_TOKEN) {
+    const { createDiscordAdapter } = await import("./discord/adapter.ts");
     const discord = createDiscordAdapter({
       token: env.DISCORD_TOKEN,
       apiBase: env.DISCORD_API_BASE,
@@ -106,6 +107,7 @@ export async function startBot(
 
   if (servesConsole(env)) {
     logger.info("no TELEGRAM_BOT_TOKEN or DISCORD_TOKEN set: serving the console chat");
+    const { subscribeConsoleReplies } = await import("@memebot/delivery");
     const session = await startConsoleAdapter({
       dispatch,
       logger,

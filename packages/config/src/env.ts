@@ -2,92 +2,119 @@
 // `Env` as a parameter, so tests hand in exactly the configuration they need.
 import { z } from "zod";
 
-const optionalString = z
+const optionalString = z.string().trim().optional();
+
+// Flags accept the usual spellings in any case ("1", "true", "Yes", "ON"…); unset means off.
+const flag = z
   .string()
   .trim()
-  .transform((value) => (value === "" ? undefined : value))
-  .optional();
-
-const flag = z
-  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .toLowerCase()
+  .pipe(z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"]))
   .optional()
   .transform((value) => value === "1" || value === "true" || value === "yes" || value === "on");
 
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = z.coerce.number().int().positive();
+// Digits only: z.coerce.number() would also read "1e3" as 1000 and "0x10" as 16.
+const wholeNumber = z.string().trim().regex(/^\d+$/, "must be a whole number").transform(Number);
+const port = wholeNumber.pipe(z.number().max(65_535, "must be a port number (0-65535)"));
+const positiveInt = wholeNumber.pipe(z.number().min(1, "must be at least 1"));
 
-export const envSchema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    // Unset: "info", but "warn" while serving the console chat so logs do not drown the conversation.
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+/**
+ * Blank variables count as unset, so their defaults apply: `KEY=` lines in .env files and
+ * compose's `${KEY:-}` pass empty strings, and `HTTP_PORT=""` must not become port 0.
+ */
+function withoutBlankValues(source: unknown): unknown {
+  if (typeof source !== "object" || source === null) return source;
+  return Object.fromEntries(
+    Object.entries(source).filter(([, value]) => !(typeof value === "string" && value.trim() === "")),
+  );
+}
 
-    DATABASE_URL: optionalString.pipe(
-      z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
-    ),
-    DATA_DIR: z.string().default("./data"),
+export const envSchema = z.preprocess(
+  withoutBlankValues,
+  z
+    .object({
+      NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+      // Unset: "info", but "warn" while serving the console chat so logs do not drown the conversation.
+      LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 
-    REDIS_URL: z
-      .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
-      .default("redis://127.0.0.1:6379"),
-    QUEUE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_.:-]+$/, "may hold only letters, digits and _ . : -")
-      .default("memebot"),
+      DATABASE_URL: optionalString.pipe(
+        z
+          .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })
+          .optional(),
+      ),
+      DATA_DIR: z.string().default("./data"),
 
-    TELEGRAM_BOT_TOKEN: optionalString.pipe(
-      z
+      REDIS_URL: z
+        .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
+        .default("redis://127.0.0.1:6379"),
+      QUEUE_PREFIX: z
         .string()
-        .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-DEF… (from @BotFather)")
-        .optional(),
+        .regex(/^[A-Za-z0-9_.:-]+$/, "may hold only letters, digits and _ . : -")
+        .default("memebot"),
+
+      TELEGRAM_BOT_TOKEN: optionalString.pipe(
+        z
+          .string()
+          .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-DEF… (from @BotFather)")
+          .optional(),
+      ),
+      TELEGRAM_API_ROOT: z.url({ error: "must be a URL" }).default("https://api.telegram.org"),
+      TELEGRAM_WEBHOOK_URL: optionalString.pipe(
+        z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+      ),
+      TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold 1-256 characters A-Z a-z 0-9 _ - (Telegram's rule)")
+          .optional(),
+      ),
+
+      DISCORD_TOKEN: optionalString,
+      DISCORD_APPLICATION_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be numeric").optional()),
+      DISCORD_API_BASE: z.url({ error: "must be a URL" }).default("https://discord.com/api"),
+      DISCORD_REGISTER_COMMANDS: flag,
+      DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be numeric").optional()),
+
+      LLM_BASE_URL: optionalString.pipe(
+        z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+      ),
+      // Most self-hosted servers ignore the key, but the openai client refuses to start without one.
+      LLM_API_KEY: optionalString,
+      LLM_MODEL: z.string().default("qwen2.5:7b-instruct"),
+      LLM_TIMEOUT_MS: positiveInt.default(20_000),
+
+      HTTP_PORT: port.default(3000),
+      HTTP_HOST: z.string().default("0.0.0.0"),
+
+      WORKER_CONCURRENCY: positiveInt.default(8),
+      // How long a job's lock lives without renewal; a killed worker's job is retried after about this long.
+      JOB_LOCK_MS: positiveInt.default(30_000),
+      SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+
+      CONSOLE_OUTPUT_DIR: z.string().default("./data/console"),
+    })
+    .superRefine(
+      (env, ctx) => {
+        if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["TELEGRAM_WEBHOOK_SECRET"],
+            message: "is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it with every update)",
+          });
+        }
+        if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["TELEGRAM_BOT_TOKEN"],
+            message: "is required when TELEGRAM_WEBHOOK_URL is set",
+          });
+        }
+      },
+      // Run even when other variables are wrong, so one start-up names every problem. The rules only
+      // ask whether a variable was given, which holds for an invalid value too.
+      { when: () => true },
     ),
-    TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
-    TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-    TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold 1-256 characters A-Z a-z 0-9 _ - (Telegram's rule)")
-        .optional(),
-    ),
-
-    DISCORD_TOKEN: optionalString,
-    DISCORD_APPLICATION_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be numeric").optional()),
-    DISCORD_API_BASE: z.url().default("https://discord.com/api"),
-    DISCORD_REGISTER_COMMANDS: flag,
-    DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be numeric").optional()),
-
-    LLM_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-    // Most self-hosted servers ignore the key, but the openai client refuses to start without one.
-    LLM_API_KEY: optionalString,
-    LLM_MODEL: z.string().default("qwen2.5:7b-instruct"),
-    LLM_TIMEOUT_MS: positiveInt.default(20_000),
-
-    HTTP_PORT: port.default(3000),
-    HTTP_HOST: z.string().default("0.0.0.0"),
-
-    WORKER_CONCURRENCY: positiveInt.default(8),
-    // How long a job's lock lives without renewal; a killed worker's job is retried after about this long.
-    JOB_LOCK_MS: positiveInt.default(30_000),
-    SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
-
-    CONSOLE_OUTPUT_DIR: z.string().default("./data/console"),
-  })
-  .superRefine((env, ctx) => {
-    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["TELEGRAM_WEBHOOK_SECRET"],
-        message: "is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it with every update)",
-      });
-    }
-    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["TELEGRAM_BOT_TOKEN"],
-        message: "is required when TELEGRAM_WEBHOOK_URL is set",
-      });
-    }
-  });
+);
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -105,7 +132,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "(environment)";
     // Never echo the received value: it may be a secret.
-    return `${name} ${issue.message.replace(/^Invalid input: /, "")}`;
+    return `${name} ${issue.message.replace(/^Invalid (?:input|option): expected/, "must be")}`;
   });
   throw new EnvError(problems);
 }
@@ -113,13 +140,22 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 /** Values that must never appear in logs. */
 export function secretsOf(env: Env): string[] {
   const secrets = [env.TELEGRAM_BOT_TOKEN, env.DISCORD_TOKEN, env.LLM_API_KEY, env.TELEGRAM_WEBHOOK_SECRET];
-  for (const url of [env.DATABASE_URL, env.REDIS_URL]) {
+  for (const url of [env.DATABASE_URL, env.REDIS_URL, env.LLM_BASE_URL]) {
     if (!url) continue;
     const password = new URL(url).password;
-    if (password) secrets.push(decodeURIComponent(password), password);
+    if (password) secrets.push(password, decodedOrSame(password));
   }
   return secrets.filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);
 }
 
 /** With no chat platform configured, the bot serves the terminal console chat. */
 export const servesConsole = (env: Env): boolean => !env.TELEGRAM_BOT_TOKEN && !env.DISCORD_TOKEN;
+
+/** A URL's password as the server receives it; one with a stray "%" stays as written instead of throwing. */
+function decodedOrSame(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

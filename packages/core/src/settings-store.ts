@@ -55,13 +55,27 @@ export function createSettingsStore({
     settings.catch(() => cache.delete(key));
   }
 
+  const load = (community: CommunityRef) =>
+    repository
+      .findSettings({ platform: community.platform, externalId: community.externalId })
+      .then((stored) => model.parse(stored));
+
   async function get(community: CommunityRef): Promise<CommunitySettings> {
     const key = cacheKey(community);
     const hit = cache.get(key);
     if (hit && hit.expires > now()) return hit.settings;
-    const settings = repository
-      .findSettings({ platform: community.platform, externalId: community.externalId })
-      .then((stored) => model.parse(stored));
+    if (hit) {
+      // Stale while revalidating: a busy community never waits on the database once it is
+      // cached; the fresh value replaces the stale one when it arrives (one read per expiry).
+      hit.expires = now() + ttlMs;
+      const fresh = load(community);
+      fresh.then(
+        () => cache.get(key) === hit && remember(key, fresh),
+        () => undefined,
+      );
+      return hit.settings;
+    }
+    const settings = load(community);
     remember(key, settings);
     return settings;
   }

@@ -23,3 +23,4 @@ export type {
   RecordCommandRunInput,
   CommandRunRecord,
 } from "./repositories.ts";
+export { pendingMigrations } from "./pending.ts";

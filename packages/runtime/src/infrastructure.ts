@@ -4,7 +4,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { pino } from "pino";
 import { secretsOf, type Env } from "@memebot/config";
-import { openDatabase, type Database } from "@memebot/db";
+import { openDatabase, pendingMigrations, type Database } from "@memebot/db";
 import {
   createLogger,
   createMetrics,
@@ -47,7 +47,9 @@ export async function openInfrastructure(
     createLogger({
       level: env.LOG_LEVEL ?? (options.consoleOnStdout ? "warn" : "info"),
       secrets: secretsOf(env),
-      ...(options.consoleOnStdout ? { destination: pino.destination(2) } : {}),
+      // Written synchronously: processes end with process.exit(), which drops a line still being written
+      // in the background — typically the last one, the one that says why the process stopped.
+      destination: pino.destination({ dest: options.consoleOnStdout ? 2 : 1, sync: true }),
     });
   const metrics = createMetrics();
   const connections: Redis[] = [];
@@ -58,22 +60,37 @@ export async function openInfrastructure(
     connections.push(connection);
     return connection;
   };
+  const closeConnections = () =>
+    Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
   const redis = createRedis({ maxRetriesPerRequest: 3 });
   try {
     await redis.ping();
   } catch (error) {
-    await Promise.all(
-      connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
-    );
+    await closeConnections();
     throw new Error(`Cannot reach Redis at ${redactUrl(env.REDIS_URL)}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  const database = await openDatabase({
-    databaseUrl: env.DATABASE_URL,
-    dataDir: env.DATA_DIR,
-    migrate: true,
-  });
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+    // Migrations run in a step of their own before the process (see scripts/db-migrate.ts);
+    // here we only refuse to run against a schema older than the code.
+    const pending = await pendingMigrations(database).catch(async (error: unknown) => {
+      await database.close();
+      throw error;
+    });
+    if (pending.length > 0) {
+      await database.close();
+      throw new Error(
+        `the database lacks migrations ${pending.join(", ")}: run \`pnpm db:migrate\` (pnpm start does it first)`,
+      );
+    }
+  } catch (error) {
+    // The caller gets no Infrastructure to close, and an open connection would keep the process alive.
+    await closeConnections();
+    throw error;
+  }
   logger.info({ database: database.kind }, "database ready");
 
   return {
@@ -97,9 +114,7 @@ export async function openInfrastructure(
       return { redis: redisCheck, database: databaseCheck };
     },
     async close() {
-      await Promise.all(
-        connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
-      );
+      await closeConnections();
       await database.close();
     },
   };

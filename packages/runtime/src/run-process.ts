@@ -79,10 +79,18 @@ export async function runProcess(
     shutdown.add("http", () => http.close());
     logger.info({ process: name, port: http.port, components: components.map((c) => c.name) }, "started");
     for (const component of components) {
-      void component.done?.then((code) => {
-        exitCode = code;
-        void shutdown.run(`${component.name} finished`);
-      });
+      void component.done?.then(
+        (code) => {
+          exitCode = code;
+          void shutdown.run(`${component.name} finished`);
+        },
+        // Without this the rejection would only be logged, and the process would run on without the component.
+        (error: unknown) => {
+          logger.error({ err: error, component: component.name }, "component failed");
+          exitCode = 1;
+          void shutdown.run(`${component.name} failed`);
+        },
+      );
     }
   } catch (error) {
     logger.error({ err: error }, "start-up failed");

@@ -31,12 +31,17 @@ export interface PlatformProcess {
 export function startPlatform(
   script: PlatformScript,
   env: Record<string, string | undefined>,
-  options: { stdin?: string } = {},
+  options: { stdin?: string; nodeArgs?: string[] } = {},
 ): PlatformProcess {
   const commandLine = scripts[script];
   if (!commandLine) throw new Error(`package.json has no "${script}" script`);
-  const [command, ...args] = commandLine.split(" ");
-  const child = spawn(command as string, args, {
+  // The scripts are `<migrate step> && exec node …`: run them through sh as pnpm does; `exec`
+  // makes the platform process take over the shell's pid, so signals reach it directly.
+  // Extra flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses) go after `exec node`.
+  const line = options.nodeArgs?.length
+    ? commandLine.replace(/exec node /, `exec node ${options.nodeArgs.join(" ")} `)
+    : commandLine;
+  const child = spawn("sh", ["-c", line], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HTTP_PORT: "0", LOG_LEVEL: "info", ...env },
     stdio: ["pipe", "pipe", "pipe"],

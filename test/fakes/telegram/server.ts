@@ -33,6 +33,8 @@ export interface TelegramCall {
   result?: unknown;
   /** The error the fake answered with, if any. */
   error?: { error_code: number; description: string };
+  /** Date.now() when a getUpdates poll was answered: the moment its updates reached the bot. */
+  answeredAt?: number;
   /** True for a method the bot returned inside its webhook HTTP response (telegraf's webhookReply). */
   viaWebhookReply?: boolean;
 }
@@ -162,6 +164,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       res.on("close", abandon);
       const updates = await result;
       call.result = updates;
+      call.answeredAt = Date.now();
       if (!res.destroyed) sendJson(res, 200, { ok: true, result: updates });
     } catch (error) {
       const answer = errorAnswer(call, asBotApiError(error));

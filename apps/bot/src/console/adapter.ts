@@ -46,6 +46,8 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   const sessionId = randomUUID();
   const user = username();
 
+  // Commands queued minus answers received. It may dip below zero for a moment: a fast worker's
+  // answer can arrive before the dispatch that queued its job has returned here.
   let awaitingAnswers = 0;
   let inputEnded = false;
   let lineNumber = 0;
@@ -60,12 +62,12 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     output.write(`${lines.join("\n")}\n`);
   };
   const finishIfIdle = () => {
-    if (inputEnded && awaitingAnswers === 0 && inFlight.size === 0) settle(0);
+    if (inputEnded && awaitingAnswers <= 0 && inFlight.size === 0) settle(0);
   };
 
   const subscription = await options.subscribe(sessionId, (message) => {
     print(message);
-    awaitingAnswers = Math.max(0, awaitingAnswers - 1);
+    awaitingAnswers -= 1;
     if (interactive) readline.prompt();
     finishIfIdle();
   });
@@ -127,7 +129,7 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   });
   readline.on("close", () => {
     inputEnded = true;
-    if (!interactive && awaitingAnswers + inFlight.size > 0) {
+    if (!interactive && (awaitingAnswers > 0 || inFlight.size > 0)) {
       setTimeout(() => {
         if (awaitingAnswers > 0) output.write(`bot> (gave up waiting for ${awaitingAnswers} answer(s))\n`);
         settle(1);

@@ -1,0 +1,309 @@
+// The terminal console driven through streams, with the real dispatcher (PostgreSQL,
+// the intake gate and the job queue on Redis) and answers over the real console channel:
+// from a real job worker, or published the way the worker's sender publishes them.
+import { PassThrough, Writable } from "node:stream";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { parseEnv } from "@memebot/config";
+import {
+  createDispatcher,
+  createGate,
+  createRegistry,
+  createSettingsModel,
+  createSettingsStore,
+  type CommandInvocation,
+  type Dispatch,
+  type JobProducer,
+} from "@memebot/core";
+import { createRepositories, type Database } from "@memebot/db";
+import { publishConsoleReply, subscribeConsoleReplies } from "@memebot/delivery";
+import { createJobProducer } from "@memebot/jobs";
+import { openInfrastructure } from "@memebot/runtime";
+import { startWorker } from "@memebot/worker";
+import { startConsoleAdapter } from "../../../apps/bot/src/console/adapter.ts";
+import { deletePrefix, recordingLogger, REDIS_URL, uniquePrefix } from "../../jobs/support.ts";
+import { openTestDatabase, testDatabaseUrl } from "../../support/database.ts";
+
+const HINT = "bot> I answer commands. Send /help to see them.";
+const BANNER = "Memebot console. You are the admin of a local community. Try /help; Ctrl+D quits.";
+const OFFLINE_LABEL =
+  "bot> (offline engine: no model endpoint is configured; these captions come from built-in templates, not the AI model)";
+
+let database: Database;
+const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
+/** Undone after each test, last first. */
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  await redis.quit();
+  await database?.close();
+});
+
+function newPrefix(): string {
+  const prefix = uniquePrefix();
+  cleanups.push(() => deletePrefix(redis, prefix));
+  return prefix;
+}
+
+interface ComposeOptions {
+  /** Runs after a job is on the queue and before the dispatcher hears back. */
+  afterEnqueue?: () => Promise<void>;
+  /** The gate's connection; the shared one unless a test needs one that fails. */
+  gateRedis?: Redis;
+}
+
+/** The dispatcher as apps/bot composes it, recording which lines reached it. */
+function composeDispatch(prefix: string, options: ComposeOptions = {}) {
+  const registry = createRegistry();
+  const settingsModel = createSettingsModel(registry.all);
+  const repositories = createRepositories(database.prisma);
+  const producer = createJobProducer({ connection: redis, prefix });
+  cleanups.push(() => producer.close());
+  const jobs: JobProducer = {
+    async enqueue(name, payload, enqueueOptions) {
+      const job = await producer.enqueue(name, payload, enqueueOptions);
+      await options.afterEnqueue?.();
+      return job;
+    },
+  };
+  const logger = recordingLogger();
+  const dispatcher = createDispatcher({
+    registry,
+    settingsModel,
+    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel }),
+    gate: createGate({ redis: options.gateRedis ?? redis, prefix }),
+    jobs,
+    runs: repositories.commandRuns,
+    logger,
+  });
+  const received: CommandInvocation[] = [];
+  const dispatch: Dispatch = (invocation) => {
+    received.push(invocation);
+    return dispatcher(invocation);
+  };
+  return { dispatch, received, producer, repositories };
+}
+
+/** A job worker for `prefix`, as `pnpm start:worker` runs it (offline meme engine). */
+async function startRealWorker(prefix: string) {
+  const infrastructure = await openInfrastructure(
+    parseEnv({ DATABASE_URL: testDatabaseUrl(), REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: "silent" }),
+  );
+  const components = await startWorker(infrastructure);
+  cleanups.push(async () => {
+    for (const component of [...components].reverse()) await component.stop();
+    await infrastructure.close();
+  });
+}
+
+interface SessionOptions {
+  interactive?: boolean;
+  replyTimeoutMs?: number;
+  input?: PassThrough;
+}
+
+async function openSession(prefix: string, dispatch: Dispatch, options: SessionOptions = {}) {
+  const input = options.input ?? new PassThrough();
+  // Written synchronously, so whatever the adapter printed before `done` resolved is here when it does.
+  let printed = "";
+  const output = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      printed += chunk.toString();
+      callback();
+    },
+  });
+  const subscriber = new Redis(REDIS_URL);
+  const logger = recordingLogger();
+  const session = await startConsoleAdapter({
+    dispatch,
+    logger,
+    input,
+    output,
+    replyTimeoutMs: options.replyTimeoutMs ?? 15_000,
+    ...(options.interactive === undefined ? {} : { interactive: options.interactive }),
+    subscribe: async (sessionId, onMessage) => {
+      const subscription = subscribeConsoleReplies({ redis: subscriber, prefix, sessionId, onMessage });
+      await subscription.ready;
+      return subscription;
+    },
+  });
+  cleanups.push(async () => {
+    await session.stop();
+    await subscriber.quit();
+  });
+  return {
+    session,
+    input,
+    logger,
+    printed: () => printed,
+    botLines: () => printed.split("\n").filter((line) => line.startsWith("bot> ")),
+  };
+}
+
+describe("console adapter, piped input", () => {
+  it("handles each line in order and finishes with 0 once the worker's answer is in", async () => {
+    const prefix = newPrefix();
+    await startRealWorker(prefix);
+    const { dispatch, received, repositories } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch);
+
+    console.input.end("/help\n\nhello\n/meme wen lambo\n/nope\n");
+    expect(await console.session.done).toBe(0);
+
+    // Blank lines never reach the dispatcher; the others do, one after another.
+    expect(received.map((invocation) => [invocation.key, invocation.name])).toEqual([
+      [`console:${console.session.sessionId}:1`, "help"],
+      [`console:${console.session.sessionId}:2`, null],
+      [`console:${console.session.sessionId}:3`, "meme"],
+      [`console:${console.session.sessionId}:4`, "nope"],
+    ]);
+    // The immediate answers come in the order of the questions; the meme came while waiting.
+    const lines = console.botLines();
+    const helpAt = lines.indexOf("bot> Commands you can use here:");
+    const hintAt = lines.indexOf(HINT);
+    const unknownAt = lines.indexOf("bot> I don't know /nope. Send /help to see what I can do.");
+    expect(helpAt).toBe(0);
+    expect(hintAt).toBeGreaterThan(helpAt);
+    expect(unknownAt).toBeGreaterThan(hintAt);
+    expect(lines).toContain("bot> /meme <topic> — Write a meme about a topic");
+    // Already printed when `done` resolved: every line of the answer carries the "bot> " mark.
+    expect(lines.filter((line) => line.includes("WEN LAMBO")).length).toBeGreaterThanOrEqual(1);
+    expect(lines).toContain(OFFLINE_LABEL);
+    expect(console.printed()).not.toContain("gave up");
+
+    // The worker books the run once the answer is out.
+    await vi.waitFor(async () => {
+      const run = await repositories.commandRuns.findByKey(`console:${console.session.sessionId}:3`);
+      expect(run).toMatchObject({ command: "meme", args: "wen lambo", status: "succeeded" });
+    });
+  });
+
+  it("gives up with 1 after replyTimeoutMs when a queued answer never comes", async () => {
+    const prefix = newPrefix();
+    const { dispatch, producer } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch, { replyTimeoutMs: 400 });
+
+    const endedAt = Date.now();
+    console.input.end("/meme nobody answers\n");
+    expect(await console.session.done).toBe(1);
+
+    expect(Date.now() - endedAt).toBeGreaterThanOrEqual(390);
+    expect(console.printed()).toBe("bot> (gave up waiting for 1 answer(s))\n");
+    // The command really went to the queue; no worker took it.
+    const [commands] = await producer.counts();
+    expect(commands?.counts.waiting).toBe(1);
+  });
+
+  it("prints a published answer line by line, with its picture", async () => {
+    const prefix = newPrefix();
+    const { dispatch } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch);
+
+    console.input.end("/meme to the moon\n");
+    await vi.waitFor(async () => {
+      // As the worker's console sender does, once the job is done.
+      await publishConsoleReply(redis, prefix, console.session.sessionId, {
+        text: "TO THE MOON\nOR NOT",
+        imagePath: "/tmp/memes/moon.png",
+      });
+    });
+    expect(await console.session.done).toBe(0);
+    expect(console.printed()).toBe("bot> TO THE MOON\nbot> OR NOT\nbot> [picture] /tmp/memes/moon.png\n");
+  });
+
+  it("finishes with 0 when the worker answers before the dispatch has returned", async () => {
+    const prefix = newPrefix();
+    await startRealWorker(prefix);
+    let printed: () => string = () => "";
+    // The bot hears back from Redis only after the worker already answered.
+    const { dispatch } = composeDispatch(prefix, {
+      afterEnqueue: () =>
+        vi.waitFor(() => expect(printed()).toContain(OFFLINE_LABEL), { timeout: 10_000, interval: 20 }),
+    });
+    const console = await openSession(prefix, dispatch, { replyTimeoutMs: 3_000 });
+    printed = console.printed;
+
+    console.input.end("/meme fast worker\n");
+    expect(await console.session.done).toBe(0);
+    expect(console.printed()).toContain("FAST WORKER");
+    expect(console.printed()).not.toContain("gave up");
+  });
+
+  it("answers plain text with a hint and ignores blank lines", async () => {
+    const prefix = newPrefix();
+    const { dispatch, received } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch);
+
+    console.input.end("\n   \nhello there\n\t\n");
+    expect(await console.session.done).toBe(0);
+
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ name: null, nonCommand: "text", addressed: true });
+    // Not a terminal: no banner, no prompt, nothing for the blank lines.
+    expect(console.printed()).toBe(`${HINT}\n`);
+  });
+
+  it("says sorry and carries on when a command fails on our side", async () => {
+    const prefix = newPrefix();
+    const brokenRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+    brokenRedis.disconnect();
+    const { dispatch } = composeDispatch(prefix, { gateRedis: brokenRedis });
+    const console = await openSession(prefix, dispatch);
+
+    console.input.end("/help\nhello\n");
+    expect(await console.session.done).toBe(0);
+
+    expect(console.botLines()).toEqual([
+      "bot> Something went wrong on our side. Please try again.",
+      "bot> Something went wrong on our side. Please try again.",
+    ]);
+    expect(console.logger.lines.map((line) => line.message)).toEqual([
+      "console command failed",
+      "console command failed",
+    ]);
+  });
+});
+
+describe("console adapter, interactive", () => {
+  it("greets with the banner and a prompt, prompts again after each answer, and quits on Ctrl+D", async () => {
+    const prefix = newPrefix();
+    const { dispatch } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch, { interactive: true });
+
+    expect(console.printed().startsWith(`${BANNER}\n`)).toBe(true);
+    expect(console.printed()).toContain("you> ");
+
+    const promptsBefore = console.printed().split("you> ").length;
+    console.input.write("/help\r");
+    await vi.waitFor(() => expect(console.printed()).toContain("bot> Commands you can use here:"));
+    await vi.waitFor(() => {
+      const afterAnswer = console.printed().split("bot> Commands you can use here:")[1] ?? "";
+      expect(afterAnswer).toContain("you> ");
+    });
+    expect(console.printed().split("you> ").length).toBeGreaterThan(promptsBefore);
+
+    let finished = false;
+    void console.session.done.then(() => (finished = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(finished).toBe(false);
+
+    console.input.write("\x04");
+    expect(await console.session.done).toBe(0);
+  });
+
+  it("is interactive by default when the input is a terminal", async () => {
+    const prefix = newPrefix();
+    const { dispatch } = composeDispatch(prefix);
+    const input = Object.assign(new PassThrough(), { isTTY: true });
+    const console = await openSession(prefix, dispatch, { input });
+
+    expect(console.printed()).toContain(BANNER);
+    expect(console.printed()).toContain("you> ");
+  });
+});
