@@ -4,7 +4,7 @@
 // Kept beside the Database rather than on it so the public type stays small.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 
 export type Connection = { kind: "postgres"; databaseUrl: string } | { kind: "pglite"; pglite: PGlite };
 
@@ -38,6 +38,8 @@ export function redactDatabaseUrl(databaseUrl: string): string {
 export async function openPglite(dataDir: string): Promise<PGlite> {
   const dataPath = pgliteDataPath(dataDir);
   await mkdir(dataPath, { recursive: true });
+  // Loaded on demand: PGlite's module alone weighs ~45 MB, wasted on processes using PostgreSQL.
+  const { PGlite } = await import("@electric-sql/pglite");
   const pglite = new PGlite(dataPath);
   await pglite.waitReady;
   return pglite;

@@ -2,7 +2,6 @@
 // embedded PGlite (real PostgreSQL compiled to WebAssembly) persisted under the
 // data directory, so a single-machine install needs no database server.
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client.ts";
 import { openPglite, redactDatabaseUrl, rememberConnection, type Connection } from "./connections.ts";
 import { DatabaseUnavailableError } from "./errors.ts";
@@ -56,6 +55,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 async function connect(connection: Connection): Promise<Database> {
   if (connection.kind === "pglite") {
     const { pglite } = connection;
+    const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     const database = withClose({ prisma, kind: "pglite" }, async () => {
       await prisma.$disconnect();

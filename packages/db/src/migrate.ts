@@ -111,7 +111,7 @@ function migratePglite(pglite: PGlite, options: MigrateOptions): Promise<string[
   const previous = pgliteTurns.get(pglite) ?? Promise.resolve();
   const run = previous
     .catch(() => undefined)
-    .then(() => applyMigrations(pgliteMigrationAdapter(pglite), options));
+    .then(async () => applyMigrations(await pgliteMigrationAdapter(pglite), options));
   pgliteTurns.set(pglite, run);
   return run;
 }

@@ -7,7 +7,7 @@
 // simple-protocol query: PostgreSQL runs a multi-statement query as one implicit
 // transaction, so a migration applies entirely or not at all (as with the native
 // engine's `prisma migrate deploy`).
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
   DriverAdapterError,
@@ -15,7 +15,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { PrismaPGlite as PrismaPGliteType } from "pglite-prisma-adapter";
 
 type ScriptRunner = (script: string) => Promise<unknown>;
 
@@ -37,8 +37,13 @@ export function postgresMigrationAdapter(pool: pg.Pool): SqlMigrationAwareDriver
 }
 
 /** For the engine on PGlite. The caller owns `pglite` and closes it. */
-export function pgliteMigrationAdapter(pglite: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  const stock = new PrismaPGlite(pglite);
+export async function pgliteMigrationAdapter(pglite: PGlite): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  // Loaded on demand, like PGlite itself (see connections.ts).
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
+  const stock: PrismaPGliteType = new PrismaPGlite(pglite);
   return {
     provider: stock.provider,
     adapterName: stock.adapterName,

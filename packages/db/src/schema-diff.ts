@@ -4,7 +4,6 @@
 // in-memory PGlite (the "shadow database") to learn where they lead.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import type { DiffTarget } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { pgliteMigrationAdapter } from "./migration-adapters.ts";
 import { readMigrationsList } from "./migrations-folder.ts";
@@ -28,10 +27,11 @@ export async function diffMigrationsToSchema(options: SchemaDiffOptions = {}): P
       ? { tag: "empty" }
       : { tag: "migrations", ...migrationsList };
 
+  const { PGlite } = await import("@electric-sql/pglite");
   const pglite = new PGlite();
   try {
     const engine = await createSchemaEngine({
-      adapterFactory: pgliteMigrationAdapter(pglite),
+      adapterFactory: await pgliteMigrationAdapter(pglite),
       log: options.log,
     });
     try {
