@@ -144,6 +144,19 @@ async function main() {
       lastEnqueue = Math.max(lastEnqueue, Number(stamp));
       enqueueLatencies.push(Number(stamp) - reachedBot);
     });
+    if (process.env.BENCH_MEMORY) {
+      const metrics = await (await fetch(`http://127.0.0.1:${await bot.port()}/metrics`)).text();
+      console.log(
+        metrics
+          .split("\n")
+          .filter((l) =>
+            /^(nodejs_heap_space_size_total|nodejs_external_memory|process_resident|nodejs_heap_size)/.test(
+              l,
+            ),
+          )
+          .join("\n"),
+      );
+    }
     const acceptedPerSecond = enqueueLatencies.length / ((lastEnqueue - startedAt) / 1000);
 
     // Phase 2: end to end at a steady rate, with workers draining the backlog first.

@@ -62,7 +62,8 @@ export async function openInfrastructure(
   };
   const closeConnections = () =>
     Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
-  const redis = createRedis({ maxRetriesPerRequest: 3 });
+  // Auto-pipelining sends the commands of one tick (a batch of updates) in one write.
+  const redis = createRedis({ maxRetriesPerRequest: 3, enableAutoPipelining: true });
   try {
     await redis.ping();
   } catch (error) {

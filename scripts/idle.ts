@@ -1,0 +1,11 @@
+import { readFileSync } from "node:fs";
+import { startFakeTelegram } from "../test/fakes/telegram/server.ts";
+import { startPlatform } from "../test/e2e/support/platform-process.ts";
+const telegram = await startFakeTelegram();
+const args = process.argv.slice(2);
+const bot = startPlatform("start:bot", { DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test", QUEUE_PREFIX: "idle", TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot }, { nodeArgs: args });
+await bot.port();
+await new Promise((r) => setTimeout(r, 3000));
+const st = readFileSync(`/proc/${bot.child.pid}/status`, "utf8");
+console.log(args.join(" "), /VmRSS:.*/.exec(st)?.[0], /VmHWM:.*/.exec(st)?.[0], /Threads:.*/.exec(st)?.[0]);
+await bot.stop(); await telegram.close();
