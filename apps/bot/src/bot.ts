@@ -111,6 +111,7 @@ export async function startBot(
     const session = await startConsoleAdapter({
       dispatch,
       logger,
+      pictureDir: env.CONSOLE_OUTPUT_DIR,
       ...options.console,
       subscribe: async (sessionId, onMessage) => {
         const subscription = subscribeConsoleReplies({

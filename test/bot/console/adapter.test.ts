@@ -1,6 +1,9 @@
 // The terminal console driven through streams, with the real dispatcher (PostgreSQL,
 // the intake gate and the job queue on Redis) and answers over the real console channel:
 // from a real job worker, or published the way the worker's sender publishes them.
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -106,6 +109,7 @@ interface SessionOptions {
   interactive?: boolean;
   replyTimeoutMs?: number;
   input?: PassThrough;
+  pictureDir?: string;
 }
 
 async function openSession(prefix: string, dispatch: Dispatch, options: SessionOptions = {}) {
@@ -127,6 +131,7 @@ async function openSession(prefix: string, dispatch: Dispatch, options: SessionO
     output,
     replyTimeoutMs: options.replyTimeoutMs ?? 15_000,
     ...(options.interactive === undefined ? {} : { interactive: options.interactive }),
+    ...(options.pictureDir === undefined ? {} : { pictureDir: options.pictureDir }),
     subscribe: async (sessionId, onMessage) => {
       const subscription = subscribeConsoleReplies({ redis: subscriber, prefix, sessionId, onMessage });
       await subscription.ready;
@@ -215,6 +220,27 @@ describe("console adapter, piped input", () => {
     });
     expect(await console.session.done).toBe(0);
     expect(console.printed()).toBe("bot> TO THE MOON\nbot> OR NOT\nbot> [picture] /tmp/memes/moon.png\n");
+  });
+
+  it("GIVEN a picture folder THEN copies an answer's picture there and prints the copy's path", async () => {
+    const prefix = newPrefix();
+    const { dispatch } = composeDispatch(prefix);
+    const folder = await mkdtemp(join(tmpdir(), "memebot-pictures-"));
+    const source = join(folder, "worker-output.png");
+    await writeFile(source, Buffer.from("not really a png"));
+    const console = await openSession(prefix, dispatch, { pictureDir: join(folder, "kept") });
+
+    console.input.end("/meme pictures\n");
+    await vi.waitFor(async () => {
+      await publishConsoleReply(redis, prefix, console.session.sessionId, {
+        text: "LOOK",
+        imagePath: source,
+      });
+    });
+    expect(await console.session.done).toBe(0);
+    const printed = /\[picture\] (.+)\n$/.exec(console.printed())?.[1] ?? "";
+    expect(printed.startsWith(join(folder, "kept"))).toBe(true);
+    expect(await readFile(printed, "utf8")).toBe("not really a png");
   });
 
   it("finishes with 0 when the worker answers before the dispatch has returned", async () => {

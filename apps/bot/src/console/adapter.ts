@@ -3,6 +3,8 @@
 // this works whether the worker runs in this process or another.
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
+import { copyFile, mkdir } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { parseCommandLine, type CommandInvocation, type Dispatch, type OutgoingMessage } from "@memebot/core";
@@ -18,6 +20,8 @@ export interface ConsoleAdapterOptions {
   output?: Writable;
   /** Interactive sessions show a prompt and run until closed; piped input ends when every answer is in. */
   interactive?: boolean;
+  /** Pictures in answers are copied here (the worker's files may be temporary) and shown by path. */
+  pictureDir?: string;
   /** A piped session gives up waiting for outstanding answers after this long. */
   replyTimeoutMs?: number;
   logger: { error(object: object, message: string): void };
@@ -56,19 +60,39 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   const inFlight = new Set<Promise<void>>();
   let lastTask: Promise<void> = Promise.resolve();
 
+  // Pictures are copied into the picture folder before their message is shown, so
+  // messages go through one chain to keep their order.
+  let printing: Promise<void> = Promise.resolve();
   const print = (message: OutgoingMessage) => {
-    const lines = [`bot> ${message.text.replace(/\n/g, "\nbot> ")}`];
-    if (message.imagePath) lines.push(`bot> [picture] ${message.imagePath}`);
-    output.write(`${lines.join("\n")}\n`);
+    printing = printing.then(async () => {
+      const lines = [`bot> ${message.text.replace(/\n/g, "\nbot> ")}`];
+      if (message.imagePath) lines.push(`bot> [picture] ${await keepPicture(message.imagePath)}`);
+      output.write(`${lines.join("\n")}\n`);
+    });
+  };
+  const promptAfterOutput = () => {
+    if (interactive) printing = printing.then(() => readline.prompt());
+  };
+  const keepPicture = async (picture: string): Promise<string> => {
+    if (!options.pictureDir) return picture;
+    try {
+      await mkdir(options.pictureDir, { recursive: true });
+      const kept = resolve(options.pictureDir, `${Date.now()}-${basename(picture)}`);
+      await copyFile(picture, kept);
+      return kept;
+    } catch (error) {
+      options.logger.error({ err: error }, "could not copy a picture into the picture folder");
+      return picture;
+    }
   };
   const finishIfIdle = () => {
-    if (inputEnded && awaitingAnswers <= 0 && inFlight.size === 0) settle(0);
+    if (inputEnded && awaitingAnswers <= 0 && inFlight.size === 0) void printing.then(() => settle(0));
   };
 
   const subscription = await options.subscribe(sessionId, (message) => {
     print(message);
     awaitingAnswers -= 1;
-    if (interactive) readline.prompt();
+    promptAfterOutput();
     finishIfIdle();
   });
 
