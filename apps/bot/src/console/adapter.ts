@@ -145,7 +145,7 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       .then(() => handle(line))
       .finally(() => {
         inFlight.delete(task);
-        if (interactive) readline.prompt();
+        promptAfterOutput();
         finishIfIdle();
       });
     inFlight.add(task);
