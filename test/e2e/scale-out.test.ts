@@ -15,7 +15,7 @@ const repliesTo = (chatId: number) =>
     .callsOf("sendMessage")
     .filter((call) => String(call.params.chat_id) === String(chatId) && call.error === undefined);
 
-describe("bot and workers as separate processes", { timeout: 90_000 }, () => {
+describe("bot and workers as separate processes", { timeout: 120_000 }, () => {
   it("GIVEN a worker killed mid-job THEN another worker retries it and the user gets one reply", async () => {
     // The first model call is slow, so the first worker is surely mid-job when it dies.
     let calls = 0;
@@ -41,11 +41,13 @@ describe("bot and workers as separate processes", { timeout: 90_000 }, () => {
 
     const rescuer = startPlatform("start:worker", fixture.env);
     fixture.processes.push(rescuer);
-    const reply = await fixture.telegram.waitForCall(
-      "sendMessage",
-      (call) => String(call.params.chat_id) === "7001",
-      30_000,
-    );
+    await rescuer.port();
+    // The job comes back once its lock (JOB_LOCK_MS) expires and a stalled-job check finds it.
+    const reply = await fixture.telegram
+      .waitForCall("sendMessage", (call) => String(call.params.chat_id) === "7001", 45_000)
+      .catch((error: Error) => {
+        throw new Error(`${error.message}\nrescuer output:\n${rescuer.stdout()}\n${rescuer.stderr()}`);
+      });
     expect(reply.params.text).toBe("SURVIVED\nATTEMPT 2");
     await sleep(2_000);
     expect(repliesTo(7001)).toHaveLength(1);
