@@ -15,7 +15,7 @@ const repliesTo = (chatId: number) =>
     .callsOf("sendMessage")
     .filter((call) => String(call.params.chat_id) === String(chatId) && call.error === undefined);
 
-describe("bot and workers as separate processes", { timeout: 120_000 }, () => {
+describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
   it("GIVEN a worker killed mid-job THEN another worker retries it and the user gets one reply", async () => {
     // The first model call is slow, so the first worker is surely mid-job when it dies.
     let calls = 0;
@@ -44,9 +44,12 @@ describe("bot and workers as separate processes", { timeout: 120_000 }, () => {
     await rescuer.port();
     // The job comes back once its lock (JOB_LOCK_MS) expires and a stalled-job check finds it.
     const reply = await fixture.telegram
-      .waitForCall("sendMessage", (call) => String(call.params.chat_id) === "7001", 45_000)
+      .waitForCall("sendMessage", (call) => String(call.params.chat_id) === "7001", 60_000)
       .catch((error: Error) => {
-        throw new Error(`${error.message}\nrescuer output:\n${rescuer.stdout()}\n${rescuer.stderr()}`);
+        throw new Error(
+          `${error.message}\nmodel requests: ${fixture.model.requestCount}\n` +
+            `first worker:\n${doomed.stdout()}\n${doomed.stderr()}\nrescuer:\n${rescuer.stdout()}\n${rescuer.stderr()}`,
+        );
       });
     expect(reply.params.text).toBe("SURVIVED\nATTEMPT 2");
     await sleep(2_000);

@@ -39,7 +39,9 @@ export async function e2eFixture(): Promise<E2eFixture> {
       LLM_BASE_URL: model.baseURL,
       LLM_MODEL: "fake-model",
       LLM_TIMEOUT_MS: "2000",
-      JOB_LOCK_MS: "1500",
+      // Short enough that a killed worker's job returns quickly, long enough that a worker
+      // starved of CPU on a loaded test machine still renews its lock in time.
+      JOB_LOCK_MS: "4000",
     },
     async cleanup() {
       await Promise.all(processes.map((child) => child.stop()));
