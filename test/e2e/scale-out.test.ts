@@ -1,4 +1,5 @@
 // The split deployment: `pnpm start:bot` and `pnpm start:worker` as separate processes on one Redis.
+import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { textMessageUpdate } from "../fakes/telegram/updates.ts";
 import { e2eFixture, sleep, type E2eFixture } from "./support/fixtures.ts";
@@ -45,9 +46,23 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
     // The job comes back once its lock (JOB_LOCK_MS) expires and a stalled-job check finds it.
     const reply = await fixture.telegram
       .waitForCall("sendMessage", (call) => String(call.params.chat_id) === "7001", 60_000)
-      .catch((error: Error) => {
+      .catch(async (error: Error) => {
+        const redis = new Redis("redis://127.0.0.1:6379");
+        const keys = await redis.keys(`${fixture.prefix}:commands:*`);
+        const jobs = await Promise.all(
+          keys.filter((key) => /:u-/.test(key)).map(async (key) => [key, await redis.hgetall(key)]),
+        );
+        const lists = await Promise.all(
+          ["wait", "active", "stalled", "failed", "completed", "delayed"].map(async (state) => {
+            const key = `${fixture.prefix}:commands:${state}`;
+            const type = await redis.type(key);
+            return `${state}(${type})`;
+          }),
+        );
+        await redis.quit();
         throw new Error(
-          `${error.message}\nmodel requests: ${fixture.model.requestCount}\n` +
+          `queue: ${lists.join(" ")}\njobs: ${JSON.stringify(jobs).slice(0, 3000)}\n` +
+            `${error.message}\nmodel requests: ${fixture.model.requestCount}\n` +
             `first worker:\n${doomed.stdout()}\n${doomed.stderr()}\nrescuer:\n${rescuer.stdout()}\n${rescuer.stderr()}`,
         );
       });

@@ -47,9 +47,8 @@ export async function openInfrastructure(
     createLogger({
       level: env.LOG_LEVEL ?? (options.consoleOnStdout ? "warn" : "info"),
       secrets: secretsOf(env),
-      // Written synchronously: processes end with process.exit(), which drops a line still being written
-      // in the background — typically the last one, the one that says why the process stopped.
-      destination: pino.destination({ dest: options.consoleOnStdout ? 2 : 1, sync: true }),
+      // The console chat owns stdout; logs go to stderr then (synchronously, as createLogger's default).
+      ...(options.consoleOnStdout ? { destination: pino.destination({ dest: 2, sync: true }) } : {}),
     });
   const metrics = createMetrics();
   const connections: Redis[] = [];

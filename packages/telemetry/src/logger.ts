@@ -28,5 +28,7 @@ export function createLogger(options: LoggerOptions): Logger {
     hooks: { streamWrite: (line) => scrubber.scrubLine(line) },
   };
   if (options.name !== undefined) pinoOptions.name = options.name;
-  return options.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, options.destination);
+  // Stdout by default, written synchronously: processes end with process.exit(), which drops a line
+  // still being written in the background — typically the last one, saying why the process stopped.
+  return pino(pinoOptions, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
