@@ -230,6 +230,19 @@ describe("runProcess", () => {
   });
 });
 
+describe("runProcess on an uncaught exception", () => {
+  it("GIVEN a bug escaping every handler THEN logs it scrubbed, stops in order and exits 1", async () => {
+    const fixture = start(fixtureProcess, ["crashes"], { ...goodEnv(), TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN });
+    expect(await fixture.exited).toBe(1);
+    const logged = fixture.logLines();
+    expect(logged.find((entry) => entry.msg === "uncaught exception")).toMatchObject({
+      err: { message: "unexpected reply from bot[redacted]/getMe" },
+    });
+    expect(logged.at(-1)?.msg).toBe("shutdown complete");
+    expect(fixture.stdout() + fixture.stderr()).not.toContain(TELEGRAM_TOKEN);
+  });
+});
+
 describe("openInfrastructure", () => {
   it("closes its Redis connections when the database cannot be opened", async () => {
     const missing = new URL(testDatabaseUrl());

@@ -57,6 +57,13 @@ export async function runProcess(
   shutdown.add("infrastructure", () => infrastructure.close());
   shutdown.installSignalHandlers();
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+  // A bug that escapes every handler: log it through the scrubbing logger (Node's default report
+  // would print secrets embedded in the error) and stop in order, failing.
+  process.on("uncaughtException", (error) => {
+    logger.fatal({ err: error }, "uncaught exception");
+    exitCode = 1;
+    void shutdown.run("uncaught exception");
+  });
 
   try {
     const components = await start(infrastructure);
