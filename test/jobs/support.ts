@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { jobCatalog, type JobCatalog, type JobPayload } from "@memebot/core";
 
-export const REDIS_URL = "redis://127.0.0.1:6379";
+export { REDIS_URL } from "../support/fake-services-env.ts";
 
 export function memePayload(
   overrides: { key?: string; topic?: string; chatId?: string } = {},

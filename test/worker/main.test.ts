@@ -9,7 +9,7 @@ import { createJobProducer } from "@memebot/jobs";
 import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { deletePrefix, memePayload, REDIS_URL, uniquePrefix } from "../jobs/support.ts";
-import { testDatabaseUrl } from "../support/database.ts";
+import { fakeServicesEnv } from "../support/fake-services-env.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const main = fileURLToPath(new URL("../../apps/worker/src/main.ts", import.meta.url));
@@ -58,13 +58,7 @@ describe("pnpm start:worker", () => {
   it("serves health and metrics, and finishes the job in flight when told to stop", async () => {
     const worker = startWorkerProcess({
       LOG_LEVEL: "info",
-      DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      LLM_BASE_URL: model.baseURL,
-      LLM_MODEL: "fake-model",
+      ...fakeServicesEnv({ prefix, telegram, model }),
       HTTP_PORT: "0",
       HTTP_HOST: "127.0.0.1",
       SHUTDOWN_TIMEOUT_MS: "10000",

@@ -9,8 +9,8 @@ import { openInfrastructure, type Infrastructure, type ProcessComponent } from "
 import { startWorker } from "@memebot/worker";
 import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
-import { deletePrefix, memePayload, REDIS_URL, tightCatalog, uniquePrefix } from "../jobs/support.ts";
-import { testDatabaseUrl } from "../support/database.ts";
+import { deletePrefix, memePayload, tightCatalog, uniquePrefix } from "../jobs/support.ts";
+import { fakeServicesEnv } from "../support/fake-services-env.ts";
 
 const prefix = uniquePrefix();
 let telegram: FakeTelegram;
@@ -25,13 +25,7 @@ beforeAll(async () => {
   const env = parseEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
-    DATABASE_URL: testDatabaseUrl(),
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    LLM_BASE_URL: model.baseURL,
-    LLM_MODEL: "fake-model",
+    ...fakeServicesEnv({ prefix, telegram, model }),
     LLM_TIMEOUT_MS: "2000",
     WORKER_CONCURRENCY: "4",
     JOB_LOCK_MS: "5000",

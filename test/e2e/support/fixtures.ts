@@ -4,7 +4,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
-import { testDatabaseUrl } from "../../support/database.ts";
+import { fakeServicesEnv } from "../../support/fake-services-env.ts";
 import type { PlatformProcess } from "./platform-process.ts";
 
 export interface E2eFixture {
@@ -31,13 +31,7 @@ export async function e2eFixture(): Promise<E2eFixture> {
     model,
     processes,
     env: {
-      DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL: "redis://127.0.0.1:6379",
-      QUEUE_PREFIX: prefix,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      LLM_BASE_URL: model.baseURL,
-      LLM_MODEL: "fake-model",
+      ...fakeServicesEnv({ prefix, telegram, model }),
       LLM_TIMEOUT_MS: "2000",
       // Short enough that a killed worker's job returns quickly, long enough that a worker
       // starved of CPU on a loaded test machine still renews its lock in time.
