@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlatformSender, DeliveryError, type PlatformSender } from "@memebot/delivery";
+import { createTelegramSender } from "@memebot/delivery/telegram";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { isRecordedFile } from "../fakes/shared/http.ts";
 import { rejectionOf, writePicture } from "./support.ts";
@@ -154,5 +155,103 @@ describe("Telegram delivery", () => {
     const noTelegram = createPlatformSender({});
     const error = await rejectionOf(noTelegram.send({ platform: "telegram", chatId: "-1" }, { text: "x" }));
     expect(error).toMatchObject({ reason: "rejected", retryable: false });
+  });
+
+  it("sends a text too long for one message as several, all of it, split at line breaks", async () => {
+    const chatId = newGroup();
+    const lines = Array.from({ length: 300 }, (_, index) => `line ${index} ${"x".repeat(20)}`);
+    await sender.send({ platform: "telegram", chatId, replyToMessageId: 9 }, { text: lines.join("\n") });
+
+    const texts = telegram
+      .sentMessages(Number(chatId))
+      .map((message) => ("text" in message ? message.text : ""));
+    expect(texts.length).toBeGreaterThan(1);
+    expect(texts.every((text) => text.length <= 4096)).toBe(true);
+    expect(texts.join("\n")).toBe(lines.join("\n"));
+  });
+
+  it("sends a picture whose text is too long for a caption, then the whole text after it", async () => {
+    const chatId = newGroup();
+    const text = "word ".repeat(300).trim();
+    await sender.send({ platform: "telegram", chatId }, { text, imagePath: await writePicture() });
+
+    const photo = await telegram.waitForCall("sendPhoto", (entry) => String(entry.params.chat_id) === chatId);
+    expect(photo.params.caption).toBeUndefined();
+    const message = await telegram.waitForCall(
+      "sendMessage",
+      (entry) => String(entry.params.chat_id) === chatId,
+    );
+    expect(message.params.text).toBe(text);
+  });
+
+  describe("with retries (the bot's own answers)", () => {
+    const waits: number[] = [];
+    const retrying = () =>
+      createTelegramSender({
+        token: telegram.token,
+        apiRoot: telegram.apiRoot,
+        retry: { attempts: 3, maxRetryAfterMs: 5_000, sleep: async (ms) => void waits.push(ms) },
+      });
+
+    it("tries a server error and a flood limit again, waiting what Telegram asks", async () => {
+      waits.length = 0;
+      const chatId = newGroup();
+      telegram.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" });
+      telegram.failNext("sendMessage", {
+        error_code: 429,
+        description: "Too Many Requests: retry after 2",
+        retry_after: 2,
+      });
+      await retrying()({ platform: "telegram", chatId }, { text: "third time lucky" });
+
+      const attempts = telegram
+        .callsOf("sendMessage")
+        .filter((call) => String(call.params.chat_id) === chatId);
+      expect(attempts.map((call) => call.error?.error_code ?? "ok")).toEqual([502, 429, "ok"]);
+      expect(waits).toEqual([250, 2_000]);
+      expect(telegram.sentMessages(Number(chatId))).toHaveLength(1);
+    });
+
+    it("does not wait out a flood limit longer than it may, nor retry a refusal", async () => {
+      waits.length = 0;
+      telegram.failNext("sendMessage", {
+        error_code: 429,
+        description: "Too Many Requests",
+        retry_after: 60,
+      });
+      await expect(
+        retrying()({ platform: "telegram", chatId: newGroup() }, { text: "x" }),
+      ).rejects.toMatchObject({
+        reason: "rate_limited",
+        retryAfterMs: 60_000,
+      });
+      const kicked = newGroup();
+      telegram.setChatMember(Number(kicked), telegram.bot.id, "kicked");
+      await expect(retrying()({ platform: "telegram", chatId: kicked }, { text: "x" })).rejects.toMatchObject(
+        {
+          reason: "forbidden",
+        },
+      );
+      expect(waits).toEqual([]);
+    });
+
+    it("retries only the part of a long answer that failed, never one Telegram accepted", async () => {
+      const chatId = newGroup();
+      const text = `${"a".repeat(4000)}\n${"b".repeat(4000)}`;
+      const sending = retrying()({ platform: "telegram", chatId }, { text });
+      // The first part goes through; the second meets a server error once.
+      await telegram.waitForCall("sendMessage", (entry) => String(entry.params.chat_id) === chatId);
+      telegram.failNext("sendMessage", { error_code: 500, description: "Internal Server Error" });
+      await sending;
+
+      const texts = telegram
+        .sentMessages(Number(chatId))
+        .map((message) => ("text" in message ? message.text : ""));
+      expect(texts).toEqual(["a".repeat(4000), "b".repeat(4000)]);
+      const attempts = telegram
+        .callsOf("sendMessage")
+        .filter((call) => String(call.params.chat_id) === chatId);
+      expect(attempts.map((call) => call.error?.error_code ?? "ok")).toEqual(["ok", 500, "ok"]);
+    });
   });
 });

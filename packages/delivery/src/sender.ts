@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { OutgoingMessage, ReplyTarget } from "@memebot/core";
 import { publishConsoleReply } from "./console-channel.ts";
 import { createDiscordSender } from "./discord.ts";
+import { DEFAULT_SEND_TIMEOUT_MS } from "./defaults.ts";
 import { DeliveryError } from "./errors.ts";
 import { createTelegramSender } from "./telegram.ts";
 
@@ -12,10 +13,7 @@ export interface PlatformSenderOptions {
   telegram?: { token: string; apiRoot: string };
   discord?: { apiBase: string };
   consoleChannel?: { redis: Redis; prefix: string };
-  /**
-   * Upper bound of one platform request. Keep it below the delivery claim's lifetime
-   * (createDeliverOnce's claimTtlMs), or a slow send could be repeated by another attempt.
-   */
+  /** Upper bound of one platform request; DEFAULT_SEND_TIMEOUT_MS says why it has to be short. */
   timeoutMs?: number;
 }
 
@@ -23,7 +21,7 @@ export interface PlatformSender {
   send: SendMessage;
 }
 
-export const DEFAULT_SEND_TIMEOUT_MS = 15_000;
+export { DEFAULT_SEND_TIMEOUT_MS };
 
 export function createPlatformSender(options: PlatformSenderOptions): PlatformSender {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;

@@ -1,35 +1,91 @@
-// Telegram delivery through telegraf's Bot API client (the same library the bot uses).
+// The one way an answer reaches Telegram, for the worker and for the bot's own immediate replies:
+// through telegraf's Bot API client (the library the bot polls with), with Telegram's failures
+// turned into DeliveryErrors that say whether trying again can help.
 import { Telegram, TelegramError } from "telegraf";
 import type { OutgoingMessage, ReplyTarget } from "@memebot/core";
+import { DEFAULT_SEND_TIMEOUT_MS } from "./defaults.ts";
 import { DeliveryError, networkProblemOf, withoutSecrets } from "./errors.ts";
+import { withRetry, type RetryOptions } from "./retry.ts";
 
-type TelegramTarget = Extract<ReplyTarget, { platform: "telegram" }>;
+export type TelegramTarget = Extract<ReplyTarget, { platform: "telegram" }>;
 
 export interface TelegramSenderOptions {
   token: string;
   /** e.g. "https://api.telegram.org" or a local Bot API server / test fake. */
   apiRoot: string;
-  timeoutMs: number;
+  /** Upper bound of one Bot API request; DEFAULT_SEND_TIMEOUT_MS by default. */
+  timeoutMs?: number;
+  /** An existing client (the bot's own), so one process keeps one; a new one otherwise. */
+  telegram?: Telegram;
+  /**
+   * Tries of each Bot API call, waiting out flood limits and server hiccups in between. Each part
+   * of a long answer is retried on its own, so a part Telegram accepted is never sent twice.
+   * Without it a failure is thrown at once (the worker's job system retries instead).
+   */
+  retry?: RetryOptions;
 }
+
+export type SendTelegram = (target: TelegramTarget, message: OutgoingMessage) => Promise<void>;
 
 // Bot API limits; longer texts are refused with a 400.
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
 
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+/** Splits text Telegram would refuse as too long, preferring line breaks. */
+export function splitText(text: string, max = MAX_TEXT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = rest.lastIndexOf("\n", max);
+    const end = cut > 0 ? cut : max;
+    parts.push(rest.slice(0, end));
+    rest = rest.slice(end).replace(/^\n/, "");
+  }
+  parts.push(rest);
+  return parts;
+}
 
-export function createTelegramSender(options: TelegramSenderOptions) {
-  const telegram = new Telegram(options.token, { apiRoot: options.apiRoot });
+/** Chat ids travel as strings in job payloads; Telegram's own are integers that fit a double. */
+const chatIdOf = (chatId: string): number | string => (/^-?\d{1,16}$/.test(chatId) ? Number(chatId) : chatId);
 
-  async function call(method: "sendMessage" | "sendPhoto", payload: Record<string, unknown>) {
+export function createTelegramSender(options: TelegramSenderOptions): SendTelegram {
+  const telegram = options.telegram ?? new Telegram(options.token, { apiRoot: options.apiRoot });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const retry = options.retry;
+  const attempt = retry
+    ? <T>(call: () => Promise<T>) => withRetry(call, retry)
+    : <T>(call: () => Promise<T>) => call();
+
+  async function callApi(method: "sendMessage" | "sendPhoto", payload: Record<string, unknown>) {
     // callApi rather than sendMessage(): only it takes a signal, and telegraf's own timeout is minutes.
-    const signal = AbortSignal.timeout(options.timeoutMs);
+    const signal = AbortSignal.timeout(timeoutMs);
     await telegram.callApi(method, payload as never, { signal } as never);
   }
 
-  async function sendTo(chatId: string, target: TelegramTarget, message: OutgoingMessage) {
+  /** One Bot API call. A group that became a supergroup has a new id; Telegram says which, so follow it. */
+  async function call(
+    method: "sendMessage" | "sendPhoto",
+    chat: { id: number | string },
+    payload: () => Record<string, unknown>,
+  ) {
+    try {
+      await callApi(method, { ...payload(), chat_id: chat.id });
+    } catch (error) {
+      const migratedTo = error instanceof TelegramError ? error.parameters?.migrate_to_chat_id : undefined;
+      if (migratedTo === undefined) throw toDeliveryError(error, options.token);
+      // The rest of a long answer goes straight to the new chat.
+      chat.id = migratedTo;
+      try {
+        await callApi(method, { ...payload(), chat_id: migratedTo });
+      } catch (retryError) {
+        throw toDeliveryError(retryError, options.token);
+      }
+    }
+  }
+
+  return async function sendTelegram(target, message) {
+    const chat = { id: chatIdOf(target.chatId) };
     const common = {
-      chat_id: chatId,
       ...(target.messageThreadId === undefined ? {} : { message_thread_id: target.messageThreadId }),
       ...(target.replyToMessageId === undefined
         ? {}
@@ -37,31 +93,24 @@ export function createTelegramSender(options: TelegramSenderOptions) {
           { reply_parameters: { message_id: target.replyToMessageId, allow_sending_without_reply: true } }),
     };
     if (message.imagePath) {
-      await call("sendPhoto", {
-        ...common,
-        // telegraf 4.16 JSON-encodes only some object fields of a multipart upload and mangles the
-        // rest, reply_parameters included; encoded here, it arrives as Telegram expects.
-        ...(common.reply_parameters ? { reply_parameters: JSON.stringify(common.reply_parameters) } : {}),
-        photo: { source: message.imagePath },
-        caption: clip(message.text, MAX_CAPTION),
-      });
-    } else {
-      await call("sendMessage", { ...common, text: clip(message.text, MAX_TEXT) });
+      const imagePath = message.imagePath;
+      // A text too long for a caption follows the picture as messages of its own, whole.
+      const caption = message.text.length <= MAX_CAPTION ? message.text : undefined;
+      await attempt(() =>
+        call("sendPhoto", chat, () => ({
+          ...common,
+          // telegraf 4.16 JSON-encodes only some object fields of a multipart upload and mangles the
+          // rest, reply_parameters included; encoded here, it arrives as Telegram expects.
+          ...(common.reply_parameters ? { reply_parameters: JSON.stringify(common.reply_parameters) } : {}),
+          // A path, not a stream: telegraf opens the file anew for every try.
+          photo: { source: imagePath },
+          ...(caption ? { caption } : {}),
+        })),
+      );
+      if (caption !== undefined) return;
     }
-  }
-
-  return async function sendTelegram(target: TelegramTarget, message: OutgoingMessage): Promise<void> {
-    try {
-      await sendTo(target.chatId, target, message);
-    } catch (error) {
-      // A group upgraded to a supergroup has a new id; Telegram tells us which, so follow it once.
-      const migratedTo = error instanceof TelegramError ? error.parameters?.migrate_to_chat_id : undefined;
-      if (migratedTo === undefined) throw toDeliveryError(error, options.token);
-      try {
-        await sendTo(String(migratedTo), target, message);
-      } catch (retryError) {
-        throw toDeliveryError(retryError, options.token);
-      }
+    for (const text of splitText(message.text)) {
+      await attempt(() => call("sendMessage", chat, () => ({ ...common, text })));
     }
   };
 }

@@ -68,7 +68,10 @@ export interface FakeTelegram {
     timeoutMs?: number,
   ): Promise<TelegramCall>;
   waitForCalls(method: string, count: number, timeoutMs?: number): Promise<TelegramCall[]>;
-  /** The next `times` calls of `method` get this Telegram error (retry_after lands in `parameters`). */
+  /**
+   * The next `times` calls of `method` get this Telegram error (retry_after lands in `parameters`);
+   * called again, the new failure comes after those already queued.
+   */
   failNext(method: string, error: BotApiErrorShape, times?: number): void;
   /** Queues an update for getUpdates; returns it with its update_id. */
   pushUpdate(update: UpdateInput): Update;
@@ -107,7 +110,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const pollHoldMs = options.pollHoldMs ?? 500;
   const api = new BotApi(identity);
   const log = new CallLog<TelegramCall>();
-  const failures = new Map<string, Failure>();
+  /** Per method, the failures still to hand out, in the order they were asked for. */
+  const failures = new Map<string, Failure[]>();
 
   function canonicalName(method: string): string | undefined {
     const lower = method.toLowerCase();
@@ -116,10 +120,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   }
 
   function takeFailure(method: string): BotApiError | undefined {
-    const failure = failures.get(method);
-    if (failure === undefined) return undefined;
+    const queued = failures.get(method);
+    const failure = queued?.[0];
+    if (queued === undefined || failure === undefined) return undefined;
     failure.remaining -= 1;
-    if (failure.remaining <= 0) failures.delete(method);
+    if (failure.remaining <= 0) queued.shift();
+    if (queued.length === 0) failures.delete(method);
     return failure.error;
   }
 
@@ -283,7 +289,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       );
     },
     failNext(method, error, times = 1) {
-      failures.set(canonicalName(method) ?? method, { error: BotApiError.from(error), remaining: times });
+      const name = canonicalName(method) ?? method;
+      failures.set(name, [...(failures.get(name) ?? []), { error: BotApiError.from(error), remaining: times }]);
     },
     pushUpdate: (update) => pushUpdates([update])[0] as Update,
     pushUpdates,

@@ -10,7 +10,8 @@ import {
   type DispatchResult,
   type Language,
 } from "@memebot/core";
-import { Telegraf, TelegramError } from "telegraf";
+import { createTelegramSender, DeliveryError, type RetryOptions } from "@memebot/delivery/telegram";
+import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { createAdminChecker } from "./admin-check.ts";
 import {
@@ -20,7 +21,6 @@ import {
   messageOf,
   type BotIdentity,
 } from "./invocation.ts";
-import { sendAnswer, type SendOptions } from "./send.ts";
 
 export interface TelegramAdapterLogger {
   info(object: object, message: string): void;
@@ -52,8 +52,8 @@ export interface TelegramAdapterOptions {
   /** How long a getChatMember answer counts. */
   adminCacheTtlMs?: number;
   onIntake?: (sample: TelegramIntakeSample) => void;
-  /** Retry policy for answers (flood waits, 5xx). */
-  send?: SendOptions;
+  /** Retry policy for answers (flood waits, 5xx): 3 tries by default, waiting out flood limits up to 10 s. */
+  send?: Partial<RetryOptions>;
   /** Answers being sent at most; intake waits beyond this. */
   maxPendingAnswers?: number;
   /** How long stop() waits for updates being handled and answers being sent. */
@@ -89,7 +89,7 @@ const waitFor = (ms: number) =>
   });
 
 /** A blocked or kicked bot cannot answer; that is the user's choice, not our failure. */
-const isForbidden = (error: unknown) => error instanceof TelegramError && error.code === 403;
+const isForbidden = (error: unknown) => error instanceof DeliveryError && error.reason === "forbidden";
 
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
   const { dispatch, registry, logger, onIntake } = options;
@@ -98,6 +98,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const maxPendingAnswers = options.maxPendingAnswers ?? 1_000;
   // webhookReply false: answers always go through the API, so they are checked and retried alike in both modes.
   const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+  const sendAnswer = createTelegramSender({
+    token: options.token,
+    apiRoot: options.apiRoot,
+    telegram: bot.telegram,
+    retry: { attempts: 3, ...options.send },
+  });
   const admins = createAdminChecker({
     telegram: bot.telegram,
     ttlMs: options.adminCacheTtlMs ?? 60_000,
@@ -158,9 +164,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       logger.error({ err: error, ...context }, "telegram update could not be dispatched");
       const text = translate(languageOfUser(message?.from?.language_code), "error.internal");
       answerLater(async () => {
-        await sendAnswer(bot.telegram, invocation.target, { text }, options.send).catch(
-          (sendError: unknown) =>
-            logger.warn({ err: sendError, ...context }, "could not tell the user about the failure"),
+        await sendAnswer(invocation.target, { text }).catch((sendError: unknown) =>
+          logger.warn({ err: sendError, ...context }, "could not tell the user about the failure"),
         );
         sample("failed");
       });
@@ -174,7 +179,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     const { message: answer } = result;
     answerLater(async () => {
       try {
-        await sendAnswer(bot.telegram, invocation.target, answer, options.send);
+        await sendAnswer(invocation.target, answer);
         sample("reply");
       } catch (error) {
         sample("failed");
