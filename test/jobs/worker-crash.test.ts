@@ -28,17 +28,20 @@ afterAll(async () => {
 });
 
 /** Starts the crashing worker; `said(line)` resolves once it printed that line. */
-async function startChild(): Promise<{ proc: ChildProcess; said: (line: string) => Promise<void> }> {
+async function startChild(
+  mode: "deliver" | "hang" = "deliver",
+): Promise<{ proc: ChildProcess; said: (line: string) => Promise<void> }> {
   // node --import tsx rather than the tsx binary: the binary runs the script in a grandchild,
   // which SIGKILL on the binary would not reach.
-  const args = ["--import", "tsx", fixture, prefix, telegram.apiRoot, telegram.token, `${LOCK_MS}`];
+  const args = ["--import", "tsx", fixture, prefix, telegram.apiRoot, telegram.token, `${LOCK_MS}`, mode];
   const proc = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
   let output = "";
   proc.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const said = (line: string) =>
     vi.waitFor(
       () => {
-        if (proc.exitCode !== null) throw new Error(`crashing worker exited early with ${proc.exitCode}`);
+        if (proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error(`crashing worker exited early (${proc.exitCode ?? proc.signalCode})`);
         expect(output.split("\n")).toContain(line);
       },
       { timeout: 15_000, interval: 20 },
@@ -102,6 +105,57 @@ describe("a worker killed mid-job", () => {
       );
     } finally {
       await survivor.close();
+      await queue.close();
+      await producer.close();
+    }
+  });
+
+  it("fails a job that took down two workers, and reports it once without running it again", async () => {
+    const producer = createJobProducer({ connection: redis, prefix });
+    const payload = memePayload({ topic: "poison" });
+    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const queue = new Queue("commands", { connection: redis, prefix });
+    const reports: { topic: string; error: string }[] = [];
+    const runs: number[] = [];
+    let survivor: ReturnType<typeof createJobWorker> | undefined;
+    try {
+      // Two workers in turn pick the job up and die holding it (the second gets it once the
+      // first one's lock expired and its stalled check handed the job out again).
+      for (let crash = 1; crash <= 2; crash += 1) {
+        const started = await startChild("hang");
+        child = started.proc;
+        await started.said("picked");
+        const exited = new Promise((resolve) => child?.once("exit", resolve));
+        child.kill("SIGKILL");
+        await exited;
+      }
+
+      // maxStalledCount is 1: the next worker to see the job fails it instead of running it.
+      survivor = createJobWorker({
+        connection: redis,
+        prefix,
+        queue: "commands",
+        concurrency: 1,
+        lockDurationMs: LOCK_MS,
+        logger: recordingLogger(),
+        onFinalFailure: (_name, failed, error) =>
+          void reports.push({ topic: failed.topic, error: String(error) }),
+        handlers: { "meme.text": async (_job, context) => void runs.push(context.attempt) },
+      });
+      await vi.waitFor(async () => expect(await queue.getJobState(jobId)).toBe("failed"), {
+        timeout: 15_000,
+        interval: 100,
+      });
+      await vi.waitFor(() => expect(reports).toHaveLength(1));
+      expect(reports[0]).toEqual({
+        topic: "poison",
+        error: expect.stringMatching(/stalled more than allowable limit/),
+      });
+      expect(runs).toEqual([]);
+      // Failed jobs are kept for inspection.
+      expect((await queue.getJob(jobId))?.failedReason).toMatch(/stalled/);
+    } finally {
+      await survivor?.close();
       await queue.close();
       await producer.close();
     }
