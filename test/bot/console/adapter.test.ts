@@ -323,6 +323,25 @@ describe("console adapter, interactive", () => {
     expect(await console.session.done).toBe(0);
   });
 
+  it("on Ctrl+D with an answer still coming, says it waits, and gives up after replyTimeoutMs", async () => {
+    const prefix = newPrefix();
+    const { dispatch, producer } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch, { interactive: true, replyTimeoutMs: 400 });
+    console.input.write("/meme nobody answers\r");
+    await vi.waitFor(async () => expect((await producer.counts())[0]?.counts.waiting).toBe(1));
+
+    const endedAt = Date.now();
+    console.input.write("\x04");
+    await vi.waitFor(() =>
+      expect(console.botLines()).toContain(
+        "bot> (waiting up to 1 s for the answers still coming; Ctrl+C quits now)",
+      ),
+    );
+    expect(await console.session.done).toBe(1);
+    expect(Date.now() - endedAt).toBeGreaterThanOrEqual(390);
+    expect(console.botLines().at(-1)).toBe("bot> (gave up waiting for 1 answer(s))");
+  });
+
   it("is interactive by default when the input is a terminal", async () => {
     const prefix = newPrefix();
     const { dispatch } = composeDispatch(prefix);

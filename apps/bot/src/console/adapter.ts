@@ -22,7 +22,7 @@ export interface ConsoleAdapterOptions {
   interactive?: boolean;
   /** Pictures in answers are copied here (the worker's files may be temporary) and shown by path. */
   pictureDir?: string;
-  /** A piped session gives up waiting for outstanding answers after this long. */
+  /** Once input ended (piped input, or Ctrl+D), how long to wait for outstanding answers. */
   replyTimeoutMs?: number;
   logger: { error(object: object, message: string): void };
 }
@@ -153,7 +153,12 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   });
   readline.on("close", () => {
     inputEnded = true;
-    if (!interactive && (awaitingAnswers > 0 || inFlight.size > 0)) {
+    // End of piped input, or Ctrl+D, with answers still coming: wait for them, but not forever.
+    if (awaitingAnswers > 0 || inFlight.size > 0) {
+      if (interactive) {
+        const seconds = Math.ceil(replyTimeoutMs / 1000);
+        output.write(`\nbot> (waiting up to ${seconds} s for the answers still coming; Ctrl+C quits now)\n`);
+      }
       setTimeout(() => {
         if (awaitingAnswers > 0) output.write(`bot> (gave up waiting for ${awaitingAnswers} answer(s))\n`);
         settle(1);
