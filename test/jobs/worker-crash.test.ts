@@ -4,7 +4,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDeliverOnce, createPlatformSender } from "@memebot/delivery";
-import { createJobProducer, createJobWorker } from "@memebot/jobs";
+import { createJobProducer, createJobWorker, type JobWorkerOptions } from "@memebot/jobs";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { deletePrefix, memePayload, recordingLogger, REDIS_URL, uniquePrefix } from "./support.ts";
 
@@ -50,6 +50,18 @@ async function startChild(
   return { proc, said };
 }
 
+/** A worker in this process, with the crashing worker's lock time, to pick up after it. */
+const startSurvivor = (options: Pick<JobWorkerOptions, "handlers" | "onFinalFailure">) =>
+  createJobWorker({
+    connection: redis,
+    prefix,
+    queue: "commands",
+    concurrency: 1,
+    lockDurationMs: LOCK_MS,
+    logger: recordingLogger(),
+    ...options,
+  });
+
 describe("a worker killed mid-job", () => {
   it("has its job finished by another worker after the lock expires, with the reply sent once", async ({
     annotate,
@@ -71,13 +83,7 @@ describe("a worker killed mid-job", () => {
     const runs: number[] = [];
     const sender = createPlatformSender({ telegram: { token: telegram.token, apiRoot: telegram.apiRoot } });
     const deliver = createDeliverOnce({ redis, prefix, send: sender.send });
-    const survivor = createJobWorker({
-      connection: redis,
-      prefix,
-      queue: "commands",
-      concurrency: 1,
-      lockDurationMs: LOCK_MS,
-      logger: recordingLogger(),
+    const survivor = startSurvivor({
       onFinalFailure: () => {},
       handlers: {
         "meme.text": async (job, context) => {
@@ -131,13 +137,7 @@ describe("a worker killed mid-job", () => {
       }
 
       // maxStalledCount is 1: the next worker to see the job fails it instead of running it.
-      survivor = createJobWorker({
-        connection: redis,
-        prefix,
-        queue: "commands",
-        concurrency: 1,
-        lockDurationMs: LOCK_MS,
-        logger: recordingLogger(),
+      survivor = startSurvivor({
         onFinalFailure: (_name, failed, error) =>
           void reports.push({ topic: failed.topic, error: String(error) }),
         handlers: { "meme.text": async (_job, context) => void runs.push(context.attempt) },
