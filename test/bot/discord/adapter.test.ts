@@ -1,40 +1,33 @@
 import { createDiscordAdapter, type DiscordAdapter } from "../../../apps/bot/src/discord/adapter.ts";
 import type { Dispatch } from "@memebot/core";
+import { jobIdFor } from "@memebot/jobs";
 import { MessageFlags, PermissionFlagsBits } from "discord.js";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { chatInputInteraction, type ChatInputInteractionInput } from "../../fakes/discord/interactions.ts";
 import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord/server.ts";
-import { createCoreHarness, type CoreHarness } from "./core-harness.ts";
+import { createBotCore, LEVEL, type BotCore } from "../../support/bot-core.ts";
+import { startDatabaseProxy, type DatabaseProxy } from "../../support/tcp-proxy.ts";
+import { uniqueSnowflake } from "../../support/unique-ids.ts";
 
-const guildId = "1200000000000000001";
-const member = { id: "1300000000000000001", username: "alice", global_name: "Alice" };
 const manageServer = PermissionFlagsBits.ManageGuild.toString();
-
-interface LogEntry {
-  level: "info" | "warn" | "error";
-  object: object;
-  message: string;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("Discord adapter", () => {
   let fake: FakeDiscord;
-  let core: CoreHarness;
+  let core: BotCore;
   let adapter: DiscordAdapter | undefined;
-  let logs: LogEntry[];
-
-  const logger = {
-    info: (object: object, message: string) => logs.push({ level: "info", object, message }),
-    warn: (object: object, message: string) => logs.push({ level: "warn", object, message }),
-    error: (object: object, message: string) => logs.push({ level: "error", object, message }),
-  };
+  // The database outlives each test and is shared with other test files: every test
+  // gets a guild and a member of its own, so no settings or rate windows carry over.
+  let guildId: string;
+  let member: { id: string; username: string; global_name: string };
 
   beforeEach(async () => {
+    guildId = uniqueSnowflake();
+    member = { id: uniqueSnowflake(), username: "alice", global_name: "Alice" };
     // Discord drops an interaction not acknowledged within 3 s; the fake enforces that too.
     fake = await startFakeDiscord({ heartbeatIntervalMs: 200, ackDeadlineMs: 3000 });
-    core = createCoreHarness();
-    logs = [];
+    core = await createBotCore();
     adapter = undefined;
   });
 
@@ -44,6 +37,17 @@ describe("Discord adapter", () => {
     await core.close();
   });
 
+  /** Swaps the core for one that reaches PostgreSQL through a proxy the test can cut. */
+  async function coreBehindProxy(): Promise<DatabaseProxy> {
+    const database = await startDatabaseProxy();
+    onTestFinished(() => database.close());
+    await core.close();
+    core = await createBotCore({ databaseUrl: database.url });
+    return database;
+  }
+
+  const guild = () => ({ platform: "discord" as const, externalId: guildId });
+
   async function startAdapter(
     extra: { dispatch?: Dispatch; deferAfterMs?: number; registerCommands?: boolean; guildId?: string } = {},
   ) {
@@ -52,7 +56,7 @@ describe("Discord adapter", () => {
       apiBase: fake.apiBase,
       dispatch: extra.dispatch ?? core.dispatch,
       registry: core.registry,
-      logger,
+      logger: core.logger,
       registerCommands: extra.registerCommands ?? false,
       ...(extra.guildId ? { guildId: extra.guildId } : {}),
       ...(extra.deferAfterMs ? { deferAfterMs: extra.deferAfterMs } : {}),
@@ -67,6 +71,8 @@ describe("Discord adapter", () => {
     extra: Partial<ChatInputInteractionInput> = {},
   ) {
     return chatInputInteraction({
+      // The fake's own ids count from zero in each process; run keys must not meet other files' runs.
+      id: uniqueSnowflake(),
       applicationId: fake.applicationId,
       guildId,
       user: member,
@@ -90,16 +96,17 @@ describe("Discord adapter", () => {
 
     fake.dispatchInteraction(interaction);
     const callback = await fake.waitForInteractionCallback(interaction.id);
-    await expect.poll(() => core.jobs.length).toBe(1);
+    await expect.poll(async () => (await core.jobs()).length).toBe(1);
     await sleep(100);
 
     expect(callback.type).toBe(5);
     expect((callback.data?.flags as number | undefined) ?? 0).toBe(0);
-    expect(core.jobs).toHaveLength(1);
-    const job = core.jobs[0];
+    const jobs = await core.jobs();
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0];
     expect(job?.name).toBe("meme.text");
-    expect(job?.jobId).toBe(`discord:${interaction.id}`);
-    expect(job?.payload).toMatchObject({
+    expect(job?.id).toBe(jobIdFor(`discord:${interaction.id}`));
+    expect(job?.data).toMatchObject({
       topic: "rugged by a cat",
       run: {
         key: `discord:${interaction.id}`,
@@ -149,7 +156,7 @@ describe("Discord adapter", () => {
     expect((followUp?.message.flags ?? 0) & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     expect(followUp?.message.content).toBe("Missing <topic>.\nUsage: /meme <topic>");
     expect(fake.originalMessage(interaction.token)).toBeUndefined();
-    expect(core.jobs).toHaveLength(0);
+    expect(await core.jobs()).toHaveLength(0);
   });
 
   it("refuses a setting change from a member without Manage Server, privately", async () => {
@@ -164,7 +171,11 @@ describe("Discord adapter", () => {
     expect(callback?.data?.content).toBe(
       "Only admins of this community can do that (members with the Manage Server permission).",
     );
-    expect(core.savedSettings.size).toBe(0);
+    await expect
+      .poll(() => core.runs({ key: `discord:${interaction.id}` }))
+      .toMatchObject([{ command: "config", status: "rejected", outcome: "error.adminOnly" }]);
+    // Recording the run created the community, with nothing set.
+    expect(await core.settingsOf(guild())).toEqual({});
   });
 
   it("applies a setting change from a member with Manage Server and says so publicly", async () => {
@@ -177,7 +188,7 @@ describe("Discord adapter", () => {
     expect(callback?.type).toBe(4);
     expect(callback?.data?.flags ?? 0).toBe(0);
     expect(callback?.data?.content).toBe("language is now es.");
-    expect(core.savedSettings.get(`discord:${guildId}`)).toMatchObject({ language: "es" });
+    expect(await core.settingsOf(guild())).toMatchObject({ language: "es" });
   });
 
   it("lets any member view the settings", async () => {
@@ -194,8 +205,9 @@ describe("Discord adapter", () => {
 
   it("treats a DM as a private community whose user is its admin", async () => {
     await startAdapter();
-    const channelId = "1400000000000000001";
+    const channelId = uniqueSnowflake();
     const interaction = chatInputInteraction({
+      id: uniqueSnowflake(),
       applicationId: fake.applicationId,
       channelId,
       user: member,
@@ -209,12 +221,20 @@ describe("Discord adapter", () => {
     await deliver(interaction);
 
     expect(fake.interactionCallbacks[0]?.data?.content).toBe("rate_limit is now 30.");
-    expect(core.savedSettings.get(`discord:dm:${channelId}`)).toMatchObject({ rateLimitPerMinute: 30 });
-    expect(core.runs[0]?.community).toEqual({
-      platform: "discord",
-      externalId: `dm:${channelId}`,
-      kind: "private",
-    });
+    const dm = { platform: "discord" as const, externalId: `dm:${channelId}` };
+    expect(await core.settingsOf(dm)).toMatchObject({ rateLimitPerMinute: 30 });
+    // A DM has no guild name, so the community is stored untitled.
+    await expect
+      .poll(() => core.runs({ community: dm }))
+      .toMatchObject([
+        {
+          key: `discord:${interaction.id}`,
+          command: "config",
+          status: "succeeded",
+          community: { ...dm, title: null },
+          actor: { platform: "discord", externalId: member.id, username: "alice", displayName: "Alice" },
+        },
+      ]);
   });
 
   it("enqueues one job when the same interaction is delivered twice", async () => {
@@ -224,14 +244,14 @@ describe("Discord adapter", () => {
     fake.dispatchInteraction(interaction);
     fake.dispatchInteraction(interaction);
     await fake.waitForInteractionCallback(interaction.id);
-    await expect.poll(() => core.jobs.length).toBe(1);
+    await expect.poll(async () => (await core.jobs()).length).toBe(1);
     await sleep(300);
 
-    expect(core.jobs).toHaveLength(1);
+    expect(await core.jobs()).toHaveLength(1);
     expect(fake.interactionCallbacks).toHaveLength(1);
     // The second delivery finds the interaction acknowledged and steps aside quietly.
-    expect(logs.filter((entry) => entry.level === "error")).toEqual([]);
-    expect(logs.filter((entry) => entry.message.includes("can no longer be answered"))).toHaveLength(1);
+    expect(core.logs.filter((line) => line.level >= LEVEL.error)).toEqual([]);
+    expect(core.logs.filter((line) => line.msg.includes("can no longer be answered"))).toHaveLength(1);
   });
 
   it("answers a redelivered /help once", async () => {
@@ -243,7 +263,10 @@ describe("Discord adapter", () => {
     await sleep(300);
 
     expect(fake.interactionCallbacks).toHaveLength(1);
-    expect(core.runs.filter((run) => run.command === "help")).toHaveLength(1);
+    await expect.poll(() => core.runs({ community: guild() })).toHaveLength(1);
+    expect(await core.runs({ community: guild() })).toMatchObject([
+      { key: `discord:${interaction.id}`, command: "help", status: "succeeded" },
+    ]);
   });
 
   it("defers a reply whose dispatch is slow, then fills it in", async () => {
@@ -288,7 +311,8 @@ describe("Discord adapter", () => {
   });
 
   it("tells a rate-limited member privately, also once they were told before", async () => {
-    core.savedSettings.set(`discord:${guildId}`, { rateLimitPerMinute: 1 });
+    // Seeded before the guild's first command, which reads (and caches) its settings.
+    await core.seedSettings(guild(), { rateLimitPerMinute: 1 });
     await startAdapter();
     const first = command("help");
     const second = command("help");
@@ -321,10 +345,10 @@ describe("Discord adapter", () => {
   });
 
   it("logs a failing dispatch and answers privately in the user's language", async () => {
-    const failingDispatch: Dispatch = async () => {
-      throw new Error("database down");
-    };
-    await startAdapter({ dispatch: failingDispatch });
+    const database = await coreBehindProxy();
+    await startAdapter();
+    // The guild is new to the settings cache, so the dispatcher's first step reads the database.
+    database.cut();
     const interaction = command("help", {}, { locale: "es-ES" });
 
     await deliver(interaction);
@@ -333,15 +357,19 @@ describe("Discord adapter", () => {
       flags: MessageFlags.Ephemeral,
       content: "Algo salió mal de nuestro lado. Inténtalo de nuevo.",
     });
-    const failure = logs.find((entry) => entry.message === "discord interaction failed");
-    expect(failure?.level).toBe("error");
-    expect(String((failure?.object as { err?: unknown }).err)).toContain("database down");
+    const failure = core.logs.find((line) => line.msg === "discord interaction failed");
+    expect(failure?.level).toBe(LEVEL.error);
+    // Prisma's P1017, from the settings read on the connection the proxy refused.
+    expect(failure?.err?.message).toContain("Server has closed the connection");
   });
 
   it("answers a dispatch that fails after the deferral with a private error", async () => {
-    const slowFailingDispatch: Dispatch = async () => {
+    const database = await coreBehindProxy();
+    database.cut();
+    // Slow first, then failing on the database that is gone.
+    const slowFailingDispatch: Dispatch = async (invocation) => {
       await sleep(200);
-      throw new Error("redis gone");
+      return core.dispatch(invocation);
     };
     await startAdapter({ dispatch: slowFailingDispatch, deferAfterMs: 50 });
     const interaction = command("help");
@@ -368,9 +396,9 @@ describe("Discord adapter", () => {
     await fake.waitForCall((call) => call.path.endsWith("/callback"));
     await sleep(200);
 
-    expect(core.jobs).toEqual([]);
-    expect(logs.filter((entry) => entry.level === "error")).toEqual([]);
-    expect(logs.some((entry) => entry.message.includes("can no longer be answered"))).toBe(true);
+    expect(await core.jobs()).toEqual([]);
+    expect(core.logs.filter((line) => line.level >= LEVEL.error)).toEqual([]);
+    expect(core.logs.some((line) => line.msg.includes("can no longer be answered"))).toBe(true);
   });
 
   it("answers an autocomplete request with an empty list", async () => {
@@ -398,7 +426,7 @@ describe("Discord adapter", () => {
       expect.objectContaining({ name: "topic", type: 3, required: true, max_length: 200 }),
     ]);
     expect(fake.registeredCommands()).toEqual([]);
-    expect(logs.some((entry) => entry.message === "discord slash commands registered")).toBe(true);
+    expect(core.logs.some((line) => line.msg === "discord slash commands registered")).toBe(true);
   });
 
   it("does not touch the commands on start unless asked to", async () => {

@@ -1,31 +1,34 @@
-import { Redis } from "ioredis";
 import { translate } from "@memebot/core";
+import { jobIdFor } from "@memebot/jobs";
 import type { Update } from "telegraf/types";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { photoMessageUpdate, stickerMessageUpdate, textMessageUpdate } from "../../fakes/telegram/updates.ts";
 import type { ChatInput, UserInput } from "../../fakes/telegram/updates.ts";
-import { deleteKeys, startHarness, type Harness } from "./harness.ts";
+import { LEVEL } from "../../support/bot-core.ts";
+import { startDatabaseProxy } from "../../support/tcp-proxy.ts";
+import { uniqueTelegramGroupId, uniqueTelegramUserId } from "../../support/unique-ids.ts";
+import { startHarness, type Harness } from "./harness.ts";
 
-const redis = new Redis("redis://127.0.0.1:6379");
-afterAll(async () => {
-  await redis.quit();
-});
-
-const alice: UserInput = { id: 501, username: "alice", first_name: "Alice", last_name: "Liddell" };
-const bob: UserInput = { id: 502, username: "bob", first_name: "Bob" };
-const carol: UserInput = { id: 503, username: "carol", first_name: "Carol" };
 const dm = (user: UserInput): ChatInput => ({ id: user.id, type: "private" });
-const group: ChatInput = { id: -1001234567890, type: "supergroup", title: "Degens United" };
 
+// The database outlives each test and is shared with other test files: every test gets
+// people and a group of its own, so no settings, runs or cooldowns carry over.
+let alice: UserInput;
+let bob: UserInput;
+let carol: UserInput;
+let group: ChatInput;
 let harness: Harness;
 beforeEach(async () => {
-  harness = await startHarness(redis);
+  alice = { id: uniqueTelegramUserId(), username: "alice", first_name: "Alice", last_name: "Liddell" };
+  bob = { id: uniqueTelegramUserId(), username: "bob", first_name: "Bob" };
+  carol = { id: uniqueTelegramUserId(), username: "carol", first_name: "Carol" };
+  group = { id: uniqueTelegramGroupId(), type: "supergroup", title: "Degens United" };
+  harness = await startHarness();
   await harness.adapter.start();
   await harness.fake.waitForCall("getUpdates");
 });
 afterEach(async () => {
   await harness.close();
-  await deleteKeys(redis, harness.prefix);
 });
 
 const botName = () => harness.fake.bot.username as string;
@@ -82,12 +85,13 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
   it("enqueues one job for /meme in a private chat with where to answer, and sends nothing now", async () => {
     const update = textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme   wen   lambo " });
     await deliver(update);
-    expect(harness.jobs).toHaveLength(1);
-    const [job] = harness.jobs;
+    const jobs = await harness.core.jobs();
+    expect(jobs).toHaveLength(1);
+    const [job] = jobs;
     expect(job?.name).toBe("meme.text");
-    expect(job?.jobId).toBe(keyOf(update));
-    expect(job?.payload.topic).toBe("wen lambo");
-    expect(job?.payload.run).toMatchObject({
+    expect(job?.id).toBe(jobIdFor(keyOf(update)));
+    expect(job?.data.topic).toBe("wen lambo");
+    expect(job?.data.run).toMatchObject({
       key: keyOf(update),
       command: "meme",
       community: { platform: "telegram", externalId: String(alice.id), kind: "private" },
@@ -110,8 +114,9 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     const ours = textMessageUpdate({ chat: group, from: bob, text: `/meme@${botName()} moon soon` });
     const theirs = textMessageUpdate({ chat: group, from: carol, text: "/meme@OtherMemeBot moon soon" });
     await deliver(ours, theirs);
-    expect(harness.jobs).toHaveLength(1);
-    expect(harness.jobs[0]?.payload).toMatchObject({
+    const jobs = await harness.core.jobs();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.data).toMatchObject({
       topic: "moon soon",
       run: {
         community: { externalId: String(group.id), title: "Degens United", kind: "group" },
@@ -134,13 +139,13 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
   it("answers /meme without a topic with the usage", async () => {
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme" }));
     expect(sentTexts()).toEqual(["Missing <topic>.\nUsage: /meme <topic>"]);
-    expect(harness.jobs).toHaveLength(0);
+    expect(await harness.core.jobs()).toHaveLength(0);
   });
 
   it("says how long a topic may be when it is too long", async () => {
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: `/meme ${"moon ".repeat(60)}` }));
     expect(sentTexts()).toEqual(["<topic> is too long: at most 200 characters.\nUsage: /meme <topic>"]);
-    expect(harness.jobs).toHaveLength(0);
+    expect(await harness.core.jobs()).toHaveLength(0);
   });
 
   it("answers a photo or plain text in private with a hint, and ignores them in a group without dispatching", async () => {
@@ -163,7 +168,7 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     const start = textMessageUpdate({ chat: dm(bob), from: bob, text: "/start" });
     // Both copies arrive in one batch, handled concurrently: the gate in Redis decides, not process memory.
     await deliver(meme, meme, start, start);
-    expect(harness.jobs).toHaveLength(1);
+    expect(await harness.core.jobs()).toHaveLength(1);
     expect(harness.fake.callsOf("sendMessage")).toHaveLength(1);
     expect(harness.samples.map((sample) => sample.result).sort()).toEqual([
       "ignored",
@@ -181,7 +186,11 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
       "Only admins of this community can do that (Telegram chat administrators).",
       "language is now es.",
     ]);
-    expect(harness.settings.stored.get(`telegram:${group.id}`)).toMatchObject({ language: "es" });
+    expect(
+      await harness.core.settingsOf({ platform: "telegram", externalId: String(group.id) }),
+    ).toMatchObject({
+      language: "es",
+    });
     expect(harness.fake.callsOf("getChatMember").map((call) => call.params)).toEqual([
       { chat_id: group.id, user_id: bob.id },
       { chat_id: group.id, user_id: carol.id },
@@ -213,22 +222,38 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme one" }));
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme two" }));
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme three" }));
-    expect(harness.jobs.map((job) => job.payload.topic)).toEqual(["one"]);
+    expect((await harness.core.jobs()).map((job) => job.data.topic)).toEqual(["one"]);
     expect(sentTexts()).toHaveLength(1);
     expect(sentTexts()[0]).toMatch(/^Easy there! You can use \/meme again in (9|10)s\.$/);
   });
 
   it("answers with the generic error when dispatch fails, and keeps polling", async () => {
-    harness.settings.state.failReads = true;
+    // A real outage: this bot reaches PostgreSQL through a proxy the test cuts and restores.
+    const database = await startDatabaseProxy();
+    onTestFinished(() => database.close());
+    await harness.close();
+    harness = await startHarness({ databaseUrl: database.url });
+    await harness.adapter.start();
+    await harness.fake.waitForCall("getUpdates");
+
+    database.cut();
+    // Alice's chat is new to the settings cache, so the dispatcher must read the database first.
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/help" }));
     expect(sentTexts()).toEqual(["Something went wrong on our side. Please try again."]);
     expect(
-      harness.logs.some((entry) => entry.level === "error" && /could not be dispatched/.test(entry.message)),
+      harness.core.logs.some(
+        (line) => line.level === LEVEL.error && /could not be dispatched/.test(line.msg),
+      ),
     ).toBe(true);
 
-    harness.settings.state.failReads = false;
-    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
+    // A failed read is not cached: once the database is back, the next command reads it afresh.
+    database.restore();
+    const start = textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" });
+    await deliver(start);
     expect(sentTexts()).toHaveLength(2);
+    await expect
+      .poll(() => harness.runs())
+      .toMatchObject([{ key: keyOf(start), command: "start", status: "succeeded" }]);
   });
 
   it("retries an answer Telegram failed with a 5xx, and logs a refused one without stopping", async () => {
@@ -242,7 +267,7 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
       description: "Forbidden: bot was blocked by the user",
     });
     await deliver(textMessageUpdate({ chat: dm(bob), from: bob, text: "/start" }));
-    expect(harness.logs.some((entry) => /does not accept our answer/.test(entry.message))).toBe(true);
+    expect(harness.core.logs.some((line) => /does not accept our answer/.test(line.msg))).toBe(true);
 
     await deliver(textMessageUpdate({ chat: dm(carol), from: carol, text: "/start" }));
     expect(harness.fake.sentMessages(carol.id)).toHaveLength(1);
@@ -250,7 +275,7 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
 
   it("keeps taking updates while an answer waits out Telegram's flood limit", async () => {
     await harness.close();
-    harness = await startHarness(redis, { send: {} });
+    harness = await startHarness({ send: {} });
     await harness.adapter.start();
     harness.fake.failNext("sendMessage", {
       error_code: 429,
@@ -260,19 +285,20 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     harness.fake.pushUpdate(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
     await harness.fake.waitForCall("sendMessage");
     await deliver(textMessageUpdate({ chat: dm(bob), from: bob, text: "/meme while we wait" }));
-    expect(harness.jobs).toHaveLength(1);
+    expect(await harness.core.jobs()).toHaveLength(1);
     expect(harness.fake.sentMessages(alice.id)).toHaveLength(0);
     const retried = await harness.fake.waitForCall("sendMessage", (call) => call.error === undefined, 3_000);
     expect(retried.at - harness.fake.callsOf("sendMessage")[0]!.at).toBeGreaterThanOrEqual(900);
   });
 
   it("handles full batches of 100 concurrently, each update exactly once", async () => {
+    const firstId = uniqueTelegramUserId();
     const updates = Array.from({ length: 500 }, (_, index) => {
-      const user = { id: 10_000 + index, first_name: `Degen ${index}` };
+      const user = { id: firstId + index, first_name: `Degen ${index}` };
       return textMessageUpdate({ chat: dm(user), from: user, text: `/meme topic ${index}` });
     });
     await deliver(...updates);
-    expect(new Set(harness.jobs.map((job) => job.jobId)).size).toBe(500);
+    expect(new Set((await harness.core.jobs()).map((job) => job.id)).size).toBe(500);
     const batches = harness.fake
       .callsOf("getUpdates")
       .map((call) => (Array.isArray(call.result) ? call.result.length : 0))

@@ -1,20 +1,6 @@
-// A Telegram adapter wired to a real core dispatcher, the real intake gate on
-// Redis, and the fake Bot API. Only outside services are stand-ins: settings live
-// in a small in-memory repository and enqueued jobs are recorded, not sent to BullMQ.
-import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
-import {
-  createDispatcher,
-  createGate,
-  createRegistry,
-  createSettingsModel,
-  createSettingsStore,
-  type JobName,
-  type JobPayload,
-  type JobProducer,
-  type RunRecord,
-  type SettingsRepository,
-} from "@memebot/core";
+// A Telegram adapter on the bot's real core (see test/support/bot-core.ts: PostgreSQL,
+// the intake gate and the job queues on Redis) talking to the fake Bot API, the only
+// stand-in, for Telegram itself.
 import {
   createTelegramAdapter,
   type TelegramAdapter,
@@ -22,88 +8,40 @@ import {
   type TelegramIntakeSample,
 } from "../../../apps/bot/src/telegram/adapter.ts";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
-
-export interface RecordedJob {
-  name: JobName;
-  payload: JobPayload<"meme.text">;
-  jobId: string;
-}
-
-export interface LogEntry {
-  level: "info" | "warn" | "error";
-  object: object;
-  message: string;
-}
-
-/** Settings kept in a Map, standing in for the database; `failReads` makes every read reject. */
-export function createMemorySettingsRepository() {
-  const stored = new Map<string, Record<string, unknown>>();
-  const state = { failReads: false };
-  const repository: SettingsRepository = {
-    async findSettings(key) {
-      if (state.failReads) throw new Error("settings store unreachable");
-      return stored.get(`${key.platform}:${key.externalId}`) ?? null;
-    },
-    async saveSettings(input) {
-      stored.set(`${input.community.platform}:${input.community.externalId}`, input.settings);
-    },
-  };
-  return { repository, stored, state };
-}
+import { createBotCore, type BotCore, type BotCoreOptions, type StoredRun } from "../../support/bot-core.ts";
+import { uniqueTelegramBot } from "../../support/unique-ids.ts";
 
 export interface Harness {
   fake: FakeTelegram;
   adapter: TelegramAdapter;
-  jobs: RecordedJob[];
-  runs: RunRecord[];
-  logs: LogEntry[];
+  core: BotCore;
+  /** What the adapter reported for each update it finished. */
   samples: TelegramIntakeSample[];
-  settings: ReturnType<typeof createMemorySettingsRepository>;
-  prefix: string;
+  /** The runs stored for this fake bot's updates, oldest first. */
+  runs(): Promise<StoredRun[]>;
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  redis: Redis,
-  overrides: Partial<TelegramAdapterOptions> & { fake?: FakeTelegram; prefix?: string } = {},
-): Promise<Harness> {
-  const { fake: givenFake, prefix: givenPrefix, ...adapterOverrides } = overrides;
-  const fake = givenFake ?? (await startFakeTelegram({ pollHoldMs: 200 }));
-  const prefix = givenPrefix ?? `test-tg-${randomUUID()}`;
-  const jobs: RecordedJob[] = [];
-  const runs: RunRecord[] = [];
-  const logs: LogEntry[] = [];
-  const samples: TelegramIntakeSample[] = [];
-  const settings = createMemorySettingsRepository();
+export type HarnessOptions = Partial<TelegramAdapterOptions> &
+  BotCoreOptions & {
+    /** A fake Bot API the test owns (and closes); otherwise the harness starts one with a bot of its own. */
+    fake?: FakeTelegram;
+  };
 
-  const registry = createRegistry();
-  const settingsModel = createSettingsModel(registry.all);
-  const producer: JobProducer = {
-    async enqueue(name, payload, options) {
-      jobs.push({ name, payload: payload as JobPayload<"meme.text">, jobId: options.jobId });
-      return { jobId: options.jobId };
-    },
-  };
-  const logger = {
-    info: (object: object, message: string) => logs.push({ level: "info", object, message }),
-    warn: (object: object, message: string) => logs.push({ level: "warn", object, message }),
-    error: (object: object, message: string) => logs.push({ level: "error", object, message }),
-  };
-  const dispatch = createDispatcher({
-    registry,
-    settingsModel,
-    settings: createSettingsStore({ repository: settings.repository, model: settingsModel, ttlMs: 0 }),
-    gate: createGate({ redis, prefix }),
-    jobs: producer,
-    runs: { record: async (run) => void runs.push(run) },
-    logger,
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { fake: givenFake, databaseUrl, prefix, ...adapterOverrides } = options;
+  const fake = givenFake ?? (await startFakeTelegram({ bot: uniqueTelegramBot(), pollHoldMs: 200 }));
+  const core = await createBotCore({
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(prefix === undefined ? {} : { prefix }),
   });
+  const samples: TelegramIntakeSample[] = [];
   const adapter = createTelegramAdapter({
     token: fake.token,
     apiRoot: fake.apiRoot,
-    dispatch,
-    registry,
-    logger,
+    dispatch: core.dispatch,
+    registry: core.registry,
+    logger: core.logger,
     onIntake: (sample) => samples.push(sample),
     // Retries in tests must not wait real seconds.
     send: { sleep: async () => undefined },
@@ -112,21 +50,13 @@ export async function startHarness(
   return {
     fake,
     adapter,
-    jobs,
-    runs,
-    logs,
+    core,
     samples,
-    settings,
-    prefix,
+    runs: () => core.runs({ key: { startsWith: `telegram:${fake.bot.id}:` } }),
     async close() {
       await adapter.stop("test finished");
       if (!givenFake) await fake.close();
+      await core.close();
     },
   };
-}
-
-/** Removes the gate's keys a test left in Redis (dedup marks live a day otherwise). */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
 }

@@ -1,20 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TelegramWebhookRoute } from "../../../apps/bot/src/telegram/adapter.ts";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
 import { textMessageUpdate } from "../../fakes/telegram/updates.ts";
-import { deleteKeys, startHarness, type Harness } from "./harness.ts";
-
-const redis = new Redis("redis://127.0.0.1:6379");
-afterAll(async () => {
-  await redis.quit();
-});
+import { uniqueTelegramBot, uniqueTelegramUserId } from "../../support/unique-ids.ts";
+import { startHarness, type Harness } from "./harness.ts";
 
 const WEBHOOK = { url: "https://bot.example.test/telegram/updates", secret: "s3cret_Token-42" };
-const alice = { id: 601, username: "alice", first_name: "Alice" };
-const dm = { id: alice.id, type: "private" as const };
 
 /** Serves the adapter's route the way the process's HTTP server does: exact method and path. */
 async function serve(route: TelegramWebhookRoute): Promise<{ url: string; server: Server }> {
@@ -31,11 +24,16 @@ async function serve(route: TelegramWebhookRoute): Promise<{ url: string; server
   return { url: `http://127.0.0.1:${port}${route.path}`, server };
 }
 
+// A user and a bot of each test's own: the database they write to is shared by the whole run.
+let alice: { id: number; username: string; first_name: string };
+let dm: { id: number; type: "private" };
 let fake: FakeTelegram;
 let replicas: Harness[];
 let servers: Server[];
 beforeEach(async () => {
-  fake = await startFakeTelegram();
+  alice = { id: uniqueTelegramUserId(), username: "alice", first_name: "Alice" };
+  dm = { id: alice.id, type: "private" };
+  fake = await startFakeTelegram({ bot: uniqueTelegramBot() });
   replicas = [];
   servers = [];
 });
@@ -43,12 +41,11 @@ afterEach(async () => {
   for (const replica of replicas) await replica.close();
   for (const server of servers) await new Promise((resolve) => server.close(resolve));
   await fake.close();
-  for (const replica of replicas) await deleteKeys(redis, replica.prefix);
 });
 
 /** One bot replica in webhook mode; replicas started with the same prefix share the gate. */
 async function startReplica(prefix?: string) {
-  const harness = await startHarness(redis, { fake, webhook: WEBHOOK, ...(prefix ? { prefix } : {}) });
+  const harness = await startHarness({ fake, webhook: WEBHOOK, ...(prefix ? { prefix } : {}) });
   replicas.push(harness);
   await harness.adapter.start();
   const route = harness.adapter.webhookRoute;
@@ -106,7 +103,7 @@ describe("telegram adapter (webhook mode)", () => {
 
   it("handles a redelivered update once, even when another replica receives it", async () => {
     const first = await startReplica();
-    const second = await startReplica(first.harness.prefix);
+    const second = await startReplica(first.harness.core.prefix);
     const update = textMessageUpdate({ chat: dm, from: alice, text: "/meme gm to all" });
     const deliveries = await Promise.all([
       fake.postWebhook(first.url, update, WEBHOOK.secret),
@@ -114,7 +111,8 @@ describe("telegram adapter (webhook mode)", () => {
       fake.postWebhook(first.url, update, WEBHOOK.secret),
     ]);
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200, 200, 200]);
-    expect([...first.harness.jobs, ...second.harness.jobs]).toHaveLength(1);
+    // The replicas share the queues (one prefix), so reading them once sees every job either enqueued.
+    expect(await first.harness.core.jobs()).toHaveLength(1);
     const results = [...first.harness.samples, ...second.harness.samples]
       .map((sample) => sample.result)
       .sort();
@@ -122,7 +120,7 @@ describe("telegram adapter (webhook mode)", () => {
   });
 
   it("turns updates away with 503 before start and after stop, so Telegram delivers them again", async () => {
-    const harness = await startHarness(redis, { fake, webhook: WEBHOOK });
+    const harness = await startHarness({ fake, webhook: WEBHOOK });
     replicas.push(harness);
     const { url, server } = await serve(harness.adapter.webhookRoute as TelegramWebhookRoute);
     servers.push(server);

@@ -290,7 +290,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
     failNext(method, error, times = 1) {
       const name = canonicalName(method) ?? method;
-      failures.set(name, [...(failures.get(name) ?? []), { error: BotApiError.from(error), remaining: times }]);
+      failures.set(name, [
+        ...(failures.get(name) ?? []),
+        { error: BotApiError.from(error), remaining: times },
+      ]);
     },
     pushUpdate: (update) => pushUpdates([update])[0] as Update,
     pushUpdates,

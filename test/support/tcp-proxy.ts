@@ -1,0 +1,85 @@
+// A TCP pass-through in front of a real server, so a test can take that server away
+// and bring it back while the code under test keeps its ordinary connection settings.
+// Used for database outages: the component's DATABASE_URL points here instead of at
+// PostgreSQL, and cut() looks to it like PostgreSQL going down.
+import net from "node:net";
+import { testDatabaseUrl } from "./database.ts";
+
+export interface TcpProxy {
+  /** The port it listens on, on 127.0.0.1. */
+  port: number;
+  /** Drops every live connection and refuses new ones, like a server that went away. */
+  cut(): void;
+  /** Accepts connections again; clients must connect anew (the dropped ones are gone for good). */
+  restore(): void;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const live = new Set<net.Socket>();
+  let accepting = true;
+
+  const server = net.createServer((client) => {
+    if (!accepting) {
+      // A reset rather than a polite FIN: the client fails at once, as with a refused connection.
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
+    live.add(client);
+    live.add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      live.delete(client);
+      live.delete(upstream);
+    };
+    // Either side failing or closing ends both, as one TCP connection would.
+    for (const socket of [client, upstream]) {
+      socket.on("error", drop);
+      socket.on("close", drop);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+
+  const dropAll = () => {
+    for (const socket of live) socket.resetAndDestroy();
+    live.clear();
+  };
+
+  return {
+    port,
+    cut() {
+      accepting = false;
+      dropAll();
+    },
+    restore() {
+      accepting = true;
+    },
+    async close() {
+      accepting = false;
+      dropAll();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface DatabaseProxy extends TcpProxy {
+  /** This run's test database, reached through the proxy. */
+  url: string;
+}
+
+/** A proxy in front of the PostgreSQL server of this run's test database. */
+export async function startDatabaseProxy(): Promise<DatabaseProxy> {
+  const url = new URL(testDatabaseUrl());
+  const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+  url.hostname = "127.0.0.1";
+  url.port = String(proxy.port);
+  return { ...proxy, url: url.toString() };
+}
