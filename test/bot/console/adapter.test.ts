@@ -342,6 +342,18 @@ describe("console adapter, interactive", () => {
     expect(console.botLines().at(-1)).toBe("bot> (gave up waiting for 1 answer(s))");
   });
 
+  it("quits at once on Ctrl+C, answers still coming or not", async () => {
+    const prefix = newPrefix();
+    const { dispatch, producer } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch, { interactive: true, replyTimeoutMs: 60_000 });
+    console.input.write("/meme nobody answers\r");
+    await vi.waitFor(async () => expect((await producer.counts())[0]?.counts.waiting).toBe(1));
+
+    console.input.write("\x03");
+    expect(await console.session.done).toBe(130);
+    expect(console.printed()).not.toContain("waiting up to");
+  });
+
   it("is interactive by default when the input is a terminal", async () => {
     const prefix = newPrefix();
     const { dispatch } = composeDispatch(prefix);

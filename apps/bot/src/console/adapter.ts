@@ -151,8 +151,18 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     inFlight.add(task);
     lastTask = task;
   });
+  // Ctrl+C quits at once, with the shell's code for an interrupt; Ctrl+D waits for the answers
+  // still coming. (Without this listener readline would treat Ctrl+C like Ctrl+D.)
+  let interrupted = false;
+  readline.on("SIGINT", () => {
+    interrupted = true;
+    output.write("\n");
+    settle(130);
+    readline.close();
+  });
   readline.on("close", () => {
     inputEnded = true;
+    if (interrupted) return;
     // End of piped input, or Ctrl+D, with answers still coming: wait for them, but not forever.
     if (awaitingAnswers > 0 || inFlight.size > 0) {
       if (interactive) {
