@@ -296,6 +296,37 @@ describe("console adapter, piped input", () => {
   });
 });
 
+/**
+ * What a terminal would show for this output: readline redraws the prompt line with carriage
+ * returns, cursor moves (CSI n G) and erasures (CSI K, CSI J), which a plain string keeps.
+ */
+function terminalScreen(output: string): string {
+  const lines: string[] = [""];
+  let column = 0;
+  const current = () => lines.length - 1;
+  // eslint-disable-next-line no-control-regex
+  const tokens = output.match(/\x1b\[[0-9;]*[A-Za-z]|[\s\S]/g) ?? [];
+  for (const token of tokens) {
+    const line = lines[current()] ?? "";
+    // eslint-disable-next-line no-control-regex
+    const csi = /^\x1b\[([0-9;]*)([A-Za-z])$/.exec(token);
+    if (csi) {
+      const [, argument = "", command] = csi;
+      if (command === "G") column = Math.max(0, Number(argument || 1) - 1);
+      else if (command === "K" && argument === "2") lines[current()] = "";
+      else if (command === "K" || command === "J") lines[current()] = line.slice(0, column);
+    } else if (token === "\r") column = 0;
+    else if (token === "\n") {
+      lines.push("");
+      column = 0;
+    } else {
+      lines[current()] = line.slice(0, column).padEnd(column) + token + line.slice(column + 1);
+      column += 1;
+    }
+  }
+  return lines.join("\n");
+}
+
 describe("console adapter, interactive", () => {
   it("greets with the banner and a prompt, prompts again after each answer, and quits on Ctrl+D", async () => {
     const prefix = newPrefix();
@@ -340,6 +371,27 @@ describe("console adapter, interactive", () => {
     expect(await console.session.done).toBe(1);
     expect(Date.now() - endedAt).toBeGreaterThanOrEqual(390);
     expect(console.botLines().at(-1)).toBe("bot> (gave up waiting for 1 answer(s))");
+  });
+
+  it("prints an answer that arrives while the user types above the prompt, keeping what was typed", async () => {
+    const prefix = newPrefix();
+    const { dispatch } = composeDispatch(prefix);
+    const console = await openSession(prefix, dispatch, { interactive: true });
+    console.input.write("/meme typing meanwhile\r");
+    console.input.write("/hel");
+    await startRealWorker(prefix);
+
+    await vi.waitFor(() => expect(console.printed()).toContain("TYPING MEANWHILE"), { timeout: 10_000 });
+    const screen = () => terminalScreen(console.printed());
+    await vi.waitFor(() => expect(screen().endsWith("you> /hel")).toBe(true));
+    // The prompt line the answer replaced was cleared first, so no answer line starts after a prompt.
+    expect(screen()).not.toMatch(/you> bot>/);
+    const answerLines = screen()
+      .split("\n")
+      // The captions are upper case; the command as typed is not.
+      .filter((line) => line.includes("TYPING MEANWHILE"));
+    expect(answerLines.length).toBeGreaterThan(0);
+    expect(answerLines.every((line) => line.startsWith("bot> "))).toBe(true);
   });
 
   it("quits at once on Ctrl+C, answers still coming or not", async () => {

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { copyFile, mkdir } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { clearLine, createInterface, cursorTo } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { parseCommandLine, type CommandInvocation, type Dispatch, type OutgoingMessage } from "@memebot/core";
 
@@ -67,11 +67,21 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     printing = printing.then(async () => {
       const lines = [`bot> ${message.text.replace(/\n/g, "\nbot> ")}`];
       if (message.imagePath) lines.push(`bot> [picture] ${await keepPicture(message.imagePath)}`);
+      // An answer arriving while the prompt waits replaces the prompt line; the prompt (and
+      // whatever was typed) is drawn again below it.
+      if (interactive) {
+        cursorTo(output, 0);
+        clearLine(output, 0);
+      }
       output.write(`${lines.join("\n")}\n`);
     });
   };
   const promptAfterOutput = () => {
-    if (interactive) printing = printing.then(() => readline.prompt());
+    // Once input ended (Ctrl+D) readline is closed: answers still print, the prompt does not.
+    if (!interactive) return;
+    printing = printing.then(() => {
+      if (!inputEnded) readline.prompt(true);
+    });
   };
   const keepPicture = async (picture: string): Promise<string> => {
     if (!options.pictureDir) return picture;
@@ -163,11 +173,13 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   readline.on("close", () => {
     inputEnded = true;
     if (interrupted) return;
+    // Ctrl+D leaves the cursor after the prompt; whatever comes next starts on a line of its own.
+    if (interactive) output.write("\n");
     // End of piped input, or Ctrl+D, with answers still coming: wait for them, but not forever.
     if (awaitingAnswers > 0 || inFlight.size > 0) {
       if (interactive) {
         const seconds = Math.ceil(replyTimeoutMs / 1000);
-        output.write(`\nbot> (waiting up to ${seconds} s for the answers still coming; Ctrl+C quits now)\n`);
+        output.write(`bot> (waiting up to ${seconds} s for the answers still coming; Ctrl+C quits now)\n`);
       }
       setTimeout(() => {
         if (awaitingAnswers > 0) output.write(`bot> (gave up waiting for ${awaitingAnswers} answer(s))\n`);
