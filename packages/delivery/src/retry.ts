@@ -13,7 +13,7 @@ export interface RetryOptions {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** How long to wait before trying again, or undefined when trying again cannot help. */
-export function retryDelayMs(error: unknown, attempt: number, maxRetryAfterMs: number): number | undefined {
+function retryDelayMs(error: unknown, attempt: number, maxRetryAfterMs: number): number | undefined {
   if (!(error instanceof DeliveryError) || !error.retryable || error.reason === "in_progress")
     return undefined;
   if (error.retryAfterMs !== undefined) {
