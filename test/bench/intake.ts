@@ -5,7 +5,8 @@
 //   1. Intake: `/meme` updates fed through long polling as fast as the bot takes
 //      them (the fake hands out up to 100 per getUpdates, two batches queued):
 //      updates accepted per second, and p50/p99 from the update reaching the bot
-//      (its getUpdates answer) to the job being in Redis.
+//      (its getUpdates answer) to the job being enqueued (BullMQ's job timestamp, set as
+//      the bot sends the job to Redis).
 //   2. End to end, with workers running: updates at a steady rate, and p50/p99
 //      from the update reaching the bot to the reply arriving at the Bot API.
 // Then the bot's peak RSS (VmHWM) over both phases.
