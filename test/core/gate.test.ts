@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createGate, type AdmitRequest, type Gate } from "@memebot/core";
+import { startTcpProxy } from "../support/tcp-proxy.ts";
 
 const redis = new Redis("redis://127.0.0.1:6379");
 let prefix: string;
@@ -48,6 +49,33 @@ describe("intake gate", () => {
     expect((await gate.admit(limited("b"))).status).toBe("admitted");
     expect(await gate.admit(limited("c"))).toMatchObject({ status: "rate_limited", notify: true });
     expect(await gate.admit(limited("d"))).toMatchObject({ status: "rate_limited", notify: false });
+  });
+
+  it("GIVEN a reply lost to a dropped connection THEN the call ioredis sends again gets the same decision", async () => {
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
+    const flaky = new Redis(`redis://127.0.0.1:${proxy.port}`);
+    try {
+      const flakyGate = createGate({ redis: flaky, prefix });
+      const limited = (key: string) => request(key, { rateLimitPerMinute: 1 });
+      await flaky.ping();
+
+      // Redis admits the update, the answer is lost, ioredis reconnects and sends the call again.
+      proxy.loseNextReply();
+      expect(await flakyGate.admit(limited("lost-1"))).toEqual({ status: "admitted" });
+      // Counted once: the community's one command a minute is used up, not twice over.
+      expect(await redis.get(`${prefix}:rate:telegram:-100`)).toBe("1");
+      // Another delivery of the same update is still a duplicate.
+      expect(await flakyGate.admit(limited("lost-1"))).toEqual({ status: "duplicate" });
+
+      proxy.loseNextReply();
+      expect(await flakyGate.admit(limited("lost-2"))).toMatchObject({
+        status: "rate_limited",
+        notify: true,
+      });
+    } finally {
+      flaky.disconnect();
+      await proxy.close();
+    }
   });
 
   it("GIVEN two gates on one Redis (two replicas) THEN the limits are shared", async () => {

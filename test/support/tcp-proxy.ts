@@ -12,12 +12,18 @@ export interface TcpProxy {
   cut(): void;
   /** Accepts connections again; clients must connect anew (the dropped ones are gone for good). */
   restore(): void;
+  /**
+   * The server's next answer never arrives: it is thrown away and every connection dropped, as
+   * when a network blip cuts a connection after the server acted on a request.
+   */
+  loseNextReply(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const live = new Set<net.Socket>();
   let accepting = true;
+  let loseReply = false;
 
   const server = net.createServer((client) => {
     if (!accepting) {
@@ -39,7 +45,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       socket.on("error", drop);
       socket.on("close", drop);
     }
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    upstream.on("data", (chunk: Buffer) => {
+      if (!loseReply) {
+        client.write(chunk);
+        return;
+      }
+      loseReply = false;
+      dropAll();
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -61,6 +75,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     restore() {
       accepting = true;
+    },
+    loseNextReply() {
+      loseReply = true;
     },
     async close() {
       accepting = false;

@@ -1,34 +1,47 @@
 // The intake gate: one Redis round trip decides whether an update is a
 // redelivery, whether the community is over its rate, and whether the user is
 // cooling down. Redis is shared by every replica, so the limits hold across them.
+import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 
 // KEYS: 1 seen-update, 2 community window, 3 community told, 4 user cooldown, 5 user told
-// ARGV: 1 dedup ttl ms, 2 community limit (0 = none), 3 window ms, 4 cooldown ms (0 = none)
+// ARGV: 1 dedup ttl ms, 2 community limit (0 = none), 3 window ms, 4 cooldown ms (0 = none), 5 call id
 // "told" keys make a limited user hear about it once per limit, not on every message.
+// The seen-update key keeps the call id and its decision: when a dropped connection loses the reply,
+// ioredis sends the very same call again, and it must get the same decision, not "duplicate".
 const ADMIT_SCRIPT = `
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return {'duplicate', 0, 0} end
-local limit = tonumber(ARGV[2])
-if limit > 0 then
-  local count = redis.call('INCR', KEYS[2])
-  if count == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
-  if count > limit then
-    local ttl = redis.call('PTTL', KEYS[2])
-    if ttl <= 0 then ttl = tonumber(ARGV[3]) end
-    local first = redis.call('SET', KEYS[3], '1', 'NX', 'PX', ttl)
-    return {'rate_limited', ttl, first and 1 or 0}
-  end
+local previous = redis.call('GET', KEYS[1])
+if previous then
+  local id, status, ttl, first = string.match(previous, '^(%S+) (%S+) (%S+) (%S+)$')
+  if id == ARGV[5] then return {status, tonumber(ttl), tonumber(first)} end
+  return {'duplicate', 0, 0}
 end
-local cooldown = tonumber(ARGV[4])
-if cooldown > 0 then
-  if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', cooldown) then
-    local ttl = redis.call('PTTL', KEYS[4])
-    if ttl <= 0 then ttl = cooldown end
-    local first = redis.call('SET', KEYS[5], '1', 'NX', 'PX', ttl)
-    return {'cooldown', ttl, first and 1 or 0}
+local function decide()
+  local limit = tonumber(ARGV[2])
+  if limit > 0 then
+    local count = redis.call('INCR', KEYS[2])
+    if count == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+    if count > limit then
+      local ttl = redis.call('PTTL', KEYS[2])
+      if ttl <= 0 then ttl = tonumber(ARGV[3]) end
+      local first = redis.call('SET', KEYS[3], '1', 'NX', 'PX', ttl)
+      return 'rate_limited', ttl, first and 1 or 0
+    end
   end
+  local cooldown = tonumber(ARGV[4])
+  if cooldown > 0 then
+    if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', cooldown) then
+      local ttl = redis.call('PTTL', KEYS[4])
+      if ttl <= 0 then ttl = cooldown end
+      local first = redis.call('SET', KEYS[5], '1', 'NX', 'PX', ttl)
+      return 'cooldown', ttl, first and 1 or 0
+    end
+  end
+  return 'admitted', 0, 0
 end
-return {'admitted', 0, 0}
+local status, ttl, first = decide()
+redis.call('SET', KEYS[1], ARGV[5] .. ' ' .. status .. ' ' .. ttl .. ' ' .. first, 'PX', ARGV[1])
+return {status, ttl, first}
 `;
 
 export type GateDecision =
@@ -84,6 +97,8 @@ export function createGate(options: { redis: Redis; prefix: string; dedupTtlMs?:
         request.rateLimitPerMinute,
         RATE_WINDOW_MS,
         cooldownMs,
+        // Tells this call apart from another delivery of the same update (see the script).
+        randomUUID(),
       )) as [string, number, number];
       const [status, ttl, first] = reply;
       if (status === "admitted") return { status };

@@ -29,6 +29,15 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
+/**
+ * How many reconnection attempts a command waits through before it fails. ioredis waits 50 ms more
+ * before each attempt (up to 2 s): 20 attempts ride out about 10 s of Redis restarting or failing
+ * over, so a command sent meanwhile is answered once Redis is back instead of failing; a longer
+ * outage fails it, and the user is told to try again. Telegram updates wait at Telegram meanwhile
+ * (polling pauses), and a Discord interaction is deferred while it waits.
+ */
+const COMMAND_RECONNECT_ATTEMPTS = 20;
+
 export interface InfrastructureOptions {
   logger?: Logger;
   /**
@@ -61,16 +70,15 @@ export async function openInfrastructure(
   };
   const closeConnections = () =>
     Promise.all(connections.map((connection) => connection.quit().catch(() => connection.disconnect())));
-  // Auto-pipelining sends the commands of one tick (a batch of updates) in one write.
-  const redis = createRedis({ maxRetriesPerRequest: 3, enableAutoPipelining: true });
   try {
-    await redis.ping();
+    await probeRedis(env.REDIS_URL);
   } catch (error) {
-    await closeConnections();
     throw new Error(`Cannot reach Redis at ${redactUrl(env.REDIS_URL)}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+  // Auto-pipelining sends the commands of one tick (a batch of updates) in one write.
+  const redis = createRedis({ maxRetriesPerRequest: COMMAND_RECONNECT_ATTEMPTS, enableAutoPipelining: true });
   let database: Database;
   try {
     database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
@@ -124,4 +132,17 @@ function redactUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = "***";
   return parsed.toString();
+}
+
+/** Start-up fails at once when Redis is not there at all; outages later on are ridden out instead. */
+async function probeRedis(url: string): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // The failure is reported by connect() below; without a listener it would also crash the process.
+  probe.on("error", () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } finally {
+    probe.disconnect();
+  }
 }
