@@ -5,6 +5,7 @@ import type { DeliverOnce, ReplyTarget } from "@memebot/core";
 import { createDeliverOnce, createPlatformSender, deliveryKeyOf, DeliveryError } from "@memebot/delivery";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { deletePrefix, REDIS_URL, uniquePrefix } from "../jobs/support.ts";
+import { startTcpProxy } from "../support/tcp-proxy.ts";
 import { rejectionOf } from "./support.ts";
 
 const redis = new Redis(REDIS_URL);
@@ -36,6 +37,27 @@ const sendsTo = (chat: number) =>
   telegram.callsOf("sendMessage").filter((call) => Number(call.params.chat_id) === chat);
 
 describe("createDeliverOnce", () => {
+  it("sends at once when the reply to its claim was lost and ioredis sent the claim again", async () => {
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
+    const flaky = new Redis(`redis://127.0.0.1:${proxy.port}`);
+    // The dropped connection is reported as an error event; ioredis reconnects by itself.
+    flaky.on("error", () => undefined);
+    try {
+      const sender = createPlatformSender({ telegram: { token: telegram.token, apiRoot: telegram.apiRoot } });
+      const deliverFlaky = createDeliverOnce({ redis: flaky, prefix, send: sender.send, claimTtlMs: 60_000 });
+      await flaky.ping();
+      proxy.loseNextReply();
+      const key = `telegram:${randomUUID()}`;
+      await deliverFlaky(target, { text: "despite the blip" }, key);
+
+      expect(sendsTo(chatId)).toHaveLength(1);
+      expect(await redis.get(deliveryKeyOf(prefix, key))).toBe("sent");
+    } finally {
+      flaky.disconnect();
+      await proxy.close();
+    }
+  });
+
   it("sends a message once however often it is delivered", async () => {
     const key = `telegram:${randomUUID()}`;
     await deliver(target, { text: "once" }, key);

@@ -38,13 +38,16 @@ export function createDeliverOnce(options: DeliverOnceOptions): DeliverOnce {
     if (claimed !== "OK") {
       const [state, ttl] = await Promise.all([redis.get(key), redis.pttl(key)]);
       if (state === SENT) return;
-      // The claim may have been released or have expired between our two reads; either way, try again soon.
-      throw new DeliveryError("This message is being sent by another attempt", {
-        platform: target.platform,
-        reason: "in_progress",
-        retryable: true,
-        retryAfterMs: ttl > 0 ? ttl : 100,
-      });
+      // Our own claim: the SET went through, a dropped connection lost its reply, and ioredis sent it
+      // again. Anything else is another attempt's claim, or one released or expired between our reads.
+      if (state !== claim) {
+        throw new DeliveryError("This message is being sent by another attempt", {
+          platform: target.platform,
+          reason: "in_progress",
+          retryable: true,
+          retryAfterMs: ttl > 0 ? ttl : 100,
+        });
+      }
     }
     try {
       await send(target, message);
