@@ -8,13 +8,17 @@ const redis = new Redis("redis://127.0.0.1:6379");
 let prefix: string;
 let gate: Gate;
 
-beforeEach(() => {
+beforeEach((context) => {
   prefix = `test-${randomUUID()}`;
   gate = createGate({ redis, prefix });
+  // Only this test's keys: other test files running meanwhile keep theirs under other prefixes.
+  const own = prefix;
+  context.onTestFinished(async () => {
+    const keys = await redis.keys(`${own}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  });
 });
 afterAll(async () => {
-  const keys = await redis.keys("test-*:*");
-  if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
 });
 
