@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createGate, type AdmitRequest, type Gate } from "@memebot/core";
+import { deletePrefix } from "../jobs/support.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
 
 const redis = new Redis("redis://127.0.0.1:6379");
@@ -13,10 +14,7 @@ beforeEach((context) => {
   gate = createGate({ redis, prefix });
   // Only this test's keys: other test files running meanwhile keep theirs under other prefixes.
   const own = prefix;
-  context.onTestFinished(async () => {
-    const keys = await redis.keys(`${own}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-  });
+  context.onTestFinished(() => deletePrefix(redis, own));
 });
 afterAll(async () => {
   await redis.quit();

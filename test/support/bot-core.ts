@@ -5,7 +5,6 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { parseEnv, secretsOf } from "@memebot/config";
 import {
   queueNames,
@@ -18,6 +17,7 @@ import type { Platform, Prisma } from "@memebot/db";
 import { openInfrastructure, type Infrastructure } from "@memebot/runtime";
 import { createLogger } from "@memebot/telemetry";
 import { createBotDispatch } from "../../apps/bot/src/bot.ts";
+import { deletePrefix } from "../jobs/support.ts";
 import { testDatabaseUrl } from "./database.ts";
 import { REDIS_URL } from "./fake-services-env.ts";
 
@@ -178,18 +178,9 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
     async close() {
       await Promise.all(queues.map((queue) => queue.close()));
       await producer.close();
-      await deleteKeys(infrastructure.redis, prefix);
+      // The gate's marks (kept a day otherwise) and the queues.
+      await deletePrefix(infrastructure.redis, prefix);
       await infrastructure.close();
     },
   };
-}
-
-/** Deletes every key under `prefix:`: the gate's marks (kept a day otherwise) and the queues. */
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== "0");
 }
