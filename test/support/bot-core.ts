@@ -15,6 +15,7 @@ import {
 } from "@memebot/core";
 import type { Platform, Prisma } from "@memebot/db";
 import { openInfrastructure, type Infrastructure } from "@memebot/runtime";
+import type { JobQueueProducer } from "@memebot/jobs";
 import { createLogger } from "@memebot/telemetry";
 import { createBotDispatch } from "../../apps/bot/src/bot.ts";
 import { deletePrefix } from "../jobs/support.ts";
@@ -72,6 +73,8 @@ export interface BotCore {
   logs: LogLine[];
   prefix: string;
   infrastructure: Infrastructure;
+  /** The job producer the dispatcher enqueues with (its `counts()` give jobs by state). */
+  producer: JobQueueProducer;
   /** Jobs on the queues of this prefix, oldest first. */
   jobs(): Promise<QueuedJob[]>;
   /** Command runs stored in PostgreSQL that match `where`, oldest first. */
@@ -110,6 +113,7 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
     logs,
     prefix,
     infrastructure,
+    producer,
 
     async jobs() {
       const found = await Promise.all(

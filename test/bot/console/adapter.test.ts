@@ -6,92 +6,59 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { parseEnv } from "@memebot/config";
-import {
-  createDispatcher,
-  createGate,
-  createRegistry,
-  createSettingsModel,
-  createSettingsStore,
-  type CommandInvocation,
-  type Dispatch,
-  type JobProducer,
-} from "@memebot/core";
-import { createRepositories, type Database } from "@memebot/db";
+import type { CommandInvocation, Dispatch } from "@memebot/core";
 import { publishConsoleReply, subscribeConsoleReplies } from "@memebot/delivery";
-import { createJobProducer } from "@memebot/jobs";
 import { openInfrastructure } from "@memebot/runtime";
 import { startWorker } from "@memebot/worker";
 import { startConsoleAdapter } from "../../../apps/bot/src/console/adapter.ts";
-import { deletePrefix, recordingLogger, REDIS_URL, uniquePrefix } from "../../jobs/support.ts";
-import { openTestDatabase, testDatabaseUrl } from "../../support/database.ts";
+import { recordingLogger, REDIS_URL } from "../../jobs/support.ts";
+import { createBotCore, type BotCore } from "../../support/bot-core.ts";
+import { testDatabaseUrl } from "../../support/database.ts";
+import { startDatabaseProxy } from "../../support/tcp-proxy.ts";
 
 const HINT = "bot> I answer commands. Send /help to see them.";
 const BANNER = "Memebot console. You are the admin of a local community. Try /help; Ctrl+D quits.";
 const OFFLINE_LABEL =
   "bot> (offline engine: no model endpoint is configured; these captions come from built-in templates, not the AI model)";
 
-let database: Database;
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
 /** Undone after each test, last first. */
 const cleanups: (() => Promise<unknown>)[] = [];
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 afterAll(async () => {
   await redis.quit();
-  await database?.close();
 });
 
-function newPrefix(): string {
-  const prefix = uniquePrefix();
-  cleanups.push(() => deletePrefix(redis, prefix));
-  return prefix;
-}
-
 interface ComposeOptions {
-  /** Runs after a job is on the queue and before the dispatcher hears back. */
-  afterEnqueue?: () => Promise<void>;
-  /** The gate's connection; the shared one unless a test needs one that fails. */
-  gateRedis?: Redis;
+  /** Runs after the dispatcher returned and before the console hears back. */
+  afterDispatch?: () => Promise<void>;
+  /** PostgreSQL to use; this run's test database unless a test reaches it through a proxy. */
+  databaseUrl?: string;
 }
 
-/** The dispatcher as apps/bot composes it, recording which lines reached it. */
-function composeDispatch(prefix: string, options: ComposeOptions = {}) {
-  const registry = createRegistry();
-  const settingsModel = createSettingsModel(registry.all);
-  const repositories = createRepositories(database.prisma);
-  const producer = createJobProducer({ connection: redis, prefix });
-  cleanups.push(() => producer.close());
-  const jobs: JobProducer = {
-    async enqueue(name, payload, enqueueOptions) {
-      const job = await producer.enqueue(name, payload, enqueueOptions);
-      await options.afterEnqueue?.();
-      return job;
-    },
-  };
-  const logger = recordingLogger();
-  const dispatcher = createDispatcher({
-    registry,
-    settingsModel,
-    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel }),
-    gate: createGate({ redis: options.gateRedis ?? redis, prefix }),
-    jobs,
-    runs: repositories.commandRuns,
-    logger,
-  });
+/** The bot's dispatcher as production composes it, on a fresh prefix, recording which lines reached it. */
+async function composeDispatch(options: ComposeOptions = {}) {
+  const core = await createBotCore(
+    options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl },
+  );
+  cleanups.push(() => core.close());
   const received: CommandInvocation[] = [];
-  const dispatch: Dispatch = (invocation) => {
+  const dispatch: Dispatch = async (invocation) => {
     received.push(invocation);
-    return dispatcher(invocation);
+    const result = await core.dispatch(invocation);
+    await options.afterDispatch?.();
+    return result;
   };
-  return { dispatch, received, producer, repositories };
+  return { dispatch, received, core, prefix: core.prefix };
 }
+
+/** Jobs waiting on the command queue: queued, and no worker took them. */
+const waitingJobs = async (core: BotCore) => (await core.producer.counts())[0]?.counts.waiting;
 
 /** A job worker for `prefix`, as `pnpm start:worker` runs it (offline meme engine). */
 async function startRealWorker(prefix: string) {
@@ -153,9 +120,8 @@ async function openSession(prefix: string, dispatch: Dispatch, options: SessionO
 
 describe("console adapter, piped input", () => {
   it("handles each line in order and finishes with 0 once the worker's answer is in", async () => {
-    const prefix = newPrefix();
+    const { dispatch, received, core, prefix } = await composeDispatch();
     await startRealWorker(prefix);
-    const { dispatch, received, repositories } = composeDispatch(prefix);
     const console = await openSession(prefix, dispatch);
 
     console.input.end("/help\n\nhello\n/meme wen lambo\n/nope\n");
@@ -184,14 +150,13 @@ describe("console adapter, piped input", () => {
 
     // The worker books the run once the answer is out.
     await vi.waitFor(async () => {
-      const run = await repositories.commandRuns.findByKey(`console:${console.session.sessionId}:3`);
-      expect(run).toMatchObject({ command: "meme", args: "wen lambo", status: "succeeded" });
+      const runs = await core.runs({ key: `console:${console.session.sessionId}:3` });
+      expect(runs).toMatchObject([{ command: "meme", args: "wen lambo", status: "succeeded" }]);
     });
   });
 
   it("gives up with 1 after replyTimeoutMs when a queued answer never comes", async () => {
-    const prefix = newPrefix();
-    const { dispatch, producer } = composeDispatch(prefix);
+    const { dispatch, core, prefix } = await composeDispatch();
     const console = await openSession(prefix, dispatch, { replyTimeoutMs: 400 });
 
     const endedAt = Date.now();
@@ -201,13 +166,11 @@ describe("console adapter, piped input", () => {
     expect(Date.now() - endedAt).toBeGreaterThanOrEqual(390);
     expect(console.printed()).toBe("bot> (gave up waiting for 1 answer(s))\n");
     // The command really went to the queue; no worker took it.
-    const [commands] = await producer.counts();
-    expect(commands?.counts.waiting).toBe(1);
+    expect(await waitingJobs(core)).toBe(1);
   });
 
   it("prints a published answer line by line, with its picture", async () => {
-    const prefix = newPrefix();
-    const { dispatch } = composeDispatch(prefix);
+    const { dispatch, prefix } = await composeDispatch();
     const console = await openSession(prefix, dispatch);
 
     console.input.end("/meme to the moon\n");
@@ -223,8 +186,7 @@ describe("console adapter, piped input", () => {
   });
 
   it("GIVEN a picture folder THEN copies an answer's picture there and prints the copy's path", async () => {
-    const prefix = newPrefix();
-    const { dispatch } = composeDispatch(prefix);
+    const { dispatch, prefix } = await composeDispatch();
     const folder = await mkdtemp(join(tmpdir(), "memebot-pictures-"));
     const source = join(folder, "worker-output.png");
     await writeFile(source, Buffer.from("not really a png"));
@@ -244,14 +206,13 @@ describe("console adapter, piped input", () => {
   });
 
   it("finishes with 0 when the worker answers before the dispatch has returned", async () => {
-    const prefix = newPrefix();
-    await startRealWorker(prefix);
     let printed: () => string = () => "";
-    // The bot hears back from Redis only after the worker already answered.
-    const { dispatch } = composeDispatch(prefix, {
-      afterEnqueue: () =>
+    // The console hears back from the dispatcher only after the worker already answered.
+    const { dispatch, prefix } = await composeDispatch({
+      afterDispatch: () =>
         vi.waitFor(() => expect(printed()).toContain(OFFLINE_LABEL), { timeout: 10_000, interval: 20 }),
     });
+    await startRealWorker(prefix);
     const console = await openSession(prefix, dispatch, { replyTimeoutMs: 3_000 });
     printed = console.printed;
 
@@ -262,8 +223,7 @@ describe("console adapter, piped input", () => {
   });
 
   it("answers plain text with a hint and ignores blank lines", async () => {
-    const prefix = newPrefix();
-    const { dispatch, received } = composeDispatch(prefix);
+    const { dispatch, received, prefix } = await composeDispatch();
     const console = await openSession(prefix, dispatch);
 
     console.input.end("\n   \nhello there\n\t\n");
@@ -276,11 +236,12 @@ describe("console adapter, piped input", () => {
   });
 
   it("says sorry and carries on when a command fails on our side", async () => {
-    const prefix = newPrefix();
-    const brokenRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
-    brokenRedis.disconnect();
-    const { dispatch } = composeDispatch(prefix, { gateRedis: brokenRedis });
+    // PostgreSQL goes away: the community's settings, read before anything else, cannot be had.
+    const database = await startDatabaseProxy();
+    cleanups.push(() => database.close());
+    const { dispatch, prefix } = await composeDispatch({ databaseUrl: database.url });
     const console = await openSession(prefix, dispatch);
+    database.cut();
 
     console.input.end("/help\nhello\n");
     expect(await console.session.done).toBe(0);
@@ -329,8 +290,7 @@ function terminalScreen(output: string): string {
 
 describe("console adapter, interactive", () => {
   it("greets with the banner and a prompt, prompts again after each answer, and quits on Ctrl+D", async () => {
-    const prefix = newPrefix();
-    const { dispatch } = composeDispatch(prefix);
+    const { dispatch, prefix } = await composeDispatch();
     const console = await openSession(prefix, dispatch, { interactive: true });
 
     expect(console.printed().startsWith(`${BANNER}\n`)).toBe(true);
@@ -355,11 +315,10 @@ describe("console adapter, interactive", () => {
   });
 
   it("on Ctrl+D with an answer still coming, says it waits, and gives up after replyTimeoutMs", async () => {
-    const prefix = newPrefix();
-    const { dispatch, producer } = composeDispatch(prefix);
+    const { dispatch, core, prefix } = await composeDispatch();
     const console = await openSession(prefix, dispatch, { interactive: true, replyTimeoutMs: 400 });
     console.input.write("/meme nobody answers\r");
-    await vi.waitFor(async () => expect((await producer.counts())[0]?.counts.waiting).toBe(1));
+    await vi.waitFor(async () => expect(await waitingJobs(core)).toBe(1));
 
     const endedAt = Date.now();
     console.input.write("\x04");
@@ -374,8 +333,7 @@ describe("console adapter, interactive", () => {
   });
 
   it("prints an answer that arrives while the user types above the prompt, keeping what was typed", async () => {
-    const prefix = newPrefix();
-    const { dispatch } = composeDispatch(prefix);
+    const { dispatch, prefix } = await composeDispatch();
     const console = await openSession(prefix, dispatch, { interactive: true });
     console.input.write("/meme typing meanwhile\r");
     console.input.write("/hel");
@@ -395,11 +353,10 @@ describe("console adapter, interactive", () => {
   });
 
   it("quits at once on Ctrl+C, answers still coming or not", async () => {
-    const prefix = newPrefix();
-    const { dispatch, producer } = composeDispatch(prefix);
+    const { dispatch, core, prefix } = await composeDispatch();
     const console = await openSession(prefix, dispatch, { interactive: true, replyTimeoutMs: 60_000 });
     console.input.write("/meme nobody answers\r");
-    await vi.waitFor(async () => expect((await producer.counts())[0]?.counts.waiting).toBe(1));
+    await vi.waitFor(async () => expect(await waitingJobs(core)).toBe(1));
 
     console.input.write("\x03");
     expect(await console.session.done).toBe(130);
@@ -407,8 +364,7 @@ describe("console adapter, interactive", () => {
   });
 
   it("is interactive by default when the input is a terminal", async () => {
-    const prefix = newPrefix();
-    const { dispatch } = composeDispatch(prefix);
+    const { dispatch, prefix } = await composeDispatch();
     const input = Object.assign(new PassThrough(), { isTTY: true });
     const console = await openSession(prefix, dispatch, { input });
 
