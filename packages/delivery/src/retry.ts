@@ -14,8 +14,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** How long to wait before trying again, or undefined when trying again cannot help. */
 function retryDelayMs(error: unknown, attempt: number, maxRetryAfterMs: number): number | undefined {
-  if (!(error instanceof DeliveryError) || !error.retryable || error.reason === "in_progress")
-    return undefined;
+  if (!(error instanceof DeliveryError) || !error.retryable) return undefined;
   if (error.retryAfterMs !== undefined) {
     return error.retryAfterMs <= maxRetryAfterMs ? error.retryAfterMs : undefined;
   }
