@@ -62,10 +62,13 @@ export const envSchema = z.preprocess(
       TELEGRAM_WEBHOOK_URL: optionalString.pipe(
         z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
       ),
+      // Anyone who knows the webhook URL can post forged updates unless the secret is unguessable.
       TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
         z
           .string()
-          .regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold 1-256 characters A-Z a-z 0-9 _ - (Telegram's rule)")
+          .regex(/^[A-Za-z0-9_-]*$/, "may hold only A-Z a-z 0-9 _ - (Telegram's rule)")
+          .min(32, "must be at least 32 characters long (e.g. `openssl rand -hex 32`)")
+          .max(256, "must be at most 256 characters long (Telegram's rule)")
           .optional(),
       ),
 
@@ -85,6 +88,17 @@ export const envSchema = z.preprocess(
 
       HTTP_PORT: port.default(3000),
       HTTP_HOST: z.string().default("0.0.0.0"),
+      // /metrics on a listener of its own (e.g. a private interface) instead of HTTP_PORT.
+      METRICS_PORT: port.optional(),
+      METRICS_HOST: optionalString,
+      // When set, /metrics answers only requests with `Authorization: Bearer <METRICS_TOKEN>`.
+      METRICS_TOKEN: optionalString.pipe(
+        z.string().min(16, "must be at least 16 characters long").optional(),
+      ),
+
+      // An unreachable database must fail a command fast, not hang it.
+      DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
+      DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(10_000),
 
       WORKER_CONCURRENCY: positiveInt.default(8),
       // How long a job's lock lives without renewal; a killed worker's job is retried after about this long.
@@ -100,6 +114,13 @@ export const envSchema = z.preprocess(
             code: "custom",
             path: ["TELEGRAM_WEBHOOK_SECRET"],
             message: "is required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it with every update)",
+          });
+        }
+        if (env.METRICS_HOST && env.METRICS_PORT === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["METRICS_HOST"],
+            message: "needs METRICS_PORT (the host of /metrics' own listener)",
           });
         }
         if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) {
@@ -139,7 +160,13 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 
 /** Values that must never appear in logs. */
 export function secretsOf(env: Env): string[] {
-  const secrets = [env.TELEGRAM_BOT_TOKEN, env.DISCORD_TOKEN, env.LLM_API_KEY, env.TELEGRAM_WEBHOOK_SECRET];
+  const secrets = [
+    env.TELEGRAM_BOT_TOKEN,
+    env.DISCORD_TOKEN,
+    env.LLM_API_KEY,
+    env.TELEGRAM_WEBHOOK_SECRET,
+    env.METRICS_TOKEN,
+  ];
   for (const url of [env.DATABASE_URL, env.REDIS_URL, env.LLM_BASE_URL]) {
     if (!url) continue;
     const password = new URL(url).password;
