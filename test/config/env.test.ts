@@ -116,7 +116,7 @@ describe("parseEnv", () => {
       QUEUE_PREFIX: "prod.memebot:v1",
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_WEBHOOK_URL: "https://bot.example.com/telegram",
-      TELEGRAM_WEBHOOK_SECRET: "s3cret_path-value",
+      TELEGRAM_WEBHOOK_SECRET: "s3cret_path-value-of-32-characters",
       DISCORD_TOKEN: "discord-token-value",
       DISCORD_APPLICATION_ID: "112233445566778899",
       DISCORD_GUILD_ID: "998877665544332211",
@@ -166,7 +166,8 @@ describe("parseEnv", () => {
     const leaked = "hunter2-SUPER-secret";
     const error = envErrorOf({
       TELEGRAM_BOT_TOKEN: leaked,
-      TELEGRAM_WEBHOOK_SECRET: `${leaked}!`,
+      // Long enough, so the one problem named is the character it may not hold.
+      TELEGRAM_WEBHOOK_SECRET: `${leaked}-${leaked}!`,
       DATABASE_URL: `mysql://root:${leaked}@db/memebot`,
       REDIS_URL: `http://:${leaked}@cache`,
       NODE_ENV: leaked,
@@ -222,8 +223,18 @@ describe("parseEnv", () => {
     }).problems;
     expect(problems).toEqual([
       "TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF… (from @BotFather)",
-      "TELEGRAM_WEBHOOK_SECRET may hold 1-256 characters A-Z a-z 0-9 _ - (Telegram's rule)",
+      "TELEGRAM_WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (Telegram's rule)",
+      "TELEGRAM_WEBHOOK_SECRET must be at least 32 characters long (e.g. `openssl rand -hex 32`)",
     ]);
+  });
+
+  it("refuses a webhook secret shorter than 32 characters, saying how to make one", () => {
+    const webhook = { TELEGRAM_WEBHOOK_URL: "https://bot.example.com/hook", TELEGRAM_BOT_TOKEN: TOKEN };
+    expect(envErrorOf({ ...webhook, TELEGRAM_WEBHOOK_SECRET: "a".repeat(31) }).problems).toEqual([
+      "TELEGRAM_WEBHOOK_SECRET must be at least 32 characters long (e.g. `openssl rand -hex 32`)",
+    ]);
+    const secret = "0123456789abcdef0123456789ABCDEF";
+    expect(parseEnv({ ...webhook, TELEGRAM_WEBHOOK_SECRET: secret }).TELEGRAM_WEBHOOK_SECRET).toBe(secret);
   });
 
   it("reads process.env when given no source", () => {
@@ -243,7 +254,7 @@ describe("secretsOf", () => {
     const env = parseEnv({
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_WEBHOOK_URL: "https://bot.example.com/hook",
-      TELEGRAM_WEBHOOK_SECRET: "webhook_secret_1",
+      TELEGRAM_WEBHOOK_SECRET: "webhook_secret_1-of-32-characters",
       DISCORD_TOKEN: "discord.token.value",
       LLM_API_KEY: "sk-local-key",
       LLM_BASE_URL: "https://user:llm-pass@models.example.com/v1",
@@ -254,7 +265,7 @@ describe("secretsOf", () => {
     expect(secrets).toEqual(
       expect.arrayContaining([
         TOKEN,
-        "webhook_secret_1",
+        "webhook_secret_1-of-32-characters",
         "discord.token.value",
         "sk-local-key",
         "llm-pass",

@@ -7,7 +7,10 @@ import { textMessageUpdate } from "../../fakes/telegram/updates.ts";
 import { uniqueTelegramBot, uniqueTelegramUserId } from "../../support/unique-ids.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
-const WEBHOOK = { url: "https://bot.example.test/telegram/updates", secret: "s3cret_Token-42" };
+const WEBHOOK = {
+  url: "https://bot.example.test/telegram/updates",
+  secret: "s3cret_Token-42-of-at-least-32-chars",
+};
 
 /** Serves the adapter's route the way the process's HTTP server does: exact method and path. */
 async function serve(route: TelegramWebhookRoute): Promise<{ url: string; server: Server }> {
