@@ -280,6 +280,29 @@ describe("secretsOf", () => {
     expect(secrets).not.toContain("user");
   });
 
+  it("lists credentials of every configured URL: API root passwords and credential query values", () => {
+    const env = parseEnv({
+      TELEGRAM_API_ROOT: "http://botapi:bot-api-pass@127.0.0.1:8081",
+      DISCORD_API_BASE: "https://proxy:discord-proxy-pass@discord-proxy.internal/api",
+      LLM_BASE_URL: "https://models.example.com/v1?key=query+key/1&region=eu",
+      REDIS_URL: "redis://cache:6379?password=redis-query-pass",
+    });
+    const secrets = secretsOf(env);
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        "bot-api-pass",
+        "discord-proxy-pass",
+        // Both spellings: as written, and as the server reads it.
+        "query+key/1",
+        "query key/1",
+        "redis-query-pass",
+      ]),
+    );
+    // Parameters that are not credentials, and user names, are not secret.
+    expect(secrets).not.toContain("eu");
+    expect(secrets).not.toContain("botapi");
+  });
+
   it("is empty for the default environment", () => {
     expect(secretsOf(parseEnv({}))).toEqual([]);
   });

@@ -167,13 +167,31 @@ export function secretsOf(env: Env): string[] {
     env.TELEGRAM_WEBHOOK_SECRET,
     env.METRICS_TOKEN,
   ];
-  for (const url of [env.DATABASE_URL, env.REDIS_URL, env.LLM_BASE_URL]) {
-    if (!url) continue;
-    const password = new URL(url).password;
-    if (password) secrets.push(password, decodedOrSame(password));
+  const urls = [
+    env.DATABASE_URL,
+    env.REDIS_URL,
+    env.LLM_BASE_URL,
+    env.TELEGRAM_API_ROOT,
+    env.TELEGRAM_WEBHOOK_URL,
+    env.DISCORD_API_BASE,
+  ];
+  for (const text of urls) {
+    if (!text) continue;
+    const url = new URL(text);
+    if (url.password) secrets.push(url.password, decodedOrSame(url.password));
+    // e.g. an endpoint that takes its key as `?key=…`: the value as written and as the server reads it.
+    for (const parameter of url.search.slice(1).split("&")) {
+      const [name = "", value = ""] = parameter.split(/=(.*)/s);
+      if (CREDENTIAL_PARAMETER.test(decodedOrSame(name))) {
+        secrets.push(value, decodedOrSame(value.replaceAll("+", " ")));
+      }
+    }
   }
   return secrets.filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);
 }
+
+/** Query parameter names that carry a credential (key, api_key, access_token, password, client_secret, sig…). */
+const CREDENTIAL_PARAMETER = /(?:key|token|passwd|password|pwd|secret|signature|sig|auth)$/i;
 
 /** With no chat platform configured, the bot serves the terminal console chat. */
 export const servesConsole = (env: Env): boolean => !env.TELEGRAM_BOT_TOKEN && !env.DISCORD_TOKEN;

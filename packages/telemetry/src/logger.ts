@@ -1,22 +1,30 @@
 import { pino } from "pino";
 import type { Logger as PinoLogger } from "pino";
-import { createScrubber } from "./scrub.ts";
+import { createScrubber, type Scrubber } from "./scrub.ts";
 
 export type Logger = PinoLogger;
 
 export type LoggerOptions = {
   level: string;
-  /** Exact values (bot tokens, API keys, passwords) that must never appear in output. */
-  secrets: readonly string[];
   name?: string;
-  /** Keys whose values are always redacted, at any depth; DEFAULT_SENSITIVE_KEYS when absent. */
-  sensitiveKeys?: readonly string[];
   /** Where JSON lines go; stdout when absent. */
   destination?: pino.DestinationStream;
-};
+} & (
+  | {
+      /** The process's scrubber, shared with everything else that stores text. */
+      scrubber: Scrubber;
+    }
+  | {
+      /** Exact values (bot tokens, API keys, passwords) that must never appear in output. */
+      secrets: readonly string[];
+      /** Keys whose values are always redacted, at any depth; DEFAULT_SENSITIVE_KEYS when absent. */
+      sensitiveKeys?: readonly string[];
+    }
+);
 
 export function createLogger(options: LoggerOptions): Logger {
-  const scrubber = createScrubber(options.secrets, options.sensitiveKeys);
+  const scrubber =
+    "scrubber" in options ? options.scrubber : createScrubber(options.secrets, options.sensitiveKeys);
   const pinoOptions: pino.LoggerOptions = {
     level: options.level,
     // Sensitive keys are redacted by the scrubber rather than pino's `redact`: pino's wildcard paths reach only a

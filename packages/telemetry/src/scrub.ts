@@ -1,9 +1,15 @@
 /**
- * Keeps secrets out of log output by checking every serialized line just before it is written.
+ * Keeps secrets out of everything the platform writes down: log lines (checked whole, just before they are
+ * written) and stored text — a command run's `detail`, the failure reason and stack trace BullMQ keeps in Redis,
+ * health check reasons.
  *
- * Working on the final line (not on the object handed to the logger) also covers what serializers produce,
+ * Working on the final log line (not on the object handed to the logger) also covers what serializers produce,
  * child-logger bindings and error properties — e.g. an HTTP client error whose `config.headers.Authorization`
- * holds the key, or node-fetch's "request to https://api.telegram.org/bot123:ABC/getMe failed".
+ * holds the key, or node-fetch's "invalid json response body at https://api.telegram.org/bot123:ABC/getMe".
+ *
+ * Two kinds of secret are removed: the exact values the process was configured with (tokens, keys, passwords),
+ * and values recognisable by their shape or place wherever they come from — Telegram bot tokens, Authorization
+ * values, Discord interaction and webhook tokens in URLs, passwords in URLs and credential query parameters.
  */
 
 export const REDACTED = "[redacted]";
@@ -39,8 +45,27 @@ const AUTH_VALUE = String.raw`\b(Bot|Bearer|bearer)\s+(?=[A-Za-z0-9._~+/=-]*\d)[
 // Cheap pre-filter for lines that may hold a sensitive key; the exact key check happens on the parsed object.
 const KEY_HINT = String.raw`"[\w-]*(?:token|key|authorization|passw|secret|cookie)[\w-]*":`;
 
+// The characters that end a URL, or a part of one, inside free text (error messages quote URLs in '', "", <>).
+const URL_END = String.raw`\s"'<>\\`;
+// Discord puts the interaction or webhook token in the path: /interactions/<id>/<token>/callback and
+// /webhooks/<application or webhook id>/<token>/messages/@original. Whatever follows the id is the token.
+const DISCORD_PATH_TOKEN = String.raw`(/(?:interactions|webhooks)/\d+/)[^/?#${URL_END}]+`;
+// The authority of a URL with user info. The greedy match runs to the last "@" before the path, as URL parsers
+// do, so a password holding an unescaped "@" is still covered whole. Lengths are bounded so that text built to
+// look like endless schemes or authorities cannot make matching slow.
+const URL_USER_INFO = String.raw`\b([A-Za-z][A-Za-z0-9+.-]{0,30}://)([^/?#${URL_END}]{0,512})@`;
+// A query parameter whose name says it carries a credential: key, api_key, x-api-key, token, access_token,
+// password, client_secret, signature, sig, auth… (names are matched by their ending, case-insensitively).
+const QUERY_CREDENTIAL = String.raw`([?&;][\w.~-]{0,40}?(?:key|token|passwd|password|pwd|secret|signature|sig|auth)=)[^&#${URL_END}]+`;
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+/** `scheme://user:password@` keeps the scheme and the user name (they say which account), not the password. */
+function withoutPassword(_match: string, scheme: string, userInfo: string): string {
+  const colon = userInfo.indexOf(":");
+  return colon === -1 ? `${scheme}${userInfo}@` : `${scheme}${userInfo.slice(0, colon)}:${REDACTED}@`;
 }
 
 function normalizeKey(key: string): string {
@@ -72,13 +97,33 @@ export function createScrubber(
 
   const textPattern = new RegExp([...secretAlternatives, TELEGRAM_TOKEN].join("|"), "g");
   const authPattern = new RegExp(AUTH_VALUE, "g");
+  const discordPathPattern = new RegExp(DISCORD_PATH_TOKEN, "g");
+  const userInfoPattern = new RegExp(URL_USER_INFO, "g");
+  const queryPattern = new RegExp(QUERY_CREDENTIAL, "gi");
   const linePattern = new RegExp(
-    [...secretAlternatives, ...jsonAlternatives, TELEGRAM_TOKEN, AUTH_VALUE, KEY_HINT].join("|"),
+    [
+      ...secretAlternatives,
+      ...jsonAlternatives,
+      TELEGRAM_TOKEN,
+      AUTH_VALUE,
+      KEY_HINT,
+      DISCORD_PATH_TOKEN,
+      URL_USER_INFO,
+      QUERY_CREDENTIAL,
+    ].join("|"),
     "i",
   );
 
   function scrubText(text: string): string {
-    return text.replace(authPattern, `$1 ${REDACTED}`).replace(textPattern, REDACTED);
+    return (
+      text
+        // Exact secrets first: afterwards the shapes below meet "[redacted]" where a secret stood.
+        .replace(textPattern, REDACTED)
+        .replace(authPattern, `$1 ${REDACTED}`)
+        .replace(discordPathPattern, `$1${REDACTED}`)
+        .replace(userInfoPattern, withoutPassword)
+        .replace(queryPattern, `$1${REDACTED}`)
+    );
   }
 
   function scrubValue(value: unknown): unknown {
