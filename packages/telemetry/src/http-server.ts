@@ -33,6 +33,64 @@ export type RunningHttpServer = {
   close(): Promise<void>;
 };
 
+/** A request body read within a size limit. */
+export type RequestBody =
+  | { kind: "read"; bytes: Buffer }
+  /** Larger than allowed: nothing more is read, and the caller should answer 413. */
+  | { kind: "too-large" }
+  /** The client went away before the body ended; nobody waits for an answer. */
+  | { kind: "aborted" };
+
+/**
+ * Reads a body of at most `maxBytes` as raw bytes (decoding them is the caller's business, once, so a
+ * character split across two chunks stays whole). A body whose Content-Length says it is larger is
+ * refused before any of it is read; a chunked one as soon as it passes the limit. Reading stops
+ * there, so no client makes us hold more than `maxBytes`. Answer with `refuseRequest`, which closes
+ * the connection rather than reading on.
+ */
+export function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<RequestBody> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > maxBytes) return Promise.resolve({ kind: "too-large" });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const finish = (body: RequestBody) => {
+      if (settled) return;
+      settled = true;
+      req.off("data", onData);
+      resolve(body);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        req.pause();
+        finish({ kind: "too-large" });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => finish({ kind: "read", bytes: Buffer.concat(chunks, received) }));
+    // "close" also follows a complete body, but only after "end" has settled it.
+    req.once("close", () => finish({ kind: "aborted" }));
+    req.once("error", () => finish({ kind: "aborted" }));
+  });
+}
+
+/**
+ * Answers with an empty error status and closes the connection afterwards, so a body left unread (too
+ * large, or not worth reading without the right secret) is not read to its end to keep the connection.
+ */
+export function refuseRequest(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { ...headers, connection: "close", "content-length": 0 });
+  res.end();
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {

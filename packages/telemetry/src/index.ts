@@ -4,7 +4,13 @@ export { createScrubber, REDACTED } from "./scrub.ts";
 export type { Scrubber } from "./scrub.ts";
 export { createMetrics } from "./metrics.ts";
 export type { JobCountsProvider, JobState, Metrics, MetricsOptions, QueueJobCounts } from "./metrics.ts";
-export { startHttpServer } from "./http-server.ts";
-export type { HealthChecks, HttpRoute, HttpServerOptions, RunningHttpServer } from "./http-server.ts";
+export { readRequestBody, refuseRequest, startHttpServer } from "./http-server.ts";
+export type {
+  HealthChecks,
+  HttpRoute,
+  HttpServerOptions,
+  RequestBody,
+  RunningHttpServer,
+} from "./http-server.ts";
 export { createShutdown } from "./shutdown.ts";
 export type { Shutdown, ShutdownOptions, SignalSource } from "./shutdown.ts";

@@ -203,6 +203,28 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     expect(harness.fake.callsOf("getChatMember")).toHaveLength(2);
   });
 
+  it("refuses /config writes in a chat marked private that is not the sender's own", async () => {
+    // Telegram never sends this, but a forged webhook update could: Bob's chat, written by Alice.
+    const forged = textMessageUpdate({
+      chat: { id: bob.id, type: "private" },
+      from: alice,
+      text: "/config language es",
+    });
+    await deliver(forged);
+    expect(sentTexts()).toEqual([
+      "Only admins of this community can do that (Telegram chat administrators).",
+    ]);
+    expect(
+      await harness.core.settingsOf({ platform: "telegram", externalId: String(bob.id) }),
+    ).not.toMatchObject({ language: "es" });
+    // In her own private chat Alice still administers her settings without asking Telegram.
+    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/config language es" }));
+    expect(sentTexts().at(-1)).toBe("language is now es.");
+    expect(harness.fake.callsOf("getChatMember").map((call) => call.params)).toEqual([
+      { chat_id: bob.id, user_id: alice.id },
+    ]);
+  });
+
   it("counts an anonymous group admin (GroupAnonymousBot posting as the chat) as an administrator", async () => {
     const update = textMessageUpdate({
       chat: group,

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TelegramWebhookRoute } from "../../../apps/bot/src/telegram/adapter.ts";
@@ -11,6 +11,56 @@ const WEBHOOK = {
   url: "https://bot.example.test/telegram/updates",
   secret: "s3cret_Token-42-of-at-least-32-chars",
 };
+
+interface RawDelivery {
+  status: number;
+  /** Body bytes the client had written when the answer came. */
+  written: number;
+}
+
+/**
+ * POSTs a body in the given pieces, each written after a pause so the server reads it as a chunk
+ * of its own. Without a Content-Length the body goes chunked. With `keepWriting`, the pieces are
+ * written in a loop until the server answers (or `maxBytes` went out). Resolves with the answer
+ * as soon as it arrives, while the request may still be open, as an impatient server gives it.
+ */
+function postRaw(
+  url: string,
+  pieces: readonly Buffer[],
+  options: { contentLength?: number; gapMs?: number; keepWriting?: boolean; maxBytes?: number } = {},
+): Promise<RawDelivery> {
+  const headers: Record<string, string | number> = {
+    "content-type": "application/json",
+    "x-telegram-bot-api-secret-token": WEBHOOK.secret,
+  };
+  if (options.contentLength !== undefined) headers["content-length"] = options.contentLength;
+  const gapMs = options.gapMs ?? 20;
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+  return new Promise((resolve, reject) => {
+    let written = 0;
+    let answered = false;
+    const req = request(url, { method: "POST", headers }, (res) => {
+      answered = true;
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, written });
+      // What is left of the body is not wanted any more.
+      res.on("end", () => req.destroy());
+    });
+    // The server may close the connection on a body it refused; the answer already counts.
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    void (async () => {
+      do {
+        for (const piece of pieces) {
+          if (answered || req.destroyed || written >= maxBytes) return;
+          req.write(piece);
+          written += piece.length;
+          await new Promise((wait) => setTimeout(wait, gapMs));
+        }
+      } while (options.keepWriting);
+      if (!answered && !req.destroyed && options.contentLength === undefined) req.end();
+    })();
+  });
+}
 
 /** Serves the adapter's route the way the process's HTTP server does: exact method and path. */
 async function serve(route: TelegramWebhookRoute): Promise<{ url: string; server: Server }> {
@@ -140,6 +190,66 @@ describe("telegram adapter (webhook mode)", () => {
       WEBHOOK.secret,
     );
     expect([early.status, late.status]).toEqual([503, 503]);
+    expect(harness.samples).toHaveLength(0);
+  });
+
+  it("refuses a body declared larger than 64 KB with 413 before reading it, and keeps serving", async () => {
+    const { harness, url } = await startReplica();
+    // Only the first kilobyte of the declared 70 KB ever leaves: the answer cannot wait for the rest.
+    const refused = await postRaw(url, [Buffer.alloc(1024, "{")], { contentLength: 70 * 1024 });
+    expect(refused).toEqual({ status: 413, written: 1024 });
+    expect(harness.samples).toHaveLength(0);
+
+    const next = await fake.postWebhook(
+      url,
+      textMessageUpdate({ chat: dm, from: alice, text: "/start" }),
+      WEBHOOK.secret,
+    );
+    expect(next.status).toBe(200);
+    await vi.waitFor(() => expect(harness.samples).toMatchObject([{ result: "reply" }]));
+  });
+
+  it("stops reading a chunked body without a length once it passes 64 KB, and answers 413", async () => {
+    const { harness, url } = await startReplica();
+    const opening = Buffer.from('{"update_id":1,"message":{"text":"');
+    const padding = Buffer.alloc(8 * 1024, "a");
+    // Sent until the server answers; a server that waited for the end would see all 2 MB.
+    const refused = await postRaw(url, [opening, ...Array<Buffer>(300).fill(padding)], {
+      gapMs: 2,
+      keepWriting: false,
+      maxBytes: 2 * 1024 * 1024,
+    });
+    expect(refused.status).toBe(413);
+    expect(refused.written).toBeGreaterThan(64 * 1024);
+    expect(refused.written).toBeLessThan(1024 * 1024);
+    expect(harness.samples).toHaveLength(0);
+  });
+
+  it("decodes UTF-8 characters split across chunk boundaries intact", async () => {
+    const { harness, url } = await startReplica();
+    const topic = "Привет мир 🚀🌕 ok";
+    const update = textMessageUpdate({ chat: dm, from: alice, text: `/meme ${topic}` });
+    const bytes = Buffer.from(JSON.stringify(update), "utf8");
+    // Cut after the first byte of "П" (two bytes) and after the second byte of "🚀" (four bytes).
+    const cyrillic = bytes.indexOf(Buffer.from("П")) + 1;
+    const rocket = bytes.indexOf(Buffer.from("🚀")) + 2;
+    const pieces = [bytes.subarray(0, cyrillic), bytes.subarray(cyrillic, rocket), bytes.subarray(rocket)];
+    // Each cut lands inside a character: decoded on its own, a piece ends in a replacement character.
+    expect(pieces.slice(0, 2).map((piece) => piece.toString("utf8").at(-1))).toEqual(["\uFFFD", "\uFFFD"]);
+
+    const delivery = await postRaw(url, pieces, { gapMs: 30 });
+    expect(delivery.status).toBe(200);
+    await vi.waitFor(() => expect(harness.samples).toMatchObject([{ result: "queued" }]));
+    const jobs = await harness.core.jobs();
+    expect(jobs.map((job) => job.data.topic)).toEqual([topic]);
+  });
+
+  it("answers 400 to a body that is not a JSON update, without dispatching", async () => {
+    const { harness, url } = await startReplica();
+    const notJson = await postRaw(url, [Buffer.from("{not json")]);
+    const notAnUpdate = await postRaw(url, [Buffer.from("[1,2,3]")]);
+    const badUtf8 = await postRaw(url, [Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]);
+    expect([notJson.status, notAnUpdate.status, badUtf8.status]).toEqual([400, 400, 400]);
     expect(harness.samples).toHaveLength(0);
   });
 

@@ -1,6 +1,7 @@
 // The Telegram adapter: telegraf receives updates (long polling, or a webhook
 // behind any number of replicas), each becomes one CommandInvocation for the core
 // dispatcher, and the result is sent back. All command logic lives in core.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   languages,
@@ -11,6 +12,7 @@ import {
   type Language,
 } from "@memebot/core";
 import { createTelegramSender, DeliveryError, type RetryOptions } from "@memebot/delivery/telegram";
+import { readRequestBody, refuseRequest } from "@memebot/telemetry";
 import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { createAdminChecker } from "./admin-check.ts";
@@ -48,7 +50,12 @@ export interface TelegramAdapterOptions {
   registry: CommandRegistry;
   logger: TelegramAdapterLogger;
   /** Receive updates by webhook at this URL (checked against the secret) instead of long polling. */
-  webhook?: { url: string; secret: string };
+  webhook?: {
+    url: string;
+    secret: string;
+    /** Larger request bodies get 413 unread; 64 KB by default, far above any update Telegram sends. */
+    maxBodyBytes?: number;
+  };
   /** How long a getChatMember answer counts. */
   adminCacheTtlMs?: number;
   onIntake?: (sample: TelegramIntakeSample) => void;
@@ -79,6 +86,33 @@ export interface TelegramAdapter {
 
 /** Only new messages can carry commands; Telegram does not even send us the rest. */
 const ALLOWED_UPDATES: ["message"] = ["message"];
+
+const WEBHOOK_SECRET_HEADER = "x-telegram-bot-api-secret-token";
+const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
+
+/** Compares digests, which have one length: timingSafeEqual then neither throws nor tells the secret's length. */
+const isWebhookSecret = (given: string | string[] | undefined, secret: string) =>
+  typeof given === "string" && timingSafeEqual(sha256(given), sha256(secret));
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The update in a webhook body, or undefined when the body is not UTF-8 JSON of an object with an update_id. */
+function parseUpdate(bytes: Buffer): Update | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(strictUtf8.decode(bytes));
+  } catch {
+    return undefined;
+  }
+  const isUpdate =
+    typeof parsed === "object" &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
+    Number.isSafeInteger((parsed as { update_id?: unknown }).update_id);
+  return isUpdate ? (parsed as Update) : undefined;
+}
 
 const languageOfUser = (code: string | undefined): Language =>
   languages.find((language) => code?.toLowerCase().startsWith(language)) ?? "en";
@@ -222,8 +256,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   let webhookRoute: TelegramWebhookRoute | undefined;
   if (webhook) {
     const url = new URL(webhook.url);
-    // telegraf compares the request URL as sent, query included; the HTTP server routes on the path alone.
-    const callback = bot.webhookCallback(url.pathname + url.search, { secretToken: webhook.secret });
+    // The request target as Telegram sends it, query included; the HTTP server routes on the path alone.
+    const target = url.pathname + url.search;
+    const maxBodyBytes = webhook.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
+    // The body is read here rather than by telegraf's webhookCallback, which buffers a body of any size
+    // and decodes each chunk on its own, garbling a character that a chunk boundary cuts in two.
     webhookRoute = {
       method: "POST",
       path: url.pathname,
@@ -231,11 +268,30 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         if (stopped || !identity) {
           // Not started yet or shutting down: Telegram retries a failed delivery, so another replica
           // (or this one, once ready) takes the update.
-          res.writeHead(503).end();
+          refuseRequest(res, 503);
           return;
         }
-        // A wrong or missing secret ends in telegraf's 403 without reaching the bot.
-        await callback(req, res);
+        // Checked before the body is read: without the secret, nothing of it is worth reading.
+        if (req.url !== target || !isWebhookSecret(req.headers[WEBHOOK_SECRET_HEADER], webhook.secret)) {
+          refuseRequest(res, 403);
+          return;
+        }
+        const body = await readRequestBody(req, maxBodyBytes);
+        if (body.kind === "aborted") return;
+        if (body.kind === "too-large") {
+          logger.warn({ maxBodyBytes }, "telegram webhook body too large; refused");
+          refuseRequest(res, 413);
+          return;
+        }
+        const update = parseUpdate(body.bytes);
+        if (!update) {
+          logger.warn({ bytes: body.bytes.length }, "telegram webhook body is not an update; refused");
+          refuseRequest(res, 400);
+          return;
+        }
+        // As telegraf's webhook does: 200 once the update is handled (its answer goes out on its own).
+        await bot.handleUpdate(update);
+        res.writeHead(200, { "content-length": 0 }).end();
       },
     };
   }

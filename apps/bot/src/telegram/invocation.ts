@@ -19,7 +19,12 @@ export function messageOf(update: Update): Message | undefined {
   return "message" in update ? update.message : undefined;
 }
 
-export const isPrivateChat = (message: Message) => message.chat.type === "private";
+/**
+ * A private chat is the sender's own only when its id is the sender's: that is how Telegram numbers
+ * them, and anything else (a forged webhook update) must not let one user administer another's chat.
+ */
+export const isPrivateChat = (message: Message) =>
+  message.chat.type === "private" && message.from !== undefined && message.chat.id === message.from.id;
 
 /** An anonymous admin posts as the group itself; Telegram shows GroupAnonymousBot as the sender. */
 export const isAnonymousGroupAdmin = (message: Message) =>
