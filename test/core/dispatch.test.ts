@@ -13,7 +13,8 @@ import {
 } from "@memebot/core";
 import { createRepositories, type Database } from "@memebot/db";
 import { createJobProducer } from "@memebot/jobs";
-import { openTestDatabase } from "../support/database.ts";
+import { openTestDatabase, repositoryOptions } from "../support/database.ts";
+import { startTcpProxy } from "../support/tcp-proxy.ts";
 
 const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
 let database: Database;
@@ -30,15 +31,14 @@ afterAll(async () => {
   await redis.quit();
 });
 
-beforeEach(async () => {
-  prefix = `test-${randomUUID()}`;
-  errors = [];
+type DispatcherParts = Partial<Parameters<typeof createDispatcher>[0]>;
+
+/** The dispatcher on this test's Redis prefix and the test database, with some parts swapped. */
+function makeDispatcher(parts: DispatcherParts = {}): Dispatch {
   const registry = createRegistry();
   const settingsModel = createSettingsModel(registry.all);
-  const repositories = createRepositories(database.prisma);
-  producer?.close();
-  producer = createJobProducer({ connection: redis, prefix });
-  dispatch = createDispatcher({
+  const repositories = createRepositories(database.prisma, repositoryOptions);
+  return createDispatcher({
     registry,
     settingsModel,
     settings: createSettingsStore({ repository: repositories.communities, model: settingsModel, ttlMs: 0 }),
@@ -46,7 +46,16 @@ beforeEach(async () => {
     jobs: producer,
     runs: repositories.commandRuns,
     logger: { error: (object) => errors.push(object), warn: (object) => errors.push(object) },
+    ...parts,
   });
+}
+
+beforeEach(async () => {
+  prefix = `test-${randomUUID()}`;
+  errors = [];
+  producer?.close();
+  producer = createJobProducer({ connection: redis, prefix });
+  dispatch = makeDispatcher();
 });
 
 let counter = 0;
@@ -80,7 +89,7 @@ describe("dispatch", () => {
     expect(replyText(result)).toContain("/meme <topic>");
     expect(replyText(result)).not.toContain("You are an admin");
     await expect
-      .poll(() => createRepositories(database.prisma).commandRuns.findByKey(call.key))
+      .poll(() => createRepositories(database.prisma, repositoryOptions).commandRuns.findByKey(call.key))
       .toMatchObject({
         command: "help",
         status: "succeeded",
@@ -101,8 +110,88 @@ describe("dispatch", () => {
 
   it("GIVEN the same update twice THEN handles it once", async () => {
     const call = invocation("/help");
-    expect((await dispatch(call)).kind).toBe("reply");
+    const first = await dispatch(call);
+    expect(first.kind).toBe("reply");
+    // The adapter sent the reply.
+    if (first.kind === "reply") await first.complete();
     expect(await dispatch(call)).toEqual({ kind: "ignored", reason: "duplicate" });
+  });
+
+  it("GIVEN a bot that dies between admission and enqueue THEN the redelivered update is still queued", async () => {
+    const call = invocation("/meme gm");
+    // The dying bot's queue connection goes nowhere: its enqueue never finishes, as if the process died there.
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
+    proxy.cut();
+    const deadConnection = new Redis(`redis://127.0.0.1:${proxy.port}`, { maxRetriesPerRequest: null });
+    deadConnection.on("error", () => undefined);
+    const deadProducer = createJobProducer({ connection: deadConnection, prefix });
+    const fastGate = () => createGate({ redis, prefix, inProgressTtlMs: 500, pollMs: 20 });
+    try {
+      void makeDispatcher({ gate: fastGate(), jobs: deadProducer })(call).catch(() => undefined);
+      await expect.poll(() => redis.exists(`${prefix}:seen:${call.key}`)).toBe(1);
+
+      // Telegram redelivers the unconfirmed update to the restarted bot.
+      expect(await makeDispatcher({ gate: fastGate() })(call)).toMatchObject({ kind: "queued" });
+      const queue = new Queue("commands", { connection: redis, prefix });
+      expect((await queue.getJobs(["waiting"])).map((job) => job.data.run.key)).toEqual([call.key]);
+      await queue.close();
+      // Done now: a further delivery is a duplicate.
+      expect(await dispatch(call)).toEqual({ kind: "ignored", reason: "duplicate" });
+    } finally {
+      deadConnection.disconnect();
+      await deadProducer.close().catch(() => undefined);
+      await proxy.close();
+    }
+  });
+
+  it("GIVEN a member over their own rate THEN only they are limited, and told once", async () => {
+    const spammer = { actor: { platform: "telegram" as const, externalId: "spammer" } };
+    for (let n = 0; n < 10; n += 1) expect((await dispatch(invocation("/help", spammer))).kind).toBe("reply");
+    const limited = await dispatch(invocation("/help", spammer));
+    expect(limited).toMatchObject({ kind: "reply", private: true, outcome: "error.userRateLimited" });
+    expect(replyText(limited)).toMatch(/You are sending commands too fast\. Try again in \d+s\./);
+    expect(await dispatch(invocation("/help", spammer))).toMatchObject({
+      kind: "ignored",
+      reason: "limited",
+    });
+    // Everyone else in the group is still answered.
+    expect((await dispatch(invocation("/help"))).kind).toBe("reply");
+  });
+
+  it("GIVEN an admin's hour-long cooldown in one group THEN the member's /meme elsewhere is not held back", async () => {
+    const admin = { isAdmin: async () => true };
+    const elsewhere = {
+      community: { platform: "telegram" as const, externalId: `other-${prefix}`, kind: "group" as const },
+    };
+    expect(replyText(await dispatch(invocation("/config meme.cooldown 3600", admin)))).toBe(
+      "meme.cooldown is now 3600.",
+    );
+    expect((await dispatch(invocation("/meme one"))).kind).toBe("queued");
+    expect(await dispatch(invocation("/meme two"))).toMatchObject({ outcome: "error.cooldown" });
+    expect((await dispatch(invocation("/meme three", elsewhere))).kind).toBe("queued");
+  });
+
+  it("GIVEN invisible format characters in a topic THEN they are stripped, and emoji and joining scripts are kept", async () => {
+    const topics = [
+      ["wen\u202E lambo\u200B\u2066\u{E0041}", "wen lambo"],
+      ["👨‍👩‍👧‍👦 family 🏳️‍🌈", "👨‍👩‍👧‍👦 family 🏳️‍🌈"],
+      ["می‌خواهم ماه", "می‌خواهم ماه"],
+      ["क्‍ष moon", "क्‍ष moon"],
+    ] as const;
+    for (const [typed, stored] of topics) {
+      expect(
+        (
+          await dispatch(
+            invocation(`/meme ${typed}`, { actor: { platform: "telegram", externalId: randomUUID() } }),
+          )
+        ).kind,
+      ).toBe("queued");
+    }
+    const queue = new Queue("commands", { connection: redis, prefix });
+    const jobs = await queue.getJobs(["waiting"]);
+    expect(jobs.map((job) => job.data.topic).sort()).toEqual(topics.map(([, stored]) => stored).sort());
+    await queue.close();
+    expect(await dispatch(invocation("/meme \u200B\u202E"))).toMatchObject({ outcome: "error.usage" });
   });
 
   it("GIVEN /meme without a topic THEN answers privately with the usage", async () => {
@@ -193,7 +282,7 @@ describe("dispatch", () => {
       registry: createRegistry(),
       settingsModel: createSettingsModel(createRegistry().all),
       settings: createSettingsStore({
-        repository: createRepositories(database.prisma).communities,
+        repository: createRepositories(database.prisma, repositoryOptions).communities,
         model: createSettingsModel(createRegistry().all),
       }),
       gate: createGate({ redis, prefix }),
@@ -207,7 +296,7 @@ describe("dispatch", () => {
         }),
         prefix,
       }),
-      runs: createRepositories(database.prisma).commandRuns,
+      runs: createRepositories(database.prisma, repositoryOptions).commandRuns,
       logger: { error: (object) => errors.push(object), warn: () => undefined },
     });
     expect(await broken(call)).toMatchObject({ kind: "reply", outcome: "error.internal" });

@@ -1,8 +1,24 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DatabaseUnavailableError, createRepositories, openDatabase } from "@memebot/db";
+import {
+  DatabaseUnavailableError,
+  createRepositories,
+  openDatabase,
+  type SettingsEdit,
+  type UpdateSettingsInput,
+} from "@memebot/db";
 import { afterAll, describe, expect, it } from "vitest";
+import { repositoryOptions } from "../support/database.ts";
+
+/** Stores one change the way the settings store does, through updateSettings. */
+function saveSettings(
+  repositories: ReturnType<typeof createRepositories>,
+  input: Omit<UpdateSettingsInput, "edit"> & SettingsEdit,
+) {
+  const { community, actor, ...edit } = input;
+  return repositories.communities.updateSettings({ community, actor, edit: () => edit });
+}
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -19,8 +35,8 @@ describe("openDatabase", { timeout: 120_000 }, () => {
 
     const first = await openDatabase({ dataDir, migrate: true });
     try {
-      const repositories = createRepositories(first.prisma);
-      await repositories.communities.saveSettings({
+      const repositories = createRepositories(first.prisma, repositoryOptions);
+      await saveSettings(repositories, {
         community,
         actor,
         key: "ticker",
@@ -45,7 +61,7 @@ describe("openDatabase", { timeout: 120_000 }, () => {
 
     const second = await openDatabase({ dataDir, migrate: true });
     try {
-      const repositories = createRepositories(second.prisma);
+      const repositories = createRepositories(second.prisma, repositoryOptions);
       expect(await repositories.communities.findSettings(community)).toEqual({ ticker: "MEME" });
       expect(await repositories.commandRuns.findByKey("console-1")).toMatchObject({
         status: "succeeded",

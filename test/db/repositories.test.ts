@@ -1,7 +1,23 @@
 import { randomUUID } from "node:crypto";
-import { createRepositories, type CommunityKey, type Database, type IdentityKey } from "@memebot/db";
+import {
+  createRepositories,
+  type CommunityKey,
+  type Database,
+  type IdentityKey,
+  type SettingsEdit,
+  type UpdateSettingsInput,
+} from "@memebot/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase } from "../support/database.ts";
+import { openTestDatabase, repositoryOptions } from "../support/database.ts";
+
+/** Stores one change the way the settings store does, through updateSettings. */
+function saveSettings(
+  repositories: ReturnType<typeof createRepositories>,
+  input: Omit<UpdateSettingsInput, "edit"> & SettingsEdit,
+) {
+  const { community, actor, ...edit } = input;
+  return repositories.communities.updateSettings({ community, actor, edit: () => edit });
+}
 
 // Other test files share this database, so every test works on chats and people of its own.
 function newCommunity(title?: string): CommunityKey {
@@ -16,7 +32,7 @@ let repositories: ReturnType<typeof createRepositories>;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  repositories = createRepositories(database.prisma);
+  repositories = createRepositories(database.prisma, repositoryOptions);
 });
 afterAll(() => database.close());
 
@@ -42,7 +58,7 @@ describe("communities", () => {
     const community = newCommunity("Doge Army");
     const actor = newActor({ username: "shibe", displayName: "Such Admin" });
 
-    await repositories.communities.saveSettings({
+    await saveSettings(repositories, {
       community,
       actor,
       key: "cooldownSeconds",
@@ -73,13 +89,13 @@ describe("communities", () => {
     const community = newCommunity("Old title");
     const actor = newActor({ username: "first", displayName: "First Name" });
     const base = { community, actor, key: "ticker" };
-    await repositories.communities.saveSettings({
+    await saveSettings(repositories, {
       ...base,
       oldValue: undefined,
       newValue: "A",
       settings: { ticker: "A" },
     });
-    await repositories.communities.saveSettings({
+    await saveSettings(repositories, {
       ...base,
       community: { ...community, title: "New title" },
       actor: { platform: actor.platform, externalId: actor.externalId, username: "second" },
@@ -110,7 +126,7 @@ describe("communities", () => {
 
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, index) =>
-        repositories.communities.saveSettings({
+        saveSettings(repositories, {
           community,
           actor,
           key: "round",

@@ -2,7 +2,6 @@
 // per configured platform (the console when no chat platform is configured).
 import type { Readable, Writable } from "node:stream";
 import { servesConsole } from "@memebot/config";
-import type { CommandInvocation } from "@memebot/core";
 import {
   createDispatcher,
   createGate,
@@ -31,7 +30,7 @@ export function createBotDispatch(infrastructure: Infrastructure): {
   const { env, redis, database, logger, metrics } = infrastructure;
   const registry = createRegistry();
   const settingsModel = createSettingsModel(registry.all);
-  const repositories = createRepositories(database.prisma);
+  const repositories = createRepositories(database.prisma, { scrubText: infrastructure.scrubber.scrubText });
   const producer = createJobProducer({ connection: redis, prefix: env.QUEUE_PREFIX });
   const jobs: JobProducer = {
     async enqueue(name, payload, options) {
@@ -51,8 +50,8 @@ export function createBotDispatch(infrastructure: Infrastructure): {
     jobs,
     runs: repositories.commandRuns,
     logger,
-    onOutcome: (invocation: CommandInvocation, outcome: string) =>
-      metrics.commandsTotal.inc({ platform: invocation.platform, command: invocation.name ?? "-", outcome }),
+    // The sample's labels come from bounded sets (registered commands, outcome ids), never from user text.
+    onOutcome: (sample) => metrics.commandsTotal.inc({ ...sample }),
   });
   return { dispatch, registry, producer };
 }

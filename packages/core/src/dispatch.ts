@@ -3,15 +3,25 @@
 import { readArgs, usageOf } from "./commands/args.ts";
 import type { CommandRegistry } from "./commands/registry.ts";
 import type { AnyCommand, CommandInvocation, CommandServices, JobProducer } from "./commands/types.ts";
-import type { Gate, AdmitRequest } from "./gate.ts";
-import { translator, type Translator } from "./messages/index.ts";
-import type { Actor, CommunityRef, OutgoingMessage } from "./platform.ts";
+import type { AdmitRequest, Gate, LimitStatus } from "./gate.ts";
+import { translator, type MessageId, type Translator } from "./messages/index.ts";
+import type { Actor, CommunityRef, OutgoingMessage, Platform } from "./platform.ts";
 import { userError, type UserError } from "./result.ts";
 import type { SettingsModel } from "./settings.ts";
 import type { SettingsStore } from "./settings-store.ts";
 
 export type DispatchResult =
-  | { kind: "reply"; message: OutgoingMessage; outcome: string; private: boolean }
+  | {
+      kind: "reply";
+      message: OutgoingMessage;
+      outcome: string;
+      private: boolean;
+      /**
+       * The adapter calls this once the reply is sent: until then the update is only "in progress",
+       * so a redelivery after a crash is answered instead of dropped as a duplicate.
+       */
+      complete: () => Promise<void>;
+    }
   | { kind: "queued"; jobId: string }
   | { kind: "ignored"; reason: "duplicate" | "not_addressed" }
   /** Told once already; chat platforms stay quiet, Discord (whose interactions need an answer) may show it privately. */
@@ -40,7 +50,16 @@ export interface DispatcherDependencies {
   jobs: JobProducer;
   runs: RunRecorder;
   logger: { error(object: object, message: string): void; warn(object: object, message: string): void };
-  onOutcome?: (invocation: CommandInvocation, outcome: string) => void;
+  onOutcome?: (sample: OutcomeSample) => void;
+}
+
+/** One handled update, for metrics. Every field comes from a bounded set, never from what users typed. */
+export interface OutcomeSample {
+  platform: Platform;
+  /** A registered command's name, or "unknown" for anything else (unknown commands, plain text). */
+  command: string;
+  /** A stable outcome or error id. */
+  outcome: string;
 }
 
 export type Dispatch = (invocation: CommandInvocation) => Promise<DispatchResult>;
@@ -59,16 +78,19 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     commands: () => registry.all,
   };
 
+  const outcomeOf = (invocation: CommandInvocation, command: AnyCommand | undefined, outcome: string) =>
+    deps.onOutcome?.({ platform: invocation.platform, command: command?.name ?? "unknown", outcome });
+
   const record = (
     invocation: CommandInvocation,
-    command: string,
+    command: AnyCommand | undefined,
     status: RunRecord["status"],
     outcome: string,
   ) => {
-    deps.onOutcome?.(invocation, outcome);
+    outcomeOf(invocation, command, outcome);
     const run: RunRecord = {
       key: invocation.key,
-      command,
+      command: command?.name ?? invocation.name ?? "",
       args: rawArgsText(invocation),
       status,
       outcome,
@@ -81,14 +103,24 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
       .catch((error: unknown) => deps.logger.warn({ err: error, key: run.key }, "run not recorded"));
   };
 
+  const reply = (
+    admission: AdmitRequest,
+    fields: { message: OutgoingMessage; outcome: string; private: boolean },
+  ): DispatchResult => ({ kind: "reply", ...fields, complete: () => gate.complete(admission) });
+
   const rejection = (
     invocation: CommandInvocation,
-    command: string,
+    admission: AdmitRequest,
+    command: AnyCommand | undefined,
     error: UserError,
     t: Translator,
   ): DispatchResult => {
     record(invocation, command, "rejected", error.id);
-    return { kind: "reply", private: true, outcome: error.id, message: { text: t(error.id, error.params) } };
+    return reply(admission, {
+      private: true,
+      outcome: error.id,
+      message: { text: t(error.id, error.params) },
+    });
   };
 
   /** Reads and checks arguments; a problem becomes the usage message. */
@@ -127,35 +159,36 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     }
 
     const cooldownSeconds = command ? settingsModel.commandOf(settings, command.name).cooldownSeconds : 0;
+    const { community, actor } = invocation;
     const admission: AdmitRequest = {
       updateKey: invocation.key,
-      communityKey: `${invocation.community.platform}:${invocation.community.externalId}`,
+      communityKey: `${community.platform}:${community.externalId}`,
       rateLimitPerMinute: settings.rateLimitPerMinute,
+      // Keyed by community and member: one community's settings never limit a member elsewhere.
+      memberKey: `${community.platform}:${community.externalId}:${actor.externalId}`,
+      memberRateLimitPerMinute: settings.userRateLimitPerMinute,
       ...(command && !problem && cooldownSeconds > 0
-        ? {
-            cooldown: {
-              userKey: `${invocation.actor.platform}:${invocation.actor.externalId}`,
-              command: command.name,
-              seconds: cooldownSeconds,
-            },
-          }
+        ? { cooldown: { command: command.name, seconds: cooldownSeconds } }
         : {}),
     };
     const decision = await gate.admit(admission);
     if (decision.status === "duplicate") return { kind: "ignored", reason: "duplicate" };
-    if (decision.status === "rate_limited" || decision.status === "cooldown") {
-      deps.onOutcome?.(invocation, `error.${decision.status}`);
+    if (decision.status !== "admitted") {
+      const id = LIMIT_MESSAGES[decision.status];
+      outcomeOf(invocation, command, id);
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      const id = decision.status === "cooldown" ? "error.cooldown" : "error.rateLimited";
       const message = { text: t(id, { seconds, command: name }) };
       if (!decision.notify) return { kind: "ignored", reason: "limited", message };
-      return { kind: "reply", private: true, outcome: id, message };
+      // A limit's decision is final at once: there is nothing to complete.
+      return { kind: "reply", private: true, outcome: id, message, complete: async () => undefined };
     }
 
-    if (problem || !command) return rejection(invocation, name, problem ?? userError("error.internal"), t);
+    if (problem || !command) {
+      return rejection(invocation, admission, command, problem ?? userError("error.internal"), t);
+    }
     if (command.permission === "admin" && !(await invocation.isAdmin())) {
       const permission = t(`permission.${invocation.platform}`);
-      return rejection(invocation, name, userError("error.adminOnly", { permission }), t);
+      return rejection(invocation, admission, command, userError("error.adminOnly", { permission }), t);
     }
 
     try {
@@ -167,24 +200,39 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
         t,
         services,
       });
-      if (outcome.kind === "error") return rejection(invocation, name, outcome.error, t);
+      if (outcome.kind === "error") return rejection(invocation, admission, command, outcome.error, t);
       if (outcome.kind === "queued") {
-        deps.onOutcome?.(invocation, "queued");
+        // The job is in Redis: from now on a redelivery is a duplicate.
+        await gate
+          .complete(admission)
+          .catch((error: unknown) =>
+            deps.logger.warn({ err: error, key: invocation.key }, "update not marked done"),
+          );
+        outcomeOf(invocation, command, "queued");
         return { kind: "queued", jobId: outcome.jobId };
       }
-      record(invocation, name, "succeeded", outcome.outcome);
-      return { kind: "reply", private: false, outcome: outcome.outcome, message: outcome.message };
+      record(invocation, command, "succeeded", outcome.outcome);
+      return reply(admission, { private: false, outcome: outcome.outcome, message: outcome.message });
     } catch (error) {
       // Let a redelivery of this update try again instead of being dropped as a duplicate.
       await gate.release(admission).catch(() => undefined);
       deps.logger.error({ err: error, key: invocation.key, command: name }, "command failed");
-      deps.onOutcome?.(invocation, "error.internal");
+      outcomeOf(invocation, command, "error.internal");
+      const message = { text: t("error.internal") };
+      // Released above: completing would mark the update done after all.
       return {
         kind: "reply",
         private: true,
         outcome: "error.internal",
-        message: { text: t("error.internal") },
+        message,
+        complete: async () => undefined,
       };
     }
   };
 }
+
+const LIMIT_MESSAGES = {
+  cooldown: "error.cooldown",
+  rate_limited: "error.rateLimited",
+  user_rate_limited: "error.userRateLimited",
+} as const satisfies Record<LimitStatus, MessageId>;

@@ -6,13 +6,13 @@ import type { CommunitySettings, SettingChangeResult, SettingsModel } from "./se
 
 export interface SettingsRepository {
   findSettings(key: { platform: Platform; externalId: string }): Promise<unknown>;
-  saveSettings(input: {
+  /** Runs `edit` on the settings as stored, under a lock, and stores what it returns (with an audit row). */
+  updateSettings(input: {
     community: CommunityRef;
     actor: Actor;
-    key: string;
-    oldValue: unknown;
-    newValue: unknown;
-    settings: Record<string, unknown>;
+    edit: (
+      stored: unknown,
+    ) => { key: string; oldValue: unknown; newValue: unknown; settings: Record<string, unknown> } | undefined;
   }): Promise<void>;
 }
 
@@ -83,23 +83,32 @@ export function createSettingsStore({
   return {
     get,
     async change(community, actor, key, raw) {
-      cache.delete(cacheKey(community));
-      const current = await get(community);
-      const result = model.change(current, key, raw);
-      if (!result.ok) return result;
-      const changed = result.value.oldValue !== result.value.newValue;
-      if (changed) {
-        await repository.saveSettings({
-          community,
-          actor,
-          key: result.value.key,
-          oldValue: result.value.oldValue,
-          newValue: result.value.newValue,
-          settings: result.value.settings as unknown as Record<string, unknown>,
-        });
-      }
-      remember(cacheKey(community), Promise.resolve(result.value.settings));
-      return { ok: true, value: { ...result.value, changed } };
+      // Worked out from the stored settings inside the repository's transaction, not from a cached
+      // copy: another admin's change a moment ago (on any replica) is kept, not overwritten.
+      let result: Result<SettingChangeResult & { changed: boolean }, UserError> | undefined;
+      await repository.updateSettings({
+        community,
+        actor,
+        edit(stored) {
+          const change = model.change(model.parse(stored), key, raw);
+          if (!change.ok) {
+            result = change;
+            return undefined;
+          }
+          const changed = change.value.oldValue !== change.value.newValue;
+          result = { ok: true, value: { ...change.value, changed } };
+          if (!changed) return undefined;
+          return {
+            key: change.value.key,
+            oldValue: change.value.oldValue,
+            newValue: change.value.newValue,
+            settings: change.value.settings as unknown as Record<string, unknown>,
+          };
+        },
+      });
+      if (!result) throw new Error("settings edit did not run");
+      if (result.ok) remember(cacheKey(community), Promise.resolve(result.value.settings));
+      return result;
     },
   };
 }

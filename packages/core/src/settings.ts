@@ -20,10 +20,13 @@ export interface CommunitySettings {
   language: Language;
   /** Commands per minute for the whole community, across all users and replicas. */
   rateLimitPerMinute: number;
+  /** Commands per minute for one member of the community, so one spammer cannot use up the rest. */
+  userRateLimitPerMinute: number;
   commands: Record<string, CommandSettings>;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
+export const DEFAULT_USER_RATE_LIMIT_PER_MINUTE = 10;
 const MAX_COOLDOWN_SECONDS = 3600;
 const MAX_RATE_LIMIT = 600;
 
@@ -75,6 +78,12 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
   const schema = z.object({
     language: z.enum(languages as [Language, ...Language[]]).catch("en"),
     rateLimitPerMinute: z.number().int().min(1).max(MAX_RATE_LIMIT).catch(DEFAULT_RATE_LIMIT_PER_MINUTE),
+    userRateLimitPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RATE_LIMIT)
+      .catch(DEFAULT_USER_RATE_LIMIT_PER_MINUTE),
     commands: z.preprocess(
       asObject,
       z.object(
@@ -113,6 +122,13 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
       read: (settings) => settings.rateLimitPerMinute,
       parse: parseIntegerIn(1, MAX_RATE_LIMIT),
       write: (settings, value) => ({ ...settings, rateLimitPerMinute: value as number }),
+    },
+    {
+      key: "user_rate_limit",
+      allowed: `1-${MAX_RATE_LIMIT} commands per minute`,
+      read: (settings) => settings.userRateLimitPerMinute,
+      parse: parseIntegerIn(1, MAX_RATE_LIMIT),
+      write: (settings, value) => ({ ...settings, userRateLimitPerMinute: value as number }),
     },
   ];
   const withCommand = (settings: CommunitySettings, name: string, patch: Partial<CommandSettings>) => ({

@@ -12,6 +12,7 @@ export type { MigrationList, WrittenMigration } from "./migrations-folder.ts";
 export { createRepositories } from "./repositories.ts";
 export type {
   Repositories,
+  RepositoryOptions,
   CommunitiesRepository,
   CommandRunsRepository,
   Platform,
@@ -19,7 +20,8 @@ export type {
   CommunityRef,
   CommunityKey,
   IdentityKey,
-  SaveSettingsInput,
+  SettingsEdit,
+  UpdateSettingsInput,
   RecordCommandRunInput,
   CommandRunRecord,
 } from "./repositories.ts";

@@ -137,6 +137,7 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       if (result.kind === "queued") awaitingAnswers += 1;
       else if (result.kind === "reply" || (result.kind === "ignored" && result.reason === "limited")) {
         print(result.message);
+        if (result.kind === "reply") await result.complete();
       }
     } catch (error) {
       options.logger.error({ err: error }, "console command failed");

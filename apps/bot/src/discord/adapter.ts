@@ -155,6 +155,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       if (command?.answeredByJob && !(await deferOrGiveUp(interaction, context))) return;
       const result = await dispatchInTime(interaction, dispatch(invocation));
       await render(interaction, result);
+      if (result.kind === "reply") await result.complete();
     } catch (error) {
       logger.error({ err: error, ...context }, "discord interaction failed");
       const text = translate(languageOfLocale(interaction.locale), "error.internal");

@@ -211,15 +211,22 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       return;
     }
     const { message: answer } = result;
+    const markDone = () =>
+      result
+        .complete()
+        .catch((error: unknown) => logger.warn({ err: error, ...context }, "update not marked done"));
     answerLater(async () => {
       try {
         await sendAnswer(invocation.target, answer);
+        await markDone();
         sample("reply");
       } catch (error) {
         sample("failed");
-        if (isForbidden(error))
+        if (isForbidden(error)) {
+          // The chat refuses us for good: a redelivery could not be answered either.
+          await markDone();
           logger.info({ err: error, ...context }, "telegram chat does not accept our answer");
-        else logger.error({ err: error, ...context }, "telegram answer could not be sent");
+        } else logger.error({ err: error, ...context }, "telegram answer could not be sent");
       }
     });
   }

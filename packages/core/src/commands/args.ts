@@ -1,11 +1,8 @@
 // Turns what the user typed into named raw arguments and applies the generic
 // checks every command shares, so each command's own parser stays small.
 import { err, ok, userError, type Result, type UserError } from "../result.ts";
+import { cleanText, hasControlCharacter } from "./text.ts";
 import type { ArgSpec, CommandInvocation, RawArgs } from "./types.ts";
-
-// Control characters other than tab and newline have no place in a topic or a setting.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function usageOf(name: string, specs: readonly ArgSpec[]): string {
   const parts = specs.map((spec) => (spec.required ? `<${spec.name}>` : `[${spec.name}]`));
@@ -37,13 +34,15 @@ export function readArgs(
 ): Result<RawArgs, UserError> {
   let values: Record<string, string>;
   if (invocation.args.kind === "text") {
-    const split = splitText(invocation.args.text, specs);
+    // Cleaned before splitting, so an invisible character cannot glue or split words.
+    const split = splitText(cleanText(invocation.args.text), specs);
     if (!split.ok) return split;
     values = split.value;
   } else {
     values = {};
     for (const spec of specs) {
-      const value = invocation.args.values[spec.name]?.trim();
+      const raw = invocation.args.values[spec.name];
+      const value = typeof raw === "string" ? cleanText(raw) : "";
       if (value) values[spec.name] = value;
     }
   }
@@ -53,10 +52,11 @@ export function readArgs(
       if (spec.required) return err(userError("error.missingArgument", { arg: spec.name }));
       continue;
     }
-    if ([...value].length > spec.maxLength) {
+    // Counted in code points after a cheap bound: a megabyte of text is refused without spreading it.
+    if (value.length > spec.maxLength * 2 || [...value].length > spec.maxLength) {
       return err(userError("error.tooLong", { arg: spec.name, max: spec.maxLength }));
     }
-    if (CONTROL_CHARACTERS.test(value)) return err(userError("error.invalidText", { arg: spec.name }));
+    if (hasControlCharacter(value)) return err(userError("error.invalidText", { arg: spec.name }));
   }
   return ok(values);
 }

@@ -46,6 +46,7 @@ export const en = {
   "error.settingLocked": "/{command} can't be switched off: it is how admins manage the bot.",
   "error.cooldown": "Easy there! You can use /{command} again in {seconds}s.",
   "error.rateLimited": "This community is sending commands too fast. Try again in {seconds}s.",
+  "error.userRateLimited": "You are sending commands too fast. Try again in {seconds}s.",
   "error.internal": "Something went wrong on our side. Please try again.",
 
   "permission.telegram": "Telegram chat administrators",

@@ -46,6 +46,7 @@ export const es: Messages = {
   "error.settingLocked": "/{command} no se puede desactivar: es cómo los admins gestionan el bot.",
   "error.cooldown": "¡Con calma! Puedes usar /{command} otra vez en {seconds}s.",
   "error.rateLimited": "Esta comunidad envía comandos demasiado rápido. Inténtalo de nuevo en {seconds}s.",
+  "error.userRateLimited": "Estás enviando comandos demasiado rápido. Inténtalo de nuevo en {seconds}s.",
   "error.internal": "Algo salió mal de nuestro lado. Inténtalo de nuevo.",
 
   "permission.telegram": "administradores del chat de Telegram",

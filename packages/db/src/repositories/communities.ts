@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../generated/client.ts";
 import { ensureCommunity, ensureIdentity, utcNow } from "./participants.ts";
-import type { CommunityRef, SaveSettingsInput } from "./types.ts";
+import type { CommunityRef, UpdateSettingsInput } from "./types.ts";
 
 export interface CommunitiesRepository {
   /** The community's raw settings JSON (validated by the caller), or null if the community is unknown. */
   findSettings(community: CommunityRef): Promise<unknown | null>;
-  /** Stores the new settings and the audit row for one change, atomically. */
-  saveSettings(input: SaveSettingsInput): Promise<void>;
+  /**
+   * Changes the settings in one transaction that holds the community's row: two admins changing
+   * different settings at once both keep their change. Stores the audit row with it.
+   */
+  updateSettings(input: UpdateSettingsInput): Promise<void>;
 }
 
 export function createCommunitiesRepository(prisma: PrismaClient): CommunitiesRepository {
@@ -20,18 +23,23 @@ export function createCommunitiesRepository(prisma: PrismaClient): CommunitiesRe
       return community ? community.settings : null;
     },
 
-    async saveSettings(input) {
+    async updateSettings(input) {
       await prisma.$transaction(async (tx) => {
         const communityId = await ensureCommunity(tx, input.community);
+        // FOR UPDATE: a concurrent change waits here and then reads this one's result.
+        const [row] = await tx.$queryRaw<{ settings: unknown }[]>`
+          SELECT "settings" FROM "Community" WHERE "id" = ${communityId} FOR UPDATE`;
+        const edit = input.edit(row?.settings ?? {});
+        if (!edit) return;
         const userId = await ensureIdentity(tx, input.actor);
         await tx.$executeRaw`
-          UPDATE "Community" SET "settings" = ${jsonText(input.settings)}::jsonb, "updatedAt" = ${utcNow}
+          UPDATE "Community" SET "settings" = ${jsonText(edit.settings)}::jsonb, "updatedAt" = ${utcNow}
           WHERE "id" = ${communityId}`;
         await tx.$executeRaw`
           INSERT INTO "SettingChange" ("id", "communityId", "userId", "key", "oldValue", "newValue", "createdAt")
-          VALUES (${randomUUID()}, ${communityId}, ${userId}, ${input.key},
-                  ${input.oldValue === undefined ? null : jsonText(input.oldValue)}::jsonb,
-                  ${jsonText(input.newValue)}::jsonb, ${utcNow})`;
+          VALUES (${randomUUID()}, ${communityId}, ${userId}, ${edit.key},
+                  ${edit.oldValue === undefined ? null : jsonText(edit.oldValue)}::jsonb,
+                  ${jsonText(edit.newValue)}::jsonb, ${utcNow})`;
       });
     },
   };

@@ -21,15 +21,24 @@ export interface IdentityKey {
   displayName?: string;
 }
 
-export interface SaveSettingsInput {
-  community: CommunityKey;
-  actor: IdentityKey;
+/** One setting changed, as the settings model worked it out from the stored settings. */
+export interface SettingsEdit {
   /** The setting that changed, for the audit trail. */
   key: string;
   oldValue: unknown;
   newValue: unknown;
   /** The community's complete settings after the change. */
   settings: Record<string, unknown>;
+}
+
+export interface UpdateSettingsInput {
+  community: CommunityKey;
+  actor: IdentityKey;
+  /**
+   * Works out the change from the settings as stored right now (the row is locked meanwhile, so
+   * a concurrent change to another key is seen, not overwritten); undefined stores nothing.
+   */
+  edit: (stored: unknown) => SettingsEdit | undefined;
 }
 
 export interface RecordCommandRunInput {
