@@ -240,6 +240,30 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     expect(harness.fake.callsOf("getChatMember")).toHaveLength(0);
   });
 
+  it("gives anonymous admins of different groups cooldowns and identities of their own", async () => {
+    const otherGroup: ChatInput = { id: uniqueTelegramGroupId(), type: "supergroup", title: "Moon Boys" };
+    const anonymousIn = (chat: ChatInput, topic: string) => {
+      const update = textMessageUpdate({
+        chat,
+        from: { id: 1087968824, username: "GroupAnonymousBot", first_name: "Group", is_bot: true },
+        text: `/meme ${topic}`,
+      });
+      Object.assign(update.message, { sender_chat: { id: chat.id, type: "supergroup", title: chat.title } });
+      return update;
+    };
+    const first = anonymousIn(group, "one");
+    const second = anonymousIn(otherGroup, "two");
+    await deliver(first);
+    await deliver(second);
+    // /meme has a 10 s cooldown: one shared GroupAnonymousBot would have been limited in the second group.
+    const jobs = await harness.core.jobs();
+    expect(jobs.map((job) => [job.data.topic, job.data.run.actor])).toEqual([
+      ["one", { platform: "telegram", externalId: `chat:${group.id}`, displayName: "Degens United" }],
+      ["two", { platform: "telegram", externalId: `chat:${otherGroup.id}`, displayName: "Moon Boys" }],
+    ]);
+    expect(sentTexts()).toEqual([]);
+  });
+
   it("tells a user about their cooldown once", async () => {
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme one" }));
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/meme two" }));

@@ -1,6 +1,6 @@
 import type { Update } from "telegraf/types";
 import { describe, expect, it } from "vitest";
-import { invocationFromUpdate } from "../../../apps/bot/src/telegram/invocation.ts";
+import { invocationFromUpdate, isPrivateChat } from "../../../apps/bot/src/telegram/invocation.ts";
 import { photoMessageUpdate, textMessageUpdate } from "../../fakes/telegram/updates.ts";
 
 const bot = { id: 42, username: "OurMemeBot" };
@@ -51,6 +51,56 @@ describe("telegram update to invocation", () => {
     const replyThread = textMessageUpdate({ chat: forum, from: alice, text: "/help" });
     Object.assign(replyThread.message, { message_thread_id: 12 });
     expect(invocationOf(replyThread)?.target).not.toHaveProperty("messageThreadId");
+  });
+
+  it("takes the chat an anonymous admin writes as for the actor, not the GroupAnonymousBot every group shares", () => {
+    const anonymous = { id: 1087968824, username: "GroupAnonymousBot", first_name: "Group", is_bot: true };
+    const otherGroup = { id: -1008, type: "supergroup" as const, title: "Other group" };
+    const actorIn = (group: typeof forum) => {
+      const update = textMessageUpdate({ chat: group, from: anonymous, text: "/meme gm" });
+      Object.assign(update.message, {
+        sender_chat: { id: group.id, type: "supergroup", title: group.title },
+      });
+      return invocationOf(update)?.actor;
+    };
+    expect(actorIn(forum)).toEqual({ platform: "telegram", externalId: "chat:-1009", displayName: "Forum" });
+    expect(actorIn(otherGroup)).toEqual({
+      platform: "telegram",
+      externalId: "chat:-1008",
+      displayName: "Other group",
+    });
+  });
+
+  it("takes the channel a member writes as for the actor, and the user otherwise", () => {
+    const channelBot = { id: 136817688, username: "Channel_Bot", first_name: "Channel", is_bot: true };
+    const asChannel = textMessageUpdate({ chat: forum, from: channelBot, text: "/meme gm" });
+    Object.assign(asChannel.message, {
+      sender_chat: { id: -1005, type: "channel", title: "Alpha Calls", username: "alphacalls" },
+    });
+    expect(invocationOf(asChannel)?.actor).toEqual({
+      platform: "telegram",
+      externalId: "chat:-1005",
+      username: "alphacalls",
+      displayName: "Alpha Calls",
+    });
+    expect(invocationOf(textMessageUpdate({ chat: forum, from: alice, text: "/meme gm" }))?.actor).toEqual({
+      platform: "telegram",
+      externalId: "7",
+      username: "alice",
+      displayName: "Alice",
+    });
+  });
+
+  it("counts a chat marked private as the sender's own only when its id is the sender's", () => {
+    const own = textMessageUpdate({ chat: { id: 7, type: "private" }, from: alice, text: "/config" });
+    const someoneElses = textMessageUpdate({
+      chat: { id: 8, type: "private" },
+      from: alice,
+      text: "/config",
+    });
+    expect(isPrivateChat(own.message)).toBe(true);
+    expect(isPrivateChat(someoneElses.message)).toBe(false);
+    expect(invocationOf(someoneElses)?.community.kind).toBe("group");
   });
 
   it("skips channel posts, commands for other bots and non-commands in groups", () => {

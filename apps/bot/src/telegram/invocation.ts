@@ -1,6 +1,6 @@
 // One Telegram update, made platform-neutral for the core dispatcher. Pure: no
 // network, no clock; the adapter hands in the time and the lazy admin check.
-import type { AdminCheck, CommandInvocation, ReplyTarget } from "@memebot/core";
+import type { Actor, AdminCheck, CommandInvocation, ReplyTarget } from "@memebot/core";
 import type { Message, Update, User } from "telegraf/types";
 
 /** Telegram's placeholder user for messages an anonymous group admin sends "as the group". */
@@ -14,9 +14,31 @@ export interface BotIdentity {
   username: string;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isOptional = (value: unknown, type: "string" | "number" | "boolean") =>
+  value === undefined || typeof value === type;
+const hasNumericId = (value: unknown) => isObject(value) && Number.isSafeInteger(value.id);
+
+/**
+ * Whether a message has the shape every field we read relies on. Telegram's own updates always do;
+ * this keeps a malformed one (a forged webhook body, a proxy's mangling) from throwing further on.
+ */
+function isReadableMessage(message: unknown): message is Message {
+  if (!isObject(message) || !Number.isSafeInteger(message.message_id)) return false;
+  const { chat, from, text, entities } = message;
+  if (!hasNumericId(chat) || typeof (chat as { type?: unknown }).type !== "string") return false;
+  if (from !== undefined && !hasNumericId(from)) return false;
+  if (message.sender_chat !== undefined && !hasNumericId(message.sender_chat)) return false;
+  if (!isOptional(text, "string") || !isOptional(message.is_topic_message, "boolean")) return false;
+  if (!isOptional(message.message_thread_id, "number")) return false;
+  return entities === undefined || (Array.isArray(entities) && entities.every(isObject));
+}
+
 /** The message of an update we may answer: new messages only (edits and channel posts are not commands). */
 export function messageOf(update: Update): Message | undefined {
-  return "message" in update ? update.message : undefined;
+  const message: unknown = isObject(update) && "message" in update ? update.message : undefined;
+  return isReadableMessage(message) ? message : undefined;
 }
 
 /**
@@ -32,6 +54,33 @@ export const isAnonymousGroupAdmin = (message: Message) =>
 
 const displayNameOf = (user: User) =>
   [user.first_name, user.last_name].filter(Boolean).join(" ") || undefined;
+
+/**
+ * Who acts. A message written as a chat (an anonymous group admin, or a member posting as their
+ * channel) comes from a placeholder user (GroupAnonymousBot, Channel_Bot) that every such writer in
+ * every group shares; the chat they write as is the only identity of their own they have, so
+ * cooldowns and per-user limits follow it, not the placeholder.
+ */
+function actorOf(message: Message, from: User): Actor {
+  const senderChat = message.sender_chat;
+  if (senderChat) {
+    const title = "title" in senderChat ? senderChat.title : undefined;
+    const username = "username" in senderChat ? senderChat.username : undefined;
+    return {
+      platform: "telegram",
+      externalId: `chat:${senderChat.id}`,
+      ...(username ? { username } : {}),
+      ...(title ? { displayName: title } : {}),
+    };
+  }
+  const displayName = displayNameOf(from);
+  return {
+    platform: "telegram",
+    externalId: String(from.id),
+    ...(from.username ? { username: from.username } : {}),
+    ...(displayName ? { displayName } : {}),
+  };
+}
 
 // Telegram's own rule for a bot_command entity: `/name` or `/name@botname`.
 const COMMAND_ENTITY = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?$/;
@@ -95,7 +144,6 @@ export function invocationFromUpdate(
     "title" in message.chat
       ? message.chat.title
       : [message.chat.first_name, message.chat.last_name].filter(Boolean).join(" ") || undefined;
-  const displayName = displayNameOf(from);
   return {
     // Telegram redelivers an update with the same id; the bot id keeps two bots on one Redis apart.
     key: `telegram:${bot.id}:${update.update_id}`,
@@ -106,12 +154,7 @@ export function invocationFromUpdate(
       ...(title ? { title } : {}),
       kind: isPrivate ? "private" : "group",
     },
-    actor: {
-      platform: "telegram",
-      externalId: String(from.id),
-      ...(from.username ? { username: from.username } : {}),
-      ...(displayName ? { displayName } : {}),
-    },
+    actor: actorOf(message, from),
     name,
     ...(nonCommand ? { nonCommand } : {}),
     args: { kind: "text", text: argsText },
