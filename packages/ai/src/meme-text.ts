@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ChatModel } from "./chat-model.ts";
 import { ModelResponseError, ModelUnavailableError } from "./errors.ts";
 import { createOfflineMemeEngine, type OfflineEngine } from "./offline-engine.ts";
+import { findUnsafeText } from "./safe-text.ts";
 
 export type MemeEngine = "model" | "offline";
 export type MemeFallbackReason = "not_configured" | "unavailable" | "invalid_response";
@@ -49,19 +50,27 @@ const MAX_TOPIC_CHARS = 200;
 // One retry for a garbled answer: sampling often gets it right the second time.
 const MODEL_ATTEMPTS = 2;
 
-// Links, 0x-hex and base58 (with a digit, so long words pass) addresses. A model that puts
-// one in a caption answered wrongly: the check makes that a schema mismatch, so it gets a retry.
-const LINK_OR_ADDRESS =
-  /https?:\/\/|\bwww\.|\b0x[0-9a-fA-F]{16,}|\b(?=[1-9A-HJ-NP-Za-km-z]*\d)[1-9A-HJ-NP-Za-km-z]{32,44}\b/;
+// A model that puts a link, domain, @handle, mention or address in a caption answered wrongly
+// (see safe-text.ts for what counts): the check makes that a schema mismatch, so the model gets
+// one more try and then the offline templates answer. Captions are never "cleaned" and posted.
+const UNSAFE_MESSAGE = "must not contain links, domains, @handles, mentions or wallet addresses";
+const isSafe = (text: string) => findUnsafeText(text) === undefined;
 
+// An overlong caption already failed max(); not scanning it keeps a rambling answer cheap.
 const caption = z
   .string()
   .trim()
   .min(1)
   .max(MAX_CAPTION_CHARS)
-  .refine((text) => !LINK_OR_ADDRESS.test(text), "must not contain links or addresses");
+  .refine((text) => text.length > MAX_CAPTION_CHARS || isSafe(text), UNSAFE_MESSAGE);
 
-export const memeCaptionSchema = z.object({ top: caption, bottom: caption });
+// Checked together too, as they are posted: "BUY AT SCAM" over ".IO" spells a domain.
+export const memeCaptionSchema = z
+  .object({ top: caption, bottom: caption })
+  .refine(
+    ({ top, bottom }) => top.length + bottom.length > 2 * MAX_CAPTION_CHARS || isSafe(`${top}\n${bottom}`),
+    UNSAFE_MESSAGE,
+  );
 
 export function createMemeTextWriter(options: MemeTextWriterOptions = {}): MemeTextWriter {
   const { model, logger } = options;

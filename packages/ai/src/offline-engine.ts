@@ -1,5 +1,6 @@
 // Captions without any model: classic meme templates for token communities. Used when no
 // model is configured or it fails, so a /meme command always gets a picture.
+import { findUnsafeText, stripUnsafeText } from "./safe-text.ts";
 
 export interface OfflineMemeText {
   top: string;
@@ -66,30 +67,23 @@ export function createOfflineMemeEngine(options: OfflineEngineOptions = {}): Off
       const index = Math.min(OFFLINE_TEMPLATES.length - 1, Math.floor(random() * OFFLINE_TEMPLATES.length));
       const template = OFFLINE_TEMPLATES[Math.max(0, index)] as Template;
       const subject = fitTopic(sanitizeTopic(topic) || FALLBACK_TOPIC, template);
-      return {
-        top: fill(template.top, subject),
-        bottom: fill(template.bottom, subject),
-      };
+      const lines = { top: fill(template.top, subject), bottom: fill(template.bottom, subject) };
+      // Shortening the topic or the template's own words can complete what the topic only began
+      // ("SCAM.IOTA" cut to "SCAM.IO", "SCAM ." followed by " IS A LIFESTYLE"): never post that.
+      if (findUnsafeText(`${lines.top}\n${lines.bottom}`) === undefined) return lines;
+      return { top: fill(template.top, FALLBACK_TOPIC), bottom: fill(template.bottom, FALLBACK_TOPIC) };
     },
   };
 }
 
-const LINK = /\b(?:https?:\/\/|www\.)\S+/gi;
-// Wallet and token addresses: base58 (Solana) and 0x-hex (EVM). A caption is no place for them.
-const ADDRESS = /\b(?:0x[0-9a-fA-F]{16,}|(?=[1-9A-HJ-NP-Za-km-z]*\d)[1-9A-HJ-NP-Za-km-z]{32,44})\b/g;
 // Keep letters, digits, spaces and punctuation a meme font can draw ($TICKER, #tag, 100%).
 const UNDRAWABLE = /[^\p{L}\p{N}\p{M} '!?.,&$#%+:-]/gu;
 
-/** Uppercase, one line, no links, addresses, emoji or control characters. */
+/** Uppercase, one line, no links, domains, handles, mentions, addresses, emoji or control characters. */
 export function sanitizeTopic(topic: string): string {
-  return topic
-    .replace(LINK, " ")
-    .replace(ADDRESS, " ")
-    .replace(/\s+/g, " ")
-    .replace(UNDRAWABLE, "")
-    .replace(/ +/g, " ")
-    .trim()
-    .toUpperCase();
+  const drawable = stripUnsafeText(topic).replace(/\s+/g, " ").replace(UNDRAWABLE, "");
+  // Dropping an undrawable character can join what it kept apart ("scam🚀.io"): strip once more.
+  return stripUnsafeText(drawable).replace(/ +/g, " ").trim().toUpperCase();
 }
 
 /** Shortens the topic (at a word boundary when it can) so every line stays within MAX_LINE. */

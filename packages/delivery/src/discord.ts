@@ -15,6 +15,8 @@ export interface DiscordSenderOptions {
 }
 
 const MAX_CONTENT = 2000;
+/** Discord's allowed_mentions with nothing allowed: mentions in the text render but notify no one. */
+const NO_MENTIONS = { parse: [] as string[] };
 
 const clip = (text: string) => (text.length <= MAX_CONTENT ? text : `${text.slice(0, MAX_CONTENT - 1)}…`);
 
@@ -31,18 +33,19 @@ export function createDiscordSender(options: DiscordSenderOptions) {
 
   return async function sendDiscord(target: DiscordTarget, message: OutgoingMessage): Promise<void> {
     const route = `/webhooks/${target.applicationId}/${target.interactionToken}/messages/@original` as const;
-    const content = clip(message.text);
+    // The text can echo what a user typed (a topic): it must never ping @everyone, a role or a member.
+    const payload = { content: clip(message.text), allowed_mentions: NO_MENTIONS };
     try {
       if (message.imagePath) {
         const name = basename(message.imagePath);
         const data = await readFile(message.imagePath);
         await rest.patch(route, {
           auth: false,
-          body: { content, attachments: [{ id: 0, filename: name }] },
+          body: { ...payload, attachments: [{ id: 0, filename: name }] },
           files: [{ name, data }],
         });
       } else {
-        await rest.patch(route, { auth: false, body: { content } });
+        await rest.patch(route, { auth: false, body: payload });
       }
     } catch (error) {
       throw toDeliveryError(error, target.interactionToken);

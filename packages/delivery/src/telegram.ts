@@ -30,6 +30,7 @@ export type SendTelegram = (target: TelegramTarget, message: OutgoingMessage) =>
 // Bot API limits; longer texts are refused with a 400.
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
+const NO_LINK_PREVIEW = { is_disabled: true };
 
 /** Splits text Telegram would refuse as too long, preferring line breaks. */
 export function splitText(text: string, max = MAX_TEXT): string[] {
@@ -110,7 +111,10 @@ export function createTelegramSender(options: TelegramSenderOptions): SendTelegr
       if (caption !== undefined) return;
     }
     for (const text of splitText(message.text)) {
-      await attempt(() => call("sendMessage", chat, () => ({ ...common, text })));
+      await attempt(() =>
+        // No preview card: a link in an answer (a user's own words echoed back) must not be advertised.
+        call("sendMessage", chat, () => ({ ...common, text, link_preview_options: NO_LINK_PREVIEW })),
+      );
     }
   };
 }
