@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
 import { chatInputInteraction } from "../fakes/discord/interactions.ts";
-import { e2eFixture, sleep, type E2eFixture } from "./support/fixtures.ts";
+import { e2eFixture, type E2eFixture } from "./support/fixtures.ts";
 import { startPlatform } from "./support/platform-process.ts";
 
 const MANAGE_GUILD = String(1n << 5n);
@@ -54,7 +54,7 @@ describe("Discord end to end", { timeout: 60_000 }, () => {
     expect(callback.type).toBe(5);
     const edit = await discord.waitForOriginalEdit(interaction.token, 20_000);
     expect(edit.body).toMatchObject({ content: "NOBODY:\nDIAMOND HANDS HOLDERS: WAGMI" });
-    await sleep(1_000);
+    await fixture.settled(edit.at);
     expect(discord.originalEdits.filter((record) => record.token === interaction.token)).toHaveLength(1);
   });
 
@@ -63,8 +63,8 @@ describe("Discord end to end", { timeout: 60_000 }, () => {
     const requestsBefore = fixture.model.requestCount;
     discord.dispatchInteraction(interaction);
     discord.dispatchInteraction(interaction);
-    await discord.waitForOriginalEdit(interaction.token, 20_000);
-    await sleep(1_500);
+    const edit = await discord.waitForOriginalEdit(interaction.token, 20_000);
+    await fixture.settled(edit.at);
     expect(discord.originalEdits.filter((record) => record.token === interaction.token)).toHaveLength(1);
     expect(fixture.model.requestCount - requestsBefore).toBe(1);
   });

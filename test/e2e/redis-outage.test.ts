@@ -52,14 +52,16 @@ describe("Redis restarting under the running platform", { timeout: 90_000 }, () 
     redis.restore();
     memeIn(7103, "after");
 
+    let lastReplyAt = 0;
     for (const chatId of [7102, 7103]) {
-      await fixture.telegram.waitForCall(
+      const reply = await fixture.telegram.waitForCall(
         "sendMessage",
         (call) => String(call.params.chat_id) === String(chatId),
         30_000,
       );
+      lastReplyAt = Math.max(lastReplyAt, reply.at);
     }
-    await sleep(2_000);
+    await fixture.settled(lastReplyAt);
     for (const chatId of [7101, 7102, 7103]) expect(sentTo(chatId), `chat ${chatId}`).toHaveLength(1);
     // The command sent while Redis was away waited for it (commands ride out ~10 s) and got its meme.
     expect(sentTo(7102)[0]?.params.text).toContain("DURING");

@@ -2,7 +2,7 @@
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { textMessageUpdate } from "../fakes/telegram/updates.ts";
-import { e2eFixture, sleep, type E2eFixture } from "./support/fixtures.ts";
+import { e2eFixture, type E2eFixture } from "./support/fixtures.ts";
 import { startPlatform } from "./support/platform-process.ts";
 
 let fixture: E2eFixture;
@@ -67,7 +67,7 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
         );
       });
     expect(reply.params.text).toBe("SURVIVED\nATTEMPT 2");
-    await sleep(2_000);
+    await fixture.settled(reply.at);
     expect(repliesTo(7001)).toHaveLength(1);
   });
 
@@ -85,14 +85,16 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
         textMessageUpdate({ chat: { id, type: "private" }, from: { id }, text: `/meme chat ${id}` }),
       ),
     );
+    let lastReplyAt = 0;
     for (const id of chats) {
-      await fixture.telegram.waitForCall(
+      const reply = await fixture.telegram.waitForCall(
         "sendMessage",
         (call) => String(call.params.chat_id) === String(id),
         20_000,
       );
+      lastReplyAt = Math.max(lastReplyAt, reply.at);
     }
-    await sleep(1_500);
+    await fixture.settled(lastReplyAt);
     for (const id of chats) expect(repliesTo(id)).toHaveLength(1);
   });
 

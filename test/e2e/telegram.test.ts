@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textMessageUpdate } from "../fakes/telegram/updates.ts";
 import { testDatabaseUrl } from "../support/database.ts";
-import { e2eFixture, sleep, type E2eFixture } from "./support/fixtures.ts";
+import { e2eFixture, type E2eFixture } from "./support/fixtures.ts";
 import { startPlatform, type PlatformProcess } from "./support/platform-process.ts";
 
 let fixture: E2eFixture;
@@ -39,7 +39,7 @@ describe("Telegram end to end", { timeout: 60_000 }, () => {
     });
     const request = fixture.model.requests.at(-1);
     expect(request?.body).toMatchObject({ model: "fake-model", response_format: { type: "json_schema" } });
-    await sleep(1_000);
+    await fixture.settled(reply.at);
     expect(sentTo(5001)).toHaveLength(1);
   });
 
@@ -51,12 +51,14 @@ describe("Telegram end to end", { timeout: 60_000 }, () => {
     });
     const requestsBefore = fixture.model.requestCount;
     fixture.telegram.pushUpdates([update, { ...update }]);
-    await fixture.telegram.waitForCall(
+    const reply = await fixture.telegram.waitForCall(
       "sendMessage",
       (call) => String(call.params.chat_id) === "5002",
       20_000,
     );
-    await sleep(2_000);
+    // The bot has handled both deliveries, and whatever they put on the queue has run to the end.
+    await fixture.telegram.waitUntilConsumed(10_000);
+    await fixture.settled(reply.at);
     expect(sentTo(5002)).toHaveLength(1);
     expect(fixture.model.requestCount - requestsBefore).toBe(1);
   });
@@ -147,7 +149,7 @@ describe("Telegram end to end", { timeout: 60_000 }, () => {
       30_000,
     );
     expect(apology.params.text).toBe("Sorry, that /meme failed on our side. Please try again in a minute.");
-    await sleep(1_000);
+    await fixture.settled(apology.at);
     expect(sentTo(5005).filter((call) => call.error === undefined)).toHaveLength(1);
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseEnv } from "@memebot/config";
 import type { OutgoingMessage } from "@memebot/core";
@@ -11,24 +12,36 @@ import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/ser
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { deletePrefix, memePayload, tightCatalog, uniquePrefix } from "../jobs/support.ts";
 import { fakeServicesEnv } from "../support/fake-services-env.ts";
+import { waitUntilQueueSettled } from "../support/queue-settled.ts";
+import { startDatabaseProxy, type DatabaseProxy } from "../support/tcp-proxy.ts";
 
 const prefix = uniquePrefix();
+// Short, so the exactly-once checks (which wait past it) stay quick; ample for a worker in this process.
+const JOB_LOCK_MS = 2_000;
 let telegram: FakeTelegram;
 let model: FakeOpenAI;
 let infrastructure: Infrastructure;
 let components: ProcessComponent[];
 let producer: JobQueueProducer;
 let repositories: Repositories;
+let queue: Queue;
+// The worker reaches PostgreSQL through it, so a test can break the database under a running job.
+let database: DatabaseProxy;
 
 beforeAll(async () => {
-  [telegram, model] = await Promise.all([startFakeTelegram(), startFakeOpenAI()]);
+  [telegram, model, database] = await Promise.all([
+    startFakeTelegram(),
+    startFakeOpenAI(),
+    startDatabaseProxy(),
+  ]);
   const env = parseEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
     ...fakeServicesEnv({ prefix, telegram, model }),
+    DATABASE_URL: database.url,
     LLM_TIMEOUT_MS: "2000",
     WORKER_CONCURRENCY: "4",
-    JOB_LOCK_MS: "5000",
+    JOB_LOCK_MS: String(JOB_LOCK_MS),
   });
   infrastructure = await openInfrastructure(env);
   // The real retry policy waits seconds between attempts; the test keeps the attempts, not the waits.
@@ -37,18 +50,20 @@ beforeAll(async () => {
   // Attempts and backoff travel with the job, so the producer needs the tight catalog too.
   producer = createJobProducer({ connection: infrastructure.redis, prefix, catalog });
   repositories = createRepositories(infrastructure.database.prisma);
+  queue = new Queue("commands", { connection: infrastructure.redis, prefix });
 });
 afterEach(() => {
   model.setBehaviour(memeReply);
 });
 afterAll(async () => {
+  await queue?.close();
   await producer?.close();
   for (const component of [...(components ?? [])].reverse()) await component.stop();
   if (infrastructure) {
     await deletePrefix(infrastructure.redis, prefix);
     await infrastructure.close();
   }
-  await Promise.all([telegram?.close(), model?.close()]);
+  await Promise.all([telegram?.close(), model?.close(), database?.close()]);
 });
 
 let chats = -1_003_000_000_000;
@@ -75,6 +90,9 @@ async function recordedRun(key: string) {
   );
 }
 
+/** Until no retry of a job answered at `since` can still send anything (see waitUntilQueueSettled). */
+const settled = (since: number) => waitUntilQueueSettled({ prefix, lockMs: JOB_LOCK_MS, since });
+
 describe("the worker", () => {
   it("answers a meme job with one Telegram reply holding the model's captions, and records the run", async () => {
     const { chatId, payload } = telegramJob("diamond hands");
@@ -98,6 +116,7 @@ describe("the worker", () => {
       detail: "fake-model",
       command: "meme",
     });
+    await settled(call.at);
     expect(textsIn(chatId)).toHaveLength(1);
   });
 
@@ -118,14 +137,31 @@ describe("the worker", () => {
     expect(run).toMatchObject({ status: "succeeded", outcome: "meme.offline.unavailable" });
   });
 
-  it("answers a redelivered update once", async () => {
-    const { chatId, payload } = telegramJob("redelivery");
-    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
-    await telegram.waitForCall("sendMessage", (entry) => Number(entry.params.chat_id) === chatId, 10_000);
-    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+  it("sends the answer once when the attempt that sent it fails afterwards and BullMQ retries the job", async () => {
+    const { chatId, payload } = telegramJob("second attempt");
+    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
 
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(textsIn(chatId)).toHaveLength(1);
+    const sent = await telegram.waitForCall(
+      "sendMessage",
+      (entry) => Number(entry.params.chat_id) === chatId,
+      10_000,
+    );
+    // The answer is out (the worker has not even read Telegram's response yet); now the database
+    // connection breaks under the run's recording, so this attempt fails after sending. The retry
+    // writes the meme again and reaches the send; only deliver-once stands between it and a
+    // second message.
+    database.loseNextReply();
+
+    await settled(sent.at);
+    expect(await queue.getJobState(jobId)).toBe("completed");
+    // Two attempts ran the whole handler: the retry really happened and asked the model again.
+    expect((await queue.getJob(jobId))?.attemptsMade).toBe(2);
+    const modelRequests = model.requests.filter((request) =>
+      JSON.stringify(request.body.messages).includes("second attempt"),
+    );
+    expect(modelRequests).toHaveLength(2);
+    expect(textsIn(chatId)).toEqual(["NOBODY:\nSECOND ATTEMPT HOLDERS: WAGMI"]);
+    expect(await recordedRun(payload.run.key)).toMatchObject({ status: "succeeded", outcome: "meme.model" });
   });
 
   it("tells the user once and records the failure when every attempt failed", async () => {
@@ -138,11 +174,12 @@ describe("the worker", () => {
     expect(run).toMatchObject({ status: "failed", outcome: "job.failed" });
     expect(run.detail).toContain("502");
     // The failure is recorded before the apology goes out (so a refused apology cannot leave the run open).
-    await telegram.waitForCall(
+    const apology = await telegram.waitForCall(
       "sendMessage",
       (entry) => Number(entry.params.chat_id) === chatId && entry.error === undefined,
       10_000,
     );
+    await settled(apology.at);
     expect(textsIn(chatId)).toEqual(["Sorry, that /meme failed on our side. Please try again in a minute."]);
     const attempts = telegram
       .callsOf("sendMessage")

@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
 import { fakeServicesEnv } from "../../support/fake-services-env.ts";
+import { waitUntilQueueSettled } from "../../support/queue-settled.ts";
 import type { PlatformProcess } from "./platform-process.ts";
 
 export interface E2eFixture {
@@ -13,8 +14,18 @@ export interface E2eFixture {
   model: FakeOpenAI;
   env: Record<string, string>;
   processes: PlatformProcess[];
+  /**
+   * Resolves once no retry can still send a reply that went out at `since`: past the workers'
+   * job lock and their next stalled-job check, with every job finished (see waitUntilQueueSettled).
+   * Exactly-once checks count replies after this, not after a sleep shorter than the lock.
+   */
+  settled(since: number): Promise<void>;
   cleanup(): Promise<void>;
 }
+
+// Short enough that a killed worker's job returns quickly, long enough that a worker
+// starved of CPU on a loaded test machine still renews its lock in time.
+const JOB_LOCK_MS = 4_000;
 
 export async function e2eFixture(): Promise<E2eFixture> {
   const prefix = `test-${randomUUID()}`;
@@ -33,10 +44,9 @@ export async function e2eFixture(): Promise<E2eFixture> {
     env: {
       ...fakeServicesEnv({ prefix, telegram, model }),
       LLM_TIMEOUT_MS: "2000",
-      // Short enough that a killed worker's job returns quickly, long enough that a worker
-      // starved of CPU on a loaded test machine still renews its lock in time.
-      JOB_LOCK_MS: "4000",
+      JOB_LOCK_MS: String(JOB_LOCK_MS),
     },
+    settled: (since) => waitUntilQueueSettled({ prefix, lockMs: JOB_LOCK_MS, since }),
     async cleanup() {
       await Promise.all(processes.map((child) => child.stop()));
       await telegram.close();
