@@ -178,7 +178,7 @@ describe("dispatch", () => {
       ["می‌خواهم ماه", "می‌خواهم ماه"],
       ["क्‍ष moon", "क्‍ष moon"],
     ] as const;
-    for (const [typed, stored] of topics) {
+    for (const [typed] of topics) {
       expect(
         (
           await dispatch(

@@ -30,7 +30,9 @@ function isReadableMessage(message: unknown): message is Message {
   if (!hasNumericId(chat) || typeof (chat as { type?: unknown }).type !== "string") return false;
   if (from !== undefined && !hasNumericId(from)) return false;
   if (message.sender_chat !== undefined && !hasNumericId(message.sender_chat)) return false;
-  if (!isOptional(text, "string") || !isOptional(message.is_topic_message, "boolean")) return false;
+  // `"text" in message` tells a text message apart, so a present text must be one.
+  if ("text" in message && typeof text !== "string") return false;
+  if (!isOptional(message.is_topic_message, "boolean")) return false;
   if (!isOptional(message.message_thread_id, "number")) return false;
   return entities === undefined || (Array.isArray(entities) && entities.every(isObject));
 }

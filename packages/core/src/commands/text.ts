@@ -22,10 +22,24 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
+const LETTER = /\p{L}/u;
+
 function keepsJoiner(joiner: number, before: string | undefined, after: string | undefined): boolean {
-  if (before === undefined || after === undefined) return false;
-  if (JOINING_SCRIPT.test(before) && JOINING_SCRIPT.test(after)) return true;
-  return joiner === ZERO_WIDTH_JOINER && EMOJI_BEFORE_JOINER.test(before) && EMOJI_AFTER_JOINER.test(after);
+  if (before === undefined) return false;
+  // After a letter or mark of a joining script, before another one or at the end of a word (a
+  // Malayalam chillu is spelled consonant, virama, ZWJ).
+  if (
+    JOINING_SCRIPT.test(before) &&
+    (after === undefined || JOINING_SCRIPT.test(after) || !LETTER.test(after))
+  ) {
+    return true;
+  }
+  return (
+    joiner === ZERO_WIDTH_JOINER &&
+    after !== undefined &&
+    EMOJI_BEFORE_JOINER.test(before) &&
+    EMOJI_AFTER_JOINER.test(after)
+  );
 }
 
 /** Removes format and tag characters, keeping joiners inside emoji sequences and joining scripts. */
