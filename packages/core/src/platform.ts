@@ -46,5 +46,13 @@ export interface OutgoingMessage {
   imagePath?: string;
 }
 
+export interface AdminCheckOptions {
+  /**
+   * Ask the platform now rather than trust a recent answer an adapter may keep: for decisions that
+   * change something, so an admin demoted a moment ago cannot. Reading may use the kept answer.
+   */
+  fresh?: boolean;
+}
+
 /** The platform's own notion of "may manage this community", asked lazily. */
-export type AdminCheck = () => Promise<boolean>;
+export type AdminCheck = (options?: AdminCheckOptions) => Promise<boolean>;

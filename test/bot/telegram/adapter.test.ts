@@ -196,10 +196,31 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
       { chat_id: group.id, user_id: carol.id },
     ]);
 
-    // The next admin check of the same user within the cache time asks Telegram nothing;
+    // Every change asks Telegram again, even within the cache time (a demotion must count at once);
     // the answer now comes in the community's new language.
     await deliver(textMessageUpdate({ chat: group, from: carol, text: "/config language en" }));
     expect(sentTexts().at(-1)).toBe(translate("es", "config.updated", { key: "language", value: "en" }));
+    expect(harness.fake.callsOf("getChatMember")).toHaveLength(3);
+  });
+
+  it("asks Telegram afresh before a /config change, so an admin demoted a moment ago is refused", async () => {
+    harness.fake.setChatMember(group.id, carol.id, "administrator");
+    await deliver(textMessageUpdate({ chat: group, from: carol, text: "/help" }));
+    expect(sentTexts().at(-1)).toContain("You are an admin here");
+
+    // Demoted within the admin cache's minute: the cached "admin" must not let her change settings.
+    harness.fake.setChatMember(group.id, carol.id, "member");
+    await deliver(textMessageUpdate({ chat: group, from: carol, text: "/config language es" }));
+    expect(sentTexts().at(-1)).toBe(
+      "Only admins of this community can do that (Telegram chat administrators).",
+    );
+    expect(
+      await harness.core.settingsOf({ platform: "telegram", externalId: String(group.id) }),
+    ).not.toMatchObject({ language: "es" });
+
+    // The fresh answer replaced the cached one: /help now shows her as a member, without asking again.
+    await deliver(textMessageUpdate({ chat: group, from: carol, text: "/help" }));
+    expect(sentTexts().at(-1)).not.toContain("You are an admin here");
     expect(harness.fake.callsOf("getChatMember")).toHaveLength(2);
   });
 

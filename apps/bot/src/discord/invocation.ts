@@ -52,6 +52,7 @@ export function invocationFrom(
     },
     receivedAt,
     // Discord computes the member's permissions in this channel for us; in a DM the user is alone with the bot.
+    // They arrive with the interaction itself, as current as the command, so `fresh` needs no other call.
     isAdmin: async () =>
       inGuild ? (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false) : true,
   };

@@ -167,9 +167,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     const me = identity;
     const invocation =
       message && me
-        ? invocationFromUpdate(update, me, receivedAt, async () => {
+        ? invocationFromUpdate(update, me, receivedAt, async (options) => {
             if (isPrivateChat(message) || isAnonymousGroupAdmin(message)) return true;
-            return message.from ? admins.isAdmin(message.chat.id, message.from.id) : false;
+            return message.from ? admins.isAdmin(message.chat.id, message.from.id, options) : false;
           })
         : undefined;
     const sample = (result: TelegramIntakeSample["result"]) =>

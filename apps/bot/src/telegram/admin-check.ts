@@ -1,12 +1,15 @@
 // "Is this user an administrator of this chat?", asked of Telegram and kept for a
-// short while: promotions and demotions show up once the entry expires. The cache
-// is only a saving; every replica may ask Telegram on its own.
+// short while: promotions and demotions show up once the entry expires, or at once
+// for a fresh question (which refreshes the entry). The cache is only a saving;
+// every replica may ask Telegram on its own.
+import type { AdminCheckOptions } from "@memebot/core";
 import type { Telegram } from "telegraf";
 
 const ADMIN_STATUSES = new Set(["creator", "administrator"]);
 
 export interface AdminChecker {
-  isAdmin(chatId: number, userId: number): Promise<boolean>;
+  /** With `fresh`, Telegram is asked whatever the cache holds, and its answer replaces the entry. */
+  isAdmin(chatId: number, userId: number, options?: AdminCheckOptions): Promise<boolean>;
 }
 
 export interface AdminCheckerOptions {
@@ -26,10 +29,10 @@ export function createAdminChecker({
   const cache = new Map<string, { expires: number; admin: Promise<boolean> }>();
 
   return {
-    isAdmin(chatId, userId) {
+    isAdmin(chatId, userId, options = {}) {
       const key = `${chatId}:${userId}`;
       const hit = cache.get(key);
-      if (hit && hit.expires > now()) return hit.admin;
+      if (hit && hit.expires > now() && !options.fresh) return hit.admin;
       if (hit) cache.delete(key);
       if (cache.size >= maxEntries) {
         // Maps iterate in insertion order: the first key is the oldest entry.

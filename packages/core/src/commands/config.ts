@@ -43,7 +43,8 @@ export const configCommand = defineCommand({
         message: { text: [t("config.header"), ...lines, "", t("config.footer")].join("\n") },
       };
     }
-    if (!(await invocation.isAdmin())) {
+    // Asked afresh: a cached "admin" may be a minute old, and a demoted admin must not change settings.
+    if (!(await invocation.isAdmin({ fresh: true }))) {
       return {
         kind: "error",
         error: userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }),
