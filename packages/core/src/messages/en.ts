@@ -15,7 +15,6 @@ export const en = {
   "help.line": "/{usage} — {description}",
   "help.adminNote": "You are an admin here: /config <key> <value> changes a setting.",
 
-  "meme.queued": "Cooking a meme about “{topic}”…",
   "meme.result": "{top}\n{bottom}",
   "meme.offlineLabel":
     "(offline engine: {reason}; these captions come from built-in templates, not the AI model)",

@@ -15,7 +15,6 @@ export const es: Messages = {
   "help.line": "/{usage} — {description}",
   "help.adminNote": "Eres admin aquí: /config <clave> <valor> cambia un ajuste.",
 
-  "meme.queued": "Cocinando un meme sobre «{topic}»…",
   "meme.result": "{top}\n{bottom}",
   "meme.offlineLabel":
     "(motor sin conexión: {reason}; estos textos vienen de plantillas integradas, no del modelo de IA)",
