@@ -144,7 +144,10 @@ describe("Discord adapter", () => {
     await startAdapter();
     const interaction = command("meme");
 
-    const calls = await deliver(interaction);
+    await deliver(interaction);
+    // The usage message follows the deferral; on a busy machine it may take a moment.
+    await expect.poll(() => fake.followUps.length).toBe(1);
+    const calls = fake.calls.filter((call) => call.path.includes(interaction.token));
 
     expect(fake.interactionCallbacks.map((callback) => callback.type)).toEqual([5]);
     expect(calls.some((call) => call.method === "DELETE" && call.path.endsWith("/messages/@original"))).toBe(
@@ -301,7 +304,8 @@ describe("Discord adapter", () => {
       { permissions: manageServer },
     );
 
-    await deliver(interaction, 400);
+    await deliver(interaction);
+    await expect.poll(() => fake.followUps.length).toBe(1);
 
     expect(fake.interactionCallbacks.map((callback) => callback.type)).toEqual([5]);
     expect(fake.originalMessage(interaction.token)).toBeUndefined();
@@ -374,7 +378,8 @@ describe("Discord adapter", () => {
     await startAdapter({ dispatch: slowFailingDispatch, deferAfterMs: 50 });
     const interaction = command("help");
 
-    await deliver(interaction, 400);
+    await deliver(interaction);
+    await expect.poll(() => fake.followUps.length).toBe(1);
 
     expect(fake.interactionCallbacks.map((callback) => callback.type)).toEqual([5]);
     expect(fake.originalMessage(interaction.token)).toBeUndefined();

@@ -137,7 +137,8 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       if (result.kind === "queued") awaitingAnswers += 1;
       else if (result.kind === "reply" || (result.kind === "ignored" && result.reason === "limited")) {
         print(result.message);
-        if (result.kind === "reply") await result.complete();
+        // Console lines are never redelivered, but the mark is kept alike on every platform.
+        if (result.kind === "reply") await result.complete().catch(() => undefined);
       }
     } catch (error) {
       options.logger.error({ err: error }, "console command failed");

@@ -155,7 +155,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       if (command?.answeredByJob && !(await deferOrGiveUp(interaction, context))) return;
       const result = await dispatchInTime(interaction, dispatch(invocation));
       await render(interaction, result);
-      if (result.kind === "reply") await result.complete();
+      if (result.kind === "reply") {
+        // The user has the answer; failing to mark it done only weakens redelivery checks.
+        await result
+          .complete()
+          .catch((error: unknown) => logger.warn({ err: error, ...context }, "update not marked done"));
+      }
     } catch (error) {
       logger.error({ err: error, ...context }, "discord interaction failed");
       const text = translate(languageOfLocale(interaction.locale), "error.internal");
