@@ -147,7 +147,7 @@ describe("runProcess", () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({
       status: "ok",
-      checks: { redis: true, database: true, first: true },
+      checks: { redis: "ok", database: "ok", first: "ok" },
     });
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.status).toBe(200);
@@ -164,6 +164,65 @@ describe("runProcess", () => {
     expect(stoppedComponents(fixture)).toEqual(["second", "first"]);
     expect(fixture.logLines().at(-1)?.msg, fixture.stdout()).toBe("shutdown complete");
     expect(fixture.stderr()).toBe("");
+  });
+
+  it("answers /health with check names and ok/fail only, and logs the failing reason", async () => {
+    const fixture = start(fixtureProcess, ["unhealthy"], goodEnv());
+    const port = await startedPort(fixture);
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(503);
+    const body = await health.text();
+    expect(JSON.parse(body)).toEqual({
+      status: "degraded",
+      checks: { redis: "ok", database: "ok", first: "ok", queue: "fail" },
+    });
+    expect(body).not.toContain("10.0.7.3");
+    expect(fixture.logLines().find((entry) => entry.msg === "health check failing")).toMatchObject({
+      failing: { queue: "connect ECONNREFUSED 10.0.7.3:6379" },
+    });
+    fixture.child.kill("SIGTERM");
+    expect(await fixture.exited).toBe(0);
+  });
+
+  it("serves /metrics only on METRICS_PORT and only with METRICS_TOKEN, /health only on HTTP_PORT", async () => {
+    const token = "scrape-token-4f1c2a9e7b";
+    const fixture = start(fixtureProcess, ["steady"], {
+      ...goodEnv(),
+      METRICS_PORT: "0",
+      METRICS_HOST: "127.0.0.1",
+      METRICS_TOKEN: token,
+    });
+    const port = await startedPort(fixture);
+    const { metricsPort } = fixture.logLines().find((entry) => entry.msg === "started") as LogLine & {
+      metricsPort: number;
+    };
+    expect(metricsPort).toBeGreaterThan(0);
+    expect(metricsPort).not.toBe(port);
+
+    const app = `http://127.0.0.1:${port}`;
+    const scrape = `http://127.0.0.1:${metricsPort}/metrics`;
+    expect((await fetch(`${app}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      404,
+    );
+    expect((await fetch(`${app}/health`)).status).toBe(200);
+    expect(await (await fetch(`${app}/fixture`)).text()).toBe("fixture route");
+
+    const anonymous = await fetch(scrape);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer\b/);
+    expect((await fetch(scrape, { headers: { authorization: "Bearer wrong-token-000000" } })).status).toBe(
+      401,
+    );
+    const scraped = await fetch(scrape, { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain("# TYPE memebot_commands_total counter");
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(404);
+
+    fixture.child.kill("SIGTERM");
+    expect(await fixture.exited).toBe(0);
+    expect(shutdownSteps(fixture)).toEqual(["http", "second", "first", "metrics-http", "infrastructure"]);
+    // The token never reaches the log.
+    expect(fixture.stdout()).not.toContain(token);
   });
 
   it("exits with the code of a component that finished by itself, after stopping everything", async () => {

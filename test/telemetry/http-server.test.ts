@@ -34,16 +34,24 @@ describe("startHttpServer", () => {
     const { server } = await start();
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", checks: { redis: true, database: true } });
+    expect(await response.json()).toEqual({ status: "ok", checks: { redis: "ok", database: "ok" } });
   });
 
-  it("answers /health with 503 and the failing reasons when a check fails", async () => {
-    const { server } = await start({ health: async () => ({ redis: true, database: "connection refused" }) });
+  it("answers /health with 503 naming the failing check, and logs the reason instead of answering it", async () => {
+    const { server, destination } = await start({
+      health: async () => ({
+        redis: true,
+        database: "connect ECONNREFUSED db.internal:5432 as memebot with s3cret-value-123",
+      }),
+    });
     const response = await fetch(`${server.url}/health?verbose=1`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({
-      status: "degraded",
-      checks: { redis: true, database: "connection refused" },
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({ status: "degraded", checks: { redis: "ok", database: "fail" } });
+    expect(body).not.toContain("db.internal");
+    const logged = destination.records().find((record) => record.msg === "health check failing");
+    expect(logged).toMatchObject({
+      failing: { database: "connect ECONNREFUSED db.internal:5432 as memebot with [redacted]" },
     });
   });
 
@@ -56,7 +64,7 @@ describe("startHttpServer", () => {
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(503);
     const body = await response.text();
-    expect(JSON.parse(body)).toMatchObject({ status: "degraded" });
+    expect(JSON.parse(body)).toEqual({ status: "degraded", checks: { health: "fail" } });
     expect(body).not.toContain("s3cret");
     expect(destination.text()).toContain("password [redacted] rejected");
   });
@@ -82,6 +90,46 @@ describe("startHttpServer", () => {
   it("has no /metrics route when no metrics are given", async () => {
     const { server } = await start();
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+  });
+
+  it("serves /metrics only with the bearer token when one is set, asking for it with 401", async () => {
+    const metrics = createMetrics({ collectDefault: false });
+    metrics.commandsTotal.inc({ platform: "telegram", command: "start", outcome: "ok" });
+    const token = "metrics-token-0123456789abcdef";
+    const { server } = await start({ metrics, metricsToken: token });
+    const scrape = (authorization?: string) =>
+      fetch(`${server.url}/metrics`, authorization ? { headers: { authorization } } : {});
+
+    for (const refused of [
+      await scrape(),
+      await scrape(`Bearer ${token.slice(0, -1)}`),
+      await scrape(`Bearer ${token}x`),
+      await scrape(`Basic ${Buffer.from(`user:${token}`).toString("base64")}`),
+      await scrape(token),
+    ]) {
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toMatch(/^Bearer\b/);
+      expect(await refused.text()).not.toContain("memebot_commands_total");
+    }
+    const allowed = await scrape(`Bearer ${token}`);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain(
+      'memebot_commands_total{platform="telegram",command="start",outcome="ok"} 1',
+    );
+    // Health stays open: load balancers probe it without credentials.
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
+  it("serves no /health when it has no health function, as a listener for metrics alone", async () => {
+    const server = await startHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      logger: createLogger({ level: "silent", secrets: [] }),
+      metrics: createMetrics({ collectDefault: false }),
+    });
+    running.push(server);
+    expect((await fetch(`${server.url}/health`)).status).toBe(404);
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
   });
 
   it("routes a custom POST by method and path and lets the handler read the body", async () => {

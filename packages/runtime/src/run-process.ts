@@ -66,13 +66,29 @@ export async function runProcess(
   });
 
   try {
+    const metricsAccess = {
+      metrics: infrastructure.metrics,
+      ...(env.METRICS_TOKEN === undefined ? {} : { metricsToken: env.METRICS_TOKEN }),
+    };
+    // With METRICS_PORT, /metrics lives on a listener of its own (e.g. a private interface) and
+    // HTTP_PORT, which may face the internet for the webhook, does not serve it at all.
+    const metricsHttp =
+      env.METRICS_PORT === undefined
+        ? undefined
+        : await startHttpServer({
+            port: env.METRICS_PORT,
+            host: env.METRICS_HOST ?? env.HTTP_HOST,
+            logger,
+            ...metricsAccess,
+          });
+    if (metricsHttp) shutdown.add("metrics-http", () => metricsHttp.close());
     const components = await start(infrastructure);
     for (const component of components) shutdown.add(component.name, () => component.stop());
     const http = await startHttpServer({
       port: env.HTTP_PORT,
       host: env.HTTP_HOST,
       logger,
-      metrics: infrastructure.metrics,
+      ...(metricsHttp ? {} : metricsAccess),
       routes: components.flatMap((component) => component.routes ?? []),
       async health() {
         const checks = await Promise.all([
@@ -84,7 +100,15 @@ export async function runProcess(
     });
     // Registered last so it stops first: no new webhook updates while the rest winds down.
     shutdown.add("http", () => http.close());
-    logger.info({ process: name, port: http.port, components: components.map((c) => c.name) }, "started");
+    logger.info(
+      {
+        process: name,
+        port: http.port,
+        ...(metricsHttp ? { metricsPort: metricsHttp.port } : {}),
+        components: components.map((c) => c.name),
+      },
+      "started",
+    );
     for (const component of components) {
       void component.done?.then(
         (code) => {

@@ -1,9 +1,11 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 
+/** What each check found: `true` when healthy, or the reason it is not (for the log, never the answer). */
 export type HealthChecks = Record<string, true | string>;
 
 export type HttpRoute = {
@@ -19,9 +21,15 @@ export type HttpServerOptions = {
   /** Interface to bind; all interfaces when absent. */
   host?: string;
   logger: Logger;
+  /** Served at /metrics; no such route without it. */
   metrics?: Metrics;
-  /** Each check is `true` when healthy or a short reason when not. */
-  health: () => Promise<HealthChecks>;
+  /** When set, /metrics answers only requests with `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /**
+   * Served at /health (no such route without it): each check is `true` when healthy or a short reason
+   * when not. The answer names only the checks and `ok`/`fail`; the reasons go to the log.
+   */
+  health?: () => Promise<HealthChecks>;
   /** A health function slower than this counts as unhealthy. */
   healthTimeoutMs?: number;
   routes?: HttpRoute[];
@@ -91,6 +99,19 @@ export function refuseRequest(
   res.end();
 }
 
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
+
+/**
+ * Whether a secret presented by a client is the expected one, in constant time. The digests have
+ * one length, so timingSafeEqual neither throws nor tells how long the secret is.
+ */
+export function matchesSecret(given: string | string[] | undefined, expected: string): boolean {
+  return typeof given === "string" && timingSafeEqual(sha256(given), sha256(expected));
+}
+
+const bearerTokenOf = (authorization: string | undefined) =>
+  authorization !== undefined && /^Bearer /i.test(authorization) ? authorization.slice(7).trim() : undefined;
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -110,12 +131,18 @@ async function readHealth(health: () => Promise<HealthChecks>, timeoutMs: number
       );
     });
     const checks = await Promise.race([health(), timeout]);
-    const healthy = Object.values(checks).every((check) => check === true);
-    return { status: healthy ? 200 : 503, body: { status: healthy ? "ok" : "degraded", checks } };
+    const failing = Object.fromEntries(Object.entries(checks).filter(([, check]) => check !== true));
+    const healthy = Object.keys(failing).length === 0;
+    // The endpoint may be reachable from outside, and reasons quote hosts, users and library errors:
+    // they go to the log, and the answer says only which checks fail.
+    if (!healthy) logger.warn({ failing }, "health check failing");
+    const verdicts = Object.fromEntries(
+      Object.entries(checks).map(([name, check]) => [name, check === true ? "ok" : "fail"]),
+    );
+    return { status: healthy ? 200 : 503, body: { status: healthy ? "ok" : "degraded", checks: verdicts } };
   } catch (error) {
     logger.warn({ err: error }, "health check failed");
-    // The error text stays in the log: the endpoint may be reachable from outside.
-    return { status: 503, body: { status: "degraded", checks: { health: "health check failed" } } };
+    return { status: 503, body: { status: "degraded", checks: { health: "fail" } } };
   } finally {
     clearTimeout(timer);
   }
@@ -125,21 +152,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const { logger, metrics, health, routes = [] } = options;
   const healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
 
-  const builtIn: HttpRoute[] = [
-    {
+  const builtIn: HttpRoute[] = [];
+  if (health !== undefined) {
+    builtIn.push({
       method: "GET",
       path: "/health",
       async handler(_req, res) {
         const { status, body } = await readHealth(health, healthTimeoutMs, logger);
         sendJson(res, status, body);
       },
-    },
-  ];
+    });
+  }
   if (metrics !== undefined) {
+    const { metricsToken } = options;
     builtIn.push({
       method: "GET",
       path: "/metrics",
-      async handler(_req, res) {
+      async handler(req, res) {
+        if (
+          metricsToken !== undefined &&
+          !matchesSecret(bearerTokenOf(req.headers.authorization), metricsToken)
+        ) {
+          res.writeHead(401, { "www-authenticate": 'Bearer realm="metrics"', "content-length": 0 });
+          res.end();
+          return;
+        }
         const { contentType, body } = await metrics.render();
         res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
         res.end(body);

@@ -4,7 +4,7 @@ export { createScrubber, REDACTED } from "./scrub.ts";
 export type { Scrubber } from "./scrub.ts";
 export { createMetrics } from "./metrics.ts";
 export type { JobCountsProvider, JobState, Metrics, MetricsOptions, QueueJobCounts } from "./metrics.ts";
-export { readRequestBody, refuseRequest, startHttpServer } from "./http-server.ts";
+export { matchesSecret, readRequestBody, refuseRequest, startHttpServer } from "./http-server.ts";
 export type {
   HealthChecks,
   HttpRoute,

@@ -1,7 +1,6 @@
 // The Telegram adapter: telegraf receives updates (long polling, or a webhook
 // behind any number of replicas), each becomes one CommandInvocation for the core
 // dispatcher, and the result is sent back. All command logic lives in core.
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   languages,
@@ -12,7 +11,7 @@ import {
   type Language,
 } from "@memebot/core";
 import { createTelegramSender, DeliveryError, type RetryOptions } from "@memebot/delivery/telegram";
-import { readRequestBody, refuseRequest } from "@memebot/telemetry";
+import { matchesSecret, readRequestBody, refuseRequest } from "@memebot/telemetry";
 import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { createAdminChecker } from "./admin-check.ts";
@@ -89,12 +88,6 @@ const ALLOWED_UPDATES: ["message"] = ["message"];
 
 const WEBHOOK_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
-
-/** Compares digests, which have one length: timingSafeEqual then neither throws nor tells the secret's length. */
-const isWebhookSecret = (given: string | string[] | undefined, secret: string) =>
-  typeof given === "string" && timingSafeEqual(sha256(given), sha256(secret));
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -279,7 +272,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           return;
         }
         // Checked before the body is read: without the secret, nothing of it is worth reading.
-        if (req.url !== target || !isWebhookSecret(req.headers[WEBHOOK_SECRET_HEADER], webhook.secret)) {
+        if (req.url !== target || !matchesSecret(req.headers[WEBHOOK_SECRET_HEADER], webhook.secret)) {
           refuseRequest(res, 403);
           return;
         }
