@@ -172,9 +172,6 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
       return schema.parse({}) as CommunitySettings;
     },
     commandOf,
-    find(key: string): SettingDefinition | undefined {
-      return byKey.get(key.toLowerCase());
-    },
     change(settings: CommunitySettings, key: string, raw: string): Result<SettingChangeResult, UserError> {
       const definition = byKey.get(key.toLowerCase());
       if (!definition) {
