@@ -78,7 +78,7 @@ describe("pnpm start:worker", () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({
       status: "ok",
-      checks: { redis: true, database: true, worker: true },
+      checks: { redis: "ok", database: "ok", worker: "ok" },
     });
     expect(await (await fetch(`${started.url}/metrics`)).text()).toContain("memebot_jobs_total");
 
