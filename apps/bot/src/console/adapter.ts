@@ -7,7 +7,13 @@ import { copyFile, mkdir } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { clearLine, createInterface, cursorTo } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { parseCommandLine, type CommandInvocation, type Dispatch, type OutgoingMessage } from "@memebot/core";
+import {
+  parseCommandLine,
+  translate,
+  type CommandInvocation,
+  type Dispatch,
+  type OutgoingMessage,
+} from "@memebot/core";
 
 export interface ConsoleAdapterOptions {
   dispatch: Dispatch;
@@ -142,7 +148,8 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       }
     } catch (error) {
       options.logger.error({ err: error }, "console command failed");
-      print({ text: "Something went wrong on our side. Please try again." });
+      // In English: the community's language is in its settings, and reading them may be what failed.
+      print({ text: translate("en", "error.internal") });
     }
   }
 
