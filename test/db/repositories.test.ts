@@ -212,6 +212,23 @@ describe("commandRuns", () => {
     expect(await database.prisma.commandRun.count({ where: { key } })).toBe(1);
   });
 
+  it("stores the detail scrubbed, then clipped: no part of a secret across the cut remains", async () => {
+    const key = `update-${randomUUID()}`;
+    const password = "p4ssw0rd-across-the-cut";
+    // The password starts at character 495 of 600, so a cut at 500 would keep its first five characters.
+    const message = `${"x".repeat(475)} postgres://memebot:${password}@db.internal/memebot ${"y".repeat(70)}`;
+
+    await repositories.commandRuns.record({
+      ...run(key, newCommunity(), newActor()),
+      status: "failed",
+      detail: message,
+    });
+
+    const detail = (await repositories.commandRuns.findByKey(key))?.detail ?? "";
+    expect(detail).toBe(message.replace(password, "[redacted]").slice(0, 500));
+    expect(detail).not.toContain(password.slice(0, 4));
+  });
+
   it("creates the community and the user it runs for", async () => {
     const key = `update-${randomUUID()}`;
     const community = newCommunity("Fresh chat");

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { jobCatalog, type JobCatalog, type JobPayload } from "@memebot/core";
+import { createScrubber } from "@memebot/telemetry";
 
 export { REDIS_URL } from "../support/fake-services-env.ts";
 
@@ -42,6 +43,9 @@ export function tightCatalog(
 }
 
 export const uniquePrefix = () => `test-${randomUUID()}`;
+
+/** A job worker's scrubText as a process with no configured secrets has it: secrets found by shape are scrubbed. */
+export const scrubText = createScrubber([]).scrubText;
 
 /** Deletes every key under `prefix:` (queues, delivery claims). */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {

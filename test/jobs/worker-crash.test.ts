@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDeliverOnce, createPlatformSender } from "@memebot/delivery";
 import { createJobProducer, createJobWorker, type JobWorkerOptions } from "@memebot/jobs";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
-import { deletePrefix, memePayload, recordingLogger, REDIS_URL, uniquePrefix } from "./support.ts";
+import { deletePrefix, memePayload, recordingLogger, REDIS_URL, scrubText, uniquePrefix } from "./support.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const fixture = fileURLToPath(new URL("./fixtures/crashing-worker.ts", import.meta.url));
@@ -59,6 +59,7 @@ const startSurvivor = (options: Pick<JobWorkerOptions, "handlers" | "onFinalFail
     concurrency: 1,
     lockDurationMs: LOCK_MS,
     logger: recordingLogger(),
+    scrubText,
     ...options,
   });
 

@@ -16,6 +16,7 @@ import {
   memePayload,
   recordingLogger,
   REDIS_URL,
+  scrubText,
   tightCatalog,
   uniquePrefix,
 } from "./support.ts";
@@ -58,6 +59,7 @@ function start(handlers: JobHandlers, limits: Parameters<typeof tightCatalog>[0]
       finalFailures.push({ name, payload, error });
     },
     logger,
+    scrubText,
     metrics,
     catalog,
   });

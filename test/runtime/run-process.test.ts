@@ -18,6 +18,7 @@ const openInfrastructureFixture = fileURLToPath(
 const TELEGRAM_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ";
 const LLM_API_KEY = "sk-fixture-key-20261125";
 const DB_PASSWORD = "Db-Pass-4242";
+const INTERACTION_TOKEN = "aW50ZXJhY3Rpb246OTk5OnJ1bi1wcm9jZXNzLWZpeHR1cmUtdG9rZW4";
 
 const prefix = uniquePrefix();
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -266,13 +267,17 @@ describe("runProcess", () => {
     const databaseUrl = new URL(testDatabaseUrl());
     // PostgreSQL trusts local connections here, so any password gets in; the point is where it shows up.
     databaseUrl.password = DB_PASSWORD;
-    const fixture = start(fixtureProcess, ["leaks-secrets"], {
+    const fixture = start(fixtureProcess, ["leaks-secrets", INTERACTION_TOKEN], {
       ...goodEnv(),
       DATABASE_URL: databaseUrl.toString(),
       TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
       LLM_API_KEY,
     });
-    await startedPort(fixture);
+    const port = await startedPort(fixture);
+    // A failing component's health reason quotes a token-bearing URL; neither the answer nor the log may.
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(503);
+    const healthBody = await health.text();
     fixture.child.kill("SIGTERM");
     expect(await fixture.exited).toBe(0);
 
@@ -282,8 +287,22 @@ describe("runProcess", () => {
       err: { message: "request to https://api.telegram.org/bot[redacted]/getMe failed" },
     });
     expect(logged.find((entry) => entry.msg === "shutdown step failed")).toMatchObject({ step: "leaky" });
-    const output = fixture.stdout() + fixture.stderr();
-    for (const secret of [TELEGRAM_TOKEN, "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ", LLM_API_KEY, DB_PASSWORD]) {
+    // The reason is logged, readable but scrubbed.
+    expect(logged.find((entry) => entry.msg === "health check failing")).toMatchObject({
+      failing: {
+        leaky: expect.stringMatching(
+          /\/bot\[redacted\]\/getUpdates; reply failed: PATCH https:\/\/discord\.com\/api\/v10\/webhooks\/42\/\[redacted\]\/messages\/@original$/,
+        ),
+      },
+    });
+    const output = fixture.stdout() + fixture.stderr() + healthBody;
+    for (const secret of [
+      TELEGRAM_TOKEN,
+      "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ",
+      LLM_API_KEY,
+      DB_PASSWORD,
+      INTERACTION_TOKEN,
+    ]) {
       expect(output).not.toContain(secret);
     }
   });

@@ -4,7 +4,8 @@
 // a database of their own (an empty one, to migrate it) use createScratchDatabase().
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
-import { openDatabase, type Database } from "@memebot/db";
+import { openDatabase, type Database, type RepositoryOptions } from "@memebot/db";
+import { createScrubber } from "@memebot/telemetry";
 import pg from "pg";
 import { inject } from "vitest";
 
@@ -22,6 +23,9 @@ export const postgresAdminUrl =
 export function testDatabaseUrl(): string {
   return inject("testDatabaseUrl");
 }
+
+/** createRepositories' options as a process with no configured secrets has them: secrets found by shape are scrubbed. */
+export const repositoryOptions: RepositoryOptions = { scrubText: createScrubber([]).scrubText };
 
 /** A Database on this run's test database; close it in afterAll. */
 export function openTestDatabase(): Promise<Database> {

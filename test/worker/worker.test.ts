@@ -49,7 +49,9 @@ beforeAll(async () => {
   components = await startWorker(infrastructure, { catalog });
   // Attempts and backoff travel with the job, so the producer needs the tight catalog too.
   producer = createJobProducer({ connection: infrastructure.redis, prefix, catalog });
-  repositories = createRepositories(infrastructure.database.prisma);
+  repositories = createRepositories(infrastructure.database.prisma, {
+    scrubText: infrastructure.scrubber.scrubText,
+  });
   queue = new Queue("commands", { connection: infrastructure.redis, prefix });
 });
 afterEach(() => {

@@ -31,7 +31,7 @@ export async function startWorker(
   const { env, metrics, database, redis } = infrastructure;
   const logger = infrastructure.logger.child({ component: "worker" });
   const catalog = options.catalog ?? jobCatalog;
-  const repositories = createRepositories(database.prisma);
+  const repositories = createRepositories(database.prisma, { scrubText: infrastructure.scrubber.scrubText });
 
   const sender = createPlatformSender({
     ...(env.TELEGRAM_BOT_TOKEN
@@ -62,6 +62,7 @@ export async function startWorker(
     lockDurationMs: env.JOB_LOCK_MS,
     catalog,
     logger,
+    scrubText: infrastructure.scrubber.scrubText,
     metrics,
     handlers: {
       "meme.text": async (payload, { signal }) => {

@@ -12,9 +12,17 @@ export interface Repositories {
   commandRuns: CommandRunsRepository;
 }
 
-export function createRepositories(prisma: PrismaClient): Repositories {
+export interface RepositoryOptions {
+  /**
+   * Removes secrets from free text before it is stored (the process's Scrubber.scrubText). Required, so
+   * that no composition can store an error message as it came.
+   */
+  scrubText: (text: string) => string;
+}
+
+export function createRepositories(prisma: PrismaClient, options: RepositoryOptions): Repositories {
   return {
     communities: createCommunitiesRepository(prisma),
-    commandRuns: createCommandRunsRepository(prisma),
+    commandRuns: createCommandRunsRepository(prisma, options.scrubText),
   };
 }

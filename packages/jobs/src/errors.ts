@@ -27,8 +27,31 @@ export function isPermanent(error: unknown): boolean {
 export function unrecoverable(error: unknown): UnrecoverableError {
   if (error instanceof UnrecoverableError) return error;
   const wrapped = new UnrecoverableError(error instanceof Error ? error.message : String(error));
+  // BullMQ stores the stack: the handler's says where the failure happened, the wrapper's only where it was wrapped.
+  if (error instanceof Error && error.stack !== undefined) wrapped.stack = error.stack;
   wrapped.cause = error;
   return wrapped;
+}
+
+/**
+ * The error a processor throws is what BullMQ writes to Redis (its message as the job's failedReason, its stack
+ * into the stacktrace), kept there for a week. This copy has secrets scrubbed from both, and is otherwise the same
+ * error: same class and name, same own fields, so `instanceof`, `retryable` and `retryAfterMs` still steer the
+ * retry. (Its other fields may still hold secrets, e.g. a client error's request URL; BullMQ does not store
+ * them, and the logger scrubs whatever it writes.)
+ */
+export function withScrubbedText(error: unknown, scrubText: (text: string) => string): Error {
+  if (!(error instanceof Error)) return new Error(scrubText(String(error)));
+  const copy = Object.create(Object.getPrototypeOf(error) as object | null) as Error;
+  const fields: Record<string, PropertyDescriptor> = Object.getOwnPropertyDescriptors(error);
+  delete fields.message;
+  delete fields.stack;
+  Object.defineProperties(copy, fields);
+  const hidden = { writable: true, configurable: true, enumerable: false };
+  Object.defineProperty(copy, "message", { ...hidden, value: scrubText(error.message) });
+  if (error.stack !== undefined)
+    Object.defineProperty(copy, "stack", { ...hidden, value: scrubText(error.stack) });
+  return copy;
 }
 
 /** The error a handler threw, unwrapped from our UnrecoverableError wrapper. */

@@ -3,9 +3,9 @@
 // After the last attempt, `onFinalFailure` runs once so the user hears back.
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { jobCatalog, type JobCatalog, type JobName, type JobPayload } from "@memebot/core";
-import { BACKOFF_TYPE, retryDelay } from "./backoff.ts";
-import { isPermanent, JobTimeoutError, originalError, unrecoverable } from "./errors.ts";
+import { jobCatalog, ReplyExpiredError, type JobCatalog, type JobName, type JobPayload } from "@memebot/core";
+import { BACKOFF_TYPE, backoffBaseOf, missesReplyWindow, retryDelay } from "./backoff.ts";
+import { isPermanent, JobTimeoutError, originalError, unrecoverable, withScrubbedText } from "./errors.ts";
 import { withTimeout } from "./timeout.ts";
 
 export interface JobContext {
@@ -34,6 +34,8 @@ export interface JobWorkerLogger {
 
 export interface JobWorkerMetrics {
   jobsTotal: { inc(labels: { job: string; state: "completed" | "failed" | "retried" }): void };
+  /** Jobs that failed with ReplyExpiredError: dropped at start, or not retried past their reply window. */
+  jobsExpiredTotal?: { inc(labels: { job: string }): void };
 }
 
 export interface JobWorkerOptions {
@@ -51,12 +53,19 @@ export interface JobWorkerOptions {
   /** Called once per job when its last attempt failed, or it failed in a way retrying cannot fix. */
   onFinalFailure: FinalFailureHandler;
   logger: JobWorkerLogger;
+  /**
+   * Removes secrets from the failure reason and stack trace BullMQ stores in Redis (the process's
+   * Scrubber.scrubText). Required: errors from HTTP and database clients quote URLs with tokens and passwords.
+   */
+  scrubText: (text: string) => string;
   metrics?: JobWorkerMetrics;
   /**
    * Payload schemas and time limits; the project's catalog unless a test tightens it.
    * (Attempts and backoff travel with each job: the producer's catalog decides those.)
    */
   catalog?: JobCatalog;
+  /** The clock reply windows are judged by; Date.now unless a test moves it. */
+  now?: () => number;
 }
 
 export interface JobWorker {
@@ -76,12 +85,30 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     handlers,
     onFinalFailure,
     logger,
+    scrubText,
     metrics,
     catalog = jobCatalog,
+    now = Date.now,
   } = options;
   const isJobName = (name: string): name is JobName => Object.hasOwn(catalog, name);
+  // The error each handler threw, by the scrubbed error BullMQ got instead: the logs (whose logger scrubs) and
+  // the failure report (whose run store scrubs) get the handler's own error, with all its fields.
+  const handlerErrors = new WeakMap<object, unknown>();
+  const handlerErrorOf = (error: Error) => handlerErrors.get(error) ?? originalError(error);
 
   async function processJob(job: Job, _token?: string, cancelled?: AbortSignal): Promise<unknown> {
+    try {
+      return await runJob(job, cancelled);
+    } catch (error) {
+      // BullMQ stores what it is thrown in Redis, so it gets a scrubbed copy; a permanent failure ends the job.
+      const stored = withScrubbedText(error, scrubText);
+      const thrown = isPermanent(stored) ? unrecoverable(stored) : stored;
+      handlerErrors.set(thrown, error);
+      throw thrown;
+    }
+  }
+
+  async function runJob(job: Job, cancelled?: AbortSignal): Promise<unknown> {
     if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job kind "${job.name}"`);
     const name = job.name;
     const definition = catalog[name];
@@ -97,15 +124,29 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     }
 
     const attempt = job.attemptsMade + 1;
+    // An answer that can only be delivered until some moment (a Discord token) bounds the attempt too.
+    const window = definition.replyWindow?.(parsed.data);
+    const timeoutMs = window
+      ? Math.max(1, Math.min(definition.timeoutMs, window.closesAt - now()))
+      : definition.timeoutMs;
     try {
       return await withTimeout(
         (signal) => handler(parsed.data, { jobId: job.id ?? "", attempt, signal }),
-        definition.timeoutMs,
-        () => new JobTimeoutError(name, definition.timeoutMs),
+        timeoutMs,
+        () => new JobTimeoutError(name, timeoutMs),
         cancelled,
       );
     } catch (error) {
-      throw isPermanent(error) ? unrecoverable(error) : error;
+      if (!window || isPermanent(error)) throw error;
+      const retryDelayMs =
+        attempt < (job.opts.attempts ?? 1)
+          ? retryDelay(attempt, backoffBaseOf(job.opts.backoff), error)
+          : undefined;
+      // The retry BullMQ would schedule could not answer in time: the job ends here, as expired.
+      if (missesReplyWindow(window, now(), retryDelayMs)) {
+        throw new ReplyExpiredError(window.closesAt, "retry", { cause: error });
+      }
+      throw error;
     }
   }
 
@@ -120,8 +161,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     settings: {
       backoffStrategy: (attemptsMade, type, error, job) => {
         if (type !== BACKOFF_TYPE) throw new Error(`Unknown backoff type "${type}"`);
-        const delay = typeof job?.opts.backoff === "object" ? (job.opts.backoff.delay ?? 1_000) : 1_000;
-        return retryDelay(attemptsMade, delay, error);
+        return retryDelay(attemptsMade, backoffBaseOf(job?.opts.backoff), error);
       },
     },
   });
@@ -144,20 +184,25 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       jobId: job.id,
       job: job.name,
       attemptsMade: job.attemptsMade,
-      err: originalError(error),
+      err: handlerErrorOf(error),
     };
     metrics?.jobsTotal.inc({ job: job.name, state: final ? "failed" : "retried" });
+    if (fields.err instanceof ReplyExpiredError && isJobName(job.name)) {
+      metrics?.jobsExpiredTotal?.inc({ job: job.name });
+    }
     if (!final) {
       logger.warn(fields, "job attempt failed; will retry");
       return;
     }
-    logger.error(fields, "job failed");
+    if (fields.err instanceof ReplyExpiredError)
+      logger.warn(fields, "job dropped: its answer could not reach the chat in time");
+    else logger.error(fields, "job failed");
     if (!isJobName(job.name)) return;
     const parsed = catalog[job.name].payload.safeParse(job.data);
     // A malformed payload has no one to report to.
     if (!parsed.success) return;
     const report = Promise.resolve()
-      .then(() => onFinalFailure(job.name as JobName, parsed.data, originalError(error)))
+      .then(() => onFinalFailure(job.name as JobName, parsed.data, handlerErrorOf(error)))
       .catch((reportError: unknown) =>
         logger.error({ err: reportError, jobId: job.id, job: job.name }, "job failure not reported"),
       )

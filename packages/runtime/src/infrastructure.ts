@@ -8,13 +8,20 @@ import { openDatabase, pendingMigrations, type Database } from "@memebot/db";
 import {
   createLogger,
   createMetrics,
+  createScrubber,
   type HealthChecks,
   type Logger,
   type Metrics,
+  type Scrubber,
 } from "@memebot/telemetry";
 
 export interface Infrastructure {
   env: Env;
+  /**
+   * Removes this process's secrets (and token-, password- and key-shaped text) from whatever is written down:
+   * the logger's lines, and the text stores that keep error messages (command runs, BullMQ failures).
+   */
+  scrubber: Scrubber;
   logger: Logger;
   metrics: Metrics;
   database: Database;
@@ -51,11 +58,12 @@ export async function openInfrastructure(
   env: Env,
   options: InfrastructureOptions = {},
 ): Promise<Infrastructure> {
+  const scrubber = createScrubber(secretsOf(env));
   const logger =
     options.logger ??
     createLogger({
       level: env.LOG_LEVEL ?? (options.consoleOnStdout ? "warn" : "info"),
-      secrets: secretsOf(env),
+      scrubber,
       // The console chat owns stdout; logs go to stderr then (synchronously, as createLogger's default).
       ...(options.consoleOnStdout ? { destination: pino.destination({ dest: 2, sync: true }) } : {}),
     });
@@ -101,8 +109,12 @@ export async function openInfrastructure(
   }
   logger.info({ database: database.kind }, "database ready");
 
+  // A failing check's reason is a client's error message, which may quote URLs; it goes to the log.
+  const reasonOf = (error: Error) => scrubber.scrubText(error.message);
+
   return {
     env,
+    scrubber,
     logger,
     metrics,
     database,
@@ -110,14 +122,8 @@ export async function openInfrastructure(
     createRedis,
     async health() {
       const [redisCheck, databaseCheck] = await Promise.all([
-        redis.ping().then(
-          () => true as const,
-          (error: Error) => error.message,
-        ),
-        database.prisma.$queryRaw`SELECT 1`.then(
-          () => true as const,
-          (error: Error) => error.message,
-        ),
+        redis.ping().then(() => true as const, reasonOf),
+        database.prisma.$queryRaw`SELECT 1`.then(() => true as const, reasonOf),
       ]);
       return { redis: redisCheck, database: databaseCheck };
     },

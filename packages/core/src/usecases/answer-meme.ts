@@ -1,5 +1,6 @@
 import type { RunRecorder } from "../dispatch.ts";
 import type { CommandRun, JobPayload } from "../jobs/catalog.ts";
+import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
 import { translator } from "../messages/index.ts";
 import type { DeliverOnce } from "./deliver.ts";
 
@@ -21,15 +22,25 @@ export interface AnswerMemeDependencies {
   writeMemeText: MemeTextWriter;
   deliver: DeliverOnce;
   runs: RunRecorder;
+  /** The clock the reply window is judged by; Date.now unless a test moves it. */
+  now?: () => number;
 }
 
-/** Writes the meme text and sends it back to the chat it was asked in. */
+/**
+ * Writes the meme text and sends it back to the chat it was asked in. A job whose answer could not
+ * reach the chat in time (a Discord token with under a minute left) is dropped before the model is
+ * asked: it throws ReplyExpiredError, which reportFailedRun records as expired.
+ */
 export async function answerMemeRequest(
   payload: JobPayload<"meme.text">,
   deps: AnswerMemeDependencies,
   signal?: AbortSignal,
 ): Promise<{ outcome: string }> {
   const { run, topic } = payload;
+  const window = replyWindowOf(run);
+  if (window && (deps.now ?? Date.now)() > window.lastStartAt) {
+    throw new ReplyExpiredError(window.closesAt, "start");
+  }
   const meme = await deps.writeMemeText({ topic, language: run.language, signal });
   const t = translator(run.language);
   const lines = [t("meme.result", { top: meme.top, bottom: meme.bottom })];
@@ -45,14 +56,27 @@ export async function answerMemeRequest(
   return { outcome };
 }
 
-/** After the last attempt failed: tell the user briefly, once, and record it. */
+/**
+ * After the last attempt failed: tell the user briefly, once, and record it. An expired job is
+ * only recorded: its apology would need the same dying token.
+ */
 export async function reportFailedRun(
   run: CommandRun,
   error: unknown,
   deps: Pick<AnswerMemeDependencies, "deliver" | "runs">,
 ): Promise<void> {
+  if (error instanceof ReplyExpiredError) {
+    await deps.runs.record({
+      ...runRecordOf(run),
+      status: "failed",
+      outcome: "job.expired",
+      detail: error.message,
+    });
+    return;
+  }
   const t = translator(run.language);
-  const detail = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
+  // Whole: the run store scrubs secrets out of it before clipping it to length.
+  const detail = error instanceof Error ? error.message : String(error);
   // Recorded first: when the platform refuses us for good (bot blocked), the apology fails too.
   await deps.runs.record({ ...runRecordOf(run), status: "failed", outcome: "job.failed", detail });
   await deps.deliver(run.target, { text: t("job.failed", { command: run.command }) }, `${run.key}:failed`);

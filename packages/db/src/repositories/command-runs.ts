@@ -14,18 +14,30 @@ export interface CommandRunsRepository {
   findByKey(key: string): Promise<CommandRunRecord | null>;
 }
 
-export function createCommandRunsRepository(prisma: PrismaClient): CommandRunsRepository {
+/** How much of a run's detail is kept: enough for an error's first lines. */
+export const MAX_DETAIL_LENGTH = 500;
+
+/**
+ * @param scrubText removes secrets from the detail before it is stored. The detail is often an error
+ * message, and errors quote URLs with tokens and passwords in them; scrubbing here means no caller can forget.
+ */
+export function createCommandRunsRepository(
+  prisma: PrismaClient,
+  scrubText: (text: string) => string,
+): CommandRunsRepository {
   return {
     async record(input) {
       const communityId = await ensureCommunity(prisma, input.community);
       const userId = await ensureIdentity(prisma, input.actor);
       const finishedAt = input.status === "queued" ? null : utcNow;
+      // Scrubbed whole, then clipped: clipping first could leave the start of a secret the scrubber no longer knows.
+      const detail = input.detail === undefined ? null : scrubText(input.detail).slice(0, MAX_DETAIL_LENGTH);
       // One statement, so two deliveries of the same update racing here cannot both insert.
       await prisma.$executeRaw`
         INSERT INTO "CommandRun"
           ("id", "key", "command", "args", "status", "outcome", "detail", "communityId", "userId", "createdAt", "finishedAt")
         VALUES (${randomUUID()}, ${input.key}, ${input.command}, ${input.args}, ${input.status}::"CommandRunStatus",
-                ${input.outcome ?? null}, ${input.detail ?? null}, ${communityId}, ${userId}, ${utcNow}, ${finishedAt})
+                ${input.outcome ?? null}, ${detail}, ${communityId}, ${userId}, ${utcNow}, ${finishedAt})
         ON CONFLICT ("key") DO UPDATE SET
           "status" = CASE WHEN EXCLUDED."status" = 'queued' THEN "CommandRun"."status" ELSE EXCLUDED."status" END,
           "finishedAt" = CASE WHEN EXCLUDED."status" = 'queued' THEN "CommandRun"."finishedAt" ELSE EXCLUDED."finishedAt" END,
