@@ -191,6 +191,42 @@ describe("createJobWorker", () => {
     expect(finalFailures[0]?.error).toBe(blocked);
   });
 
+  it("stores a permanent failure's reason and stack scrubbed, still failing at once with the handler's error reported", async () => {
+    class PlatformRefusal extends Error {
+      override readonly name = "PlatformRefusal";
+      readonly retryable = false;
+    }
+    const refusal = new PlatformRefusal(
+      "403 from https://proxy:hunter2-proxy-pass@api.example.com/bot1/sendMessage?access_token=tok-123456",
+    );
+    let calls = 0;
+    start(
+      {
+        "meme.text": async () => {
+          calls += 1;
+          throw refusal;
+        },
+      },
+      { attempts: 3 },
+    );
+    const { jobId } = await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:9" });
+
+    await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
+    const stored = await redis.hgetall(`${prefix}:commands:${jobId}`);
+    expect(calls).toBe(1);
+    expect(finalFailures[0]?.error).toBe(refusal);
+    expect(stored.failedReason).toBe(
+      "403 from https://proxy:[redacted]@api.example.com/bot1/sendMessage?access_token=[redacted]",
+    );
+    const [stack] = JSON.parse(stored.stacktrace ?? "[]") as string[];
+    // The handler's own stack, naming its class, not the wrapper's.
+    expect(stack).toMatch(/^PlatformRefusal: 403 from https:\/\/proxy:\[redacted\]@/);
+    expect(stack).toContain("worker.test.ts");
+    for (const secret of ["hunter2-proxy-pass", "tok-123456"]) {
+      expect(JSON.stringify(stored)).not.toContain(secret);
+    }
+  });
+
   it("waits as long as a failure asks before the next attempt", async () => {
     const startedAt: number[] = [];
     start(
