@@ -1,8 +1,16 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createJobProducer, jobIdFor, type JobQueueProducer } from "@memebot/jobs";
-import { deletePrefix, memePayload, REDIS_URL, uniquePrefix } from "./support.ts";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createJobProducer, createJobWorker, jobIdFor, type JobQueueProducer } from "@memebot/jobs";
+import {
+  deletePrefix,
+  memePayload,
+  recordingLogger,
+  REDIS_URL,
+  scrubText,
+  tightCatalog,
+  uniquePrefix,
+} from "./support.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 let prefix: string;
@@ -34,9 +42,50 @@ describe("createJobProducer", () => {
     expect(job?.data).toEqual(payload);
     expect(job?.opts.attempts).toBe(3);
     expect(job?.opts.backoff).toMatchObject({ delay: 1_000 });
-    // Failed jobs stay a week for inspection; completed ones go after a day.
-    expect(job?.opts.removeOnFail).toEqual({ age: 7 * 86_400 });
+    // Failed jobs stay a week for inspection (the newest 10,000 of them); completed ones go after a day.
+    expect(job?.opts.removeOnFail).toEqual({ age: 7 * 86_400, count: 10_000 });
     expect(job?.opts.removeOnComplete).toEqual({ age: 86_400, count: 10_000 });
+  });
+
+  it("keeps only the newest failed jobs once more fail than the cap allows", async () => {
+    const catalog = tightCatalog({ attempts: 1 });
+    const capped = createJobProducer({ connection: redis, prefix, catalog, failedJobsKept: 3 });
+    let failures = 0;
+    const worker = createJobWorker({
+      connection: redis,
+      prefix,
+      queue: "commands",
+      concurrency: 1,
+      lockDurationMs: 5_000,
+      catalog,
+      logger: recordingLogger(),
+      scrubText,
+      handlers: {
+        "meme.text": async () => {
+          throw new Error("model down");
+        },
+      },
+      onFinalFailure: () => {
+        failures += 1;
+      },
+    });
+    try {
+      const jobIds: string[] = [];
+      for (let n = 1; n <= 8; n += 1) {
+        jobIds.push(
+          (await capped.enqueue("meme.text", memePayload(), { jobId: `telegram:1:${100 + n}` })).jobId,
+        );
+      }
+      await vi.waitFor(() => expect(failures).toBe(8), { timeout: 10_000, interval: 20 });
+
+      const kept = await inspector.getFailed(0, -1);
+      expect(kept.map((job) => job.id).sort()).toEqual(jobIds.slice(-3).sort());
+      // The trimmed jobs are gone from Redis, not only from the failed set.
+      expect(await inspector.getJob(jobIds[0] as string)).toBeUndefined();
+    } finally {
+      await worker.close();
+      await capped.close();
+    }
   });
 
   it("keeps one job when the same update is enqueued twice", async () => {

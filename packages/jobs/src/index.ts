@@ -1,5 +1,6 @@
 export {
   createJobProducer,
+  DEFAULT_FAILED_JOBS_KEPT,
   type JobProducerOptions,
   type JobQueueProducer,
   type QueueCounts,

@@ -27,14 +27,32 @@ export interface JobProducerOptions {
   logger?: { error(object: object, message: string): void };
   /** Retry policy and payload schemas; the project's catalog unless a test tightens it. */
   catalog?: JobCatalog;
+  /**
+   * How many failed jobs each queue keeps for inspection (the newest; older ones go, and all go after a week).
+   * DEFAULT_FAILED_JOBS_KEPT unless a test wants to see the cap at work.
+   */
+  failedJobsKept?: number;
 }
+
+/**
+ * Failed jobs kept per queue. A week of failures alone is unbounded: a model server down for an afternoon
+ * under load would otherwise fill Redis (which must run with `noeviction`) with failed jobs.
+ */
+export const DEFAULT_FAILED_JOBS_KEPT = 10_000;
 
 /** Finished jobs are dropped after a day (the intake gate dedupes longer); failed ones stay a week for inspection. */
 const REMOVE_ON_COMPLETE = { age: 86_400, count: 10_000 };
-const REMOVE_ON_FAIL = { age: 7 * 86_400 };
+const FAILED_JOB_AGE_SECONDS = 7 * 86_400;
 
 export function createJobProducer(options: JobProducerOptions): JobQueueProducer {
-  const { connection, prefix, logger, catalog = jobCatalog } = options;
+  const {
+    connection,
+    prefix,
+    logger,
+    catalog = jobCatalog,
+    failedJobsKept = DEFAULT_FAILED_JOBS_KEPT,
+  } = options;
+  const removeOnFail = { age: FAILED_JOB_AGE_SECONDS, count: failedJobsKept };
   const queueNames = [...new Set(Object.values(catalog).map((definition) => definition.queue))];
   // One Queue per name for the process: creating one per enqueue would re-run its set-up each time.
   const queues = new Map<string, Queue>();
@@ -61,7 +79,7 @@ export function createJobProducer(options: JobProducerOptions): JobQueueProducer
         attempts: definition.attempts,
         backoff: backoffOptions(definition.backoffMs),
         removeOnComplete: REMOVE_ON_COMPLETE,
-        removeOnFail: REMOVE_ON_FAIL,
+        removeOnFail,
       });
       return { jobId: job.id ?? jobId };
     },
