@@ -1,7 +1,7 @@
 // Per-community settings: one zod schema with defaults, and the `/config` keys
 // admins may change, each with its own parser and a description of allowed values.
 import { z } from "zod";
-import { languages, type Language } from "./messages/index.ts";
+import { DEFAULT_LANGUAGE, languages, type Language } from "./messages/index.ts";
 import { err, ok, userError, type Result, type UserError } from "./result.ts";
 
 export interface SettingsCommandInfo {
@@ -76,7 +76,7 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
 
   // `.catch` keeps one corrupt stored field from discarding the community's other settings.
   const schema = z.object({
-    language: z.enum(languages as [Language, ...Language[]]).catch("en"),
+    language: z.enum(languages as [Language, ...Language[]]).catch(DEFAULT_LANGUAGE),
     rateLimitPerMinute: z.number().int().min(1).max(MAX_RATE_LIMIT).catch(DEFAULT_RATE_LIMIT_PER_MINUTE),
     userRateLimitPerMinute: z
       .number()

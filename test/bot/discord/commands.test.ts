@@ -1,5 +1,15 @@
-import { createRegistry, defaultCommands, defineCommand, ok, type AnyCommand } from "@memebot/core";
-import { ApplicationCommandOptionType, REST } from "discord.js";
+import {
+  createRegistry,
+  DEFAULT_LANGUAGE,
+  defaultCommands,
+  defineCommand,
+  languagePacks,
+  loadLanguagePacks,
+  ok,
+  translate,
+  type AnyCommand,
+} from "@memebot/core";
+import { ApplicationCommandOptionType, Locale, REST } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   MAX_DESCRIPTION_LENGTH,
@@ -14,11 +24,14 @@ describe("slashCommandsFrom", () => {
   const bodies = slashCommandsFrom(createRegistry());
   const byName = (name: string) => bodies.find((body) => body.name === name);
 
-  it("describes every registry command in English with a Spanish localisation", () => {
+  it("describes every registry command in English with Spanish for Spain and Latin America", () => {
     expect(bodies.map((body) => body.name)).toEqual(["start", "help", "meme", "config"]);
     expect(byName("meme")).toMatchObject({
       description: "Write a meme about a topic",
-      description_localizations: { "es-ES": "Escribir un meme sobre un tema" },
+      description_localizations: {
+        "es-ES": "Escribir un meme sobre un tema",
+        "es-419": "Escribir un meme sobre un tema",
+      },
     });
     for (const body of bodies) {
       expect(body.description.length).toBeGreaterThan(0);
@@ -32,7 +45,7 @@ describe("slashCommandsFrom", () => {
         type: ApplicationCommandOptionType.String,
         name: "topic",
         description: "What the meme is about",
-        description_localizations: { "es-ES": "De qué trata el meme" },
+        description_localizations: { "es-ES": "De qué trata el meme", "es-419": "De qué trata el meme" },
         required: true,
         max_length: 200,
       },
@@ -42,6 +55,55 @@ describe("slashCommandsFrom", () => {
       ["value", false],
     ]);
     expect(byName("help")?.options).toEqual([]);
+  });
+
+  it("GIVEN each language THEN its Discord locales are ones Discord knows", () => {
+    const known: string[] = Object.values(Locale);
+    for (const pack of languagePacks) {
+      expect(pack.discordLocales.length, pack.code).toBeGreaterThan(0);
+      for (const locale of pack.discordLocales) expect(known, pack.code).toContain(locale);
+    }
+  });
+
+  it("GIVEN each language but the default THEN every command and option has its text under each of its locales", () => {
+    const others = languagePacks.filter((pack) => pack.code !== DEFAULT_LANGUAGE);
+    const registry = createRegistry();
+    for (const command of registry.all) {
+      const body = byName(command.name);
+      const expected = Object.fromEntries(
+        others.flatMap((pack) =>
+          pack.discordLocales.map((locale) => [locale, translate(pack.code, command.description)]),
+        ),
+      );
+      expect(body?.description_localizations, command.name).toEqual(expected);
+      for (const option of body?.options ?? []) {
+        expect(Object.keys(option.description_localizations ?? {}).sort()).toEqual(
+          Object.keys(expected).sort(),
+        );
+      }
+    }
+  });
+
+  it("GIVEN one more language file THEN its texts reach Discord under its locales, with no other edit", async () => {
+    const packs = await loadLanguagePacks(new URL("../../core/fixtures/languages/", import.meta.url));
+
+    const [meme] = slashCommandsFrom(
+      createRegistry(defaultCommands.filter((command) => command.name === "meme")),
+      packs,
+    );
+
+    expect(meme?.name).toBe("meme");
+    expect(meme?.description_localizations).toEqual({ fr: "Écrire un mème sur un sujet" });
+    expect(meme?.options?.[0]?.description_localizations).toEqual({ fr: "Le sujet du mème" });
+  });
+
+  it("GIVEN a language with a locale Discord does not know THEN refuses to build the commands, naming it", () => {
+    const spanish = languagePacks.find((pack) => pack.code === "es");
+    const misspelt = { ...spanish!, discordLocales: ["es-MX"] };
+
+    expect(() => slashCommandsFrom(createRegistry(), [misspelt])).toThrow(
+      /language "es": Discord has no locale "es-MX"/,
+    );
   });
 
   it("leaves /config open to every member and allows the commands in servers and DMs", () => {

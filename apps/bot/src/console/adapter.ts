@@ -8,6 +8,7 @@ import { basename, resolve } from "node:path";
 import { clearLine, createInterface, cursorTo } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import {
+  DEFAULT_LANGUAGE,
   parseCommandLine,
   translate,
   type CommandInvocation,
@@ -148,8 +149,8 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       }
     } catch (error) {
       options.logger.error({ err: error }, "console command failed");
-      // In English: the community's language is in its settings, and reading them may be what failed.
-      print({ text: translate("en", "error.internal") });
+      // In the default language: the community's is in its settings, and reading them may be what failed.
+      print({ text: translate(DEFAULT_LANGUAGE, "error.internal") });
     }
   }
 

@@ -2,7 +2,8 @@
 // CommandInvocation for the core dispatcher and renders the result back. All
 // command logic lives in core; this file only knows Discord's rules.
 import {
-  languages,
+  DEFAULT_LANGUAGE,
+  languagePacks,
   translate,
   type CommandRegistry,
   type Dispatch,
@@ -64,7 +65,7 @@ const UNANSWERABLE = new Set<number>([
 ]);
 
 const languageOfLocale = (locale: string): Language =>
-  languages.find((language) => locale.toLowerCase().startsWith(language)) ?? "en";
+  languagePacks.find((pack) => pack.discordLocales.includes(locale))?.code ?? DEFAULT_LANGUAGE;
 
 const waitFor = (ms: number) =>
   new Promise<void>((resolve) => {

@@ -1,6 +1,15 @@
 // Slash-command registration: the core registry is the single source of truth,
 // Discord gets a JSON copy of it through one idempotent bulk overwrite.
-import { translate, type ArgSpec, type CommandRegistry, type MessageId } from "@memebot/core";
+import {
+  DEFAULT_LANGUAGE,
+  languagePacks,
+  translate,
+  translateIn,
+  type ArgSpec,
+  type CommandRegistry,
+  type LanguagePack,
+  type MessageId,
+} from "@memebot/core";
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
@@ -8,6 +17,7 @@ import {
   InteractionContextType,
   Locale,
   Routes,
+  type LocalizationMap,
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type RESTPutAPIApplicationCommandsResult,
@@ -19,19 +29,38 @@ export const MAX_DESCRIPTION_LENGTH = 100;
 
 export type SlashCommandBody = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
-function description(id: MessageId, language: "en" | "es"): string {
-  const text = translate(language, id);
+/** Clipped to what Discord accepts. */
+function description(text: string): string {
   const characters = [...text];
   if (characters.length <= MAX_DESCRIPTION_LENGTH) return text;
   return `${characters.slice(0, MAX_DESCRIPTION_LENGTH - 1).join("")}…`;
 }
 
-function optionFrom(spec: ArgSpec): APIApplicationCommandStringOption {
+const discordLocales = new Set<string>(Object.values(Locale));
+const isDiscordLocale = (locale: string): locale is Locale => discordLocales.has(locale);
+
+/** The text in every language but the default one (that is `description` itself), under each of its locales. */
+function localizations(id: MessageId, packs: readonly LanguagePack[]): LocalizationMap {
+  const map: LocalizationMap = {};
+  for (const pack of packs) {
+    if (pack.code === DEFAULT_LANGUAGE) continue;
+    for (const locale of pack.discordLocales) {
+      // Discord refuses the whole registration over one unknown locale; say which file is wrong.
+      if (!isDiscordLocale(locale)) {
+        throw new Error(`language "${pack.code}": Discord has no locale "${locale}"`);
+      }
+      map[locale] = description(translateIn(pack, id));
+    }
+  }
+  return map;
+}
+
+function optionFrom(spec: ArgSpec, packs: readonly LanguagePack[]): APIApplicationCommandStringOption {
   return {
     type: ApplicationCommandOptionType.String,
     name: spec.name,
-    description: description(spec.description, "en"),
-    description_localizations: { [Locale.SpanishES]: description(spec.description, "es") },
+    description: description(translate(DEFAULT_LANGUAGE, spec.description)),
+    description_localizations: localizations(spec.description, packs),
     required: spec.required,
     // Discord caps a string option at 6000 characters; our own limits are far below that.
     max_length: Math.min(spec.maxLength, 6000),
@@ -39,16 +68,19 @@ function optionFrom(spec: ArgSpec): APIApplicationCommandStringOption {
 }
 
 /** The bodies for Discord's bulk overwrite, one per registry command, in registry order. */
-export function slashCommandsFrom(registry: CommandRegistry): SlashCommandBody[] {
+export function slashCommandsFrom(
+  registry: CommandRegistry,
+  packs: readonly LanguagePack[] = languagePacks,
+): SlashCommandBody[] {
   return registry.all.map((command) => {
     // Discord refuses a required option after an optional one; the stable sort keeps each group's order.
     const args = [...command.args].sort((a, b) => Number(b.required) - Number(a.required));
     return {
       type: ApplicationCommandType.ChatInput,
       name: command.name,
-      description: description(command.description, "en"),
-      description_localizations: { [Locale.SpanishES]: description(command.description, "es") },
-      options: args.map(optionFrom),
+      description: description(translate(DEFAULT_LANGUAGE, command.description)),
+      description_localizations: localizations(command.description, packs),
+      options: args.map((spec) => optionFrom(spec, packs)),
       // Installed to servers, usable there and in the bot's DMs. No default_member_permissions:
       // members may read /config; changing a setting is checked in core against Manage Server.
       integration_types: [ApplicationIntegrationType.GuildInstall],

@@ -3,7 +3,8 @@
 // dispatcher, and the result is sent back. All command logic lives in core.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
-  languages,
+  DEFAULT_LANGUAGE,
+  languagePacks,
   translate,
   type CommandRegistry,
   type Dispatch,
@@ -107,8 +108,11 @@ function parseUpdate(bytes: Buffer): Update | undefined {
   return isUpdate ? (parsed as Update) : undefined;
 }
 
-const languageOfUser = (code: string | undefined): Language =>
-  languages.find((language) => code?.toLowerCase().startsWith(language)) ?? "en";
+// Telegram sends an IETF tag such as "es" or "pt-br"; a language is chosen by its first part.
+const languageOfUser = (code: string | undefined): Language => {
+  const primary = code?.toLowerCase().split("-")[0];
+  return languagePacks.find((pack) => pack.telegramLanguageCode === primary)?.code ?? DEFAULT_LANGUAGE;
+};
 
 const waitFor = (ms: number) =>
   new Promise<void>((resolve) => {
@@ -242,13 +246,14 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   );
 
   async function registerCommands() {
-    for (const language of languages) {
+    for (const pack of languagePacks) {
       const commands = registry.all.map((command) => ({
         command: command.name,
-        description: translate(language, command.description),
+        description: translate(pack.code, command.description),
       }));
-      // English is the default menu; other languages are shown to users whose app speaks them.
-      await bot.telegram.setMyCommands(commands, language === "en" ? {} : { language_code: language });
+      // The default language's menu is everyone's; the others are shown to users whose app speaks them.
+      const scope = pack.code === DEFAULT_LANGUAGE ? {} : { language_code: pack.telegramLanguageCode };
+      await bot.telegram.setMyCommands(commands, scope);
     }
   }
 

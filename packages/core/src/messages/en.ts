@@ -1,6 +1,8 @@
 // Every word the bot says, in English. Other languages copy this object's keys
 // (the `Messages` type makes a missing key a compile error). `{name}` marks a parameter.
-export const en = {
+import type { LanguagePack } from "./index.ts";
+
+const en = {
   "command.start.description": "Say hello and see what I can do",
   "command.help.description": "List the commands you can use",
   "command.meme.description": "Write a meme about a topic",
@@ -58,3 +60,10 @@ export const en = {
 
 export type MessageId = keyof typeof en;
 export type Messages = { readonly [K in MessageId]: string };
+
+export default {
+  code: "en",
+  discordLocales: ["en-US", "en-GB"],
+  telegramLanguageCode: "en",
+  messages: en,
+} satisfies LanguagePack;

@@ -1,6 +1,7 @@
 import type { Messages } from "./en.ts";
+import type { LanguagePack } from "./index.ts";
 
-export const es: Messages = {
+const messages: Messages = {
   "command.start.description": "Saludar y ver lo que sé hacer",
   "command.help.description": "Ver los comandos que puedes usar",
   "command.meme.description": "Escribir un meme sobre un tema",
@@ -55,3 +56,11 @@ export const es: Messages = {
   "value.on": "activado",
   "value.off": "desactivado",
 };
+
+export default {
+  code: "es",
+  // Spain and Latin America: Discord offers both, and both get these texts.
+  discordLocales: ["es-ES", "es-419"],
+  telegramLanguageCode: "es",
+  messages,
+} satisfies LanguagePack;
