@@ -6,15 +6,19 @@ export const REDIS_URL = "redis://127.0.0.1:6379";
 
 export function fakeServicesEnv(options: {
   prefix: string;
-  telegram: { token: string; apiRoot: string };
+  telegram?: { token: string; apiRoot: string };
+  /** The fake Discord's REST base; the worker needs no bot token to answer interactions. */
+  discord?: { apiBase: string };
   model: { baseURL: string };
 }): Record<string, string> {
   return {
     DATABASE_URL: testDatabaseUrl(),
     REDIS_URL,
     QUEUE_PREFIX: options.prefix,
-    TELEGRAM_BOT_TOKEN: options.telegram.token,
-    TELEGRAM_API_ROOT: options.telegram.apiRoot,
+    ...(options.telegram
+      ? { TELEGRAM_BOT_TOKEN: options.telegram.token, TELEGRAM_API_ROOT: options.telegram.apiRoot }
+      : {}),
+    ...(options.discord ? { DISCORD_API_BASE: options.discord.apiBase } : {}),
     LLM_BASE_URL: options.model.baseURL,
     LLM_MODEL: "fake-model",
   };

@@ -24,9 +24,10 @@ export function uniqueTelegramBot(username = "fake_meme_bot"): BotIdentity {
 const DISCORD_EPOCH = 1_420_070_400_000n;
 
 /**
- * A Discord snowflake with random low bits. The fake's own snowflake() counts from zero in
- * every process, so two test files minting ids in the same millisecond would get the same one.
+ * A Discord snowflake created at `at` (now by default), with random low bits. The fake's own
+ * snowflake() counts from zero in every process, so two test files minting ids in the same
+ * millisecond would get the same one.
  */
-export function uniqueSnowflake(): string {
-  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | BigInt(randomInt(0, 2 ** 22))).toString();
+export function uniqueSnowflake(at: number = Date.now()): string {
+  return (((BigInt(at) - DISCORD_EPOCH) << 22n) | BigInt(randomInt(0, 2 ** 22))).toString();
 }

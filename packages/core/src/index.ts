@@ -6,6 +6,7 @@ export * from "./settings-store.ts";
 export * from "./gate.ts";
 export * from "./dispatch.ts";
 export * from "./jobs/catalog.ts";
+export * from "./jobs/reply-window.ts";
 export * from "./commands/types.ts";
 export { readArgs, usageOf } from "./commands/args.ts";
 export { createRegistry, defaultCommands, type CommandRegistry } from "./commands/registry.ts";

@@ -4,6 +4,8 @@
 // BullMQ does not let a custom strategy replace the built-in "exponential" type, hence a
 // type of our own; producer and worker both come from this package, so they agree on it.
 
+import type { ReplyWindow } from "@memebot/core";
+
 export const BACKOFF_TYPE = "exponential-retry-after";
 
 /** Upper bound for a server-requested wait, so a bogus header cannot park a job for days. */
@@ -27,4 +29,25 @@ export function retryDelay(attemptsMade: number, baseDelayMs: number, error: unk
   const exponential = Math.round(2 ** Math.max(0, attemptsMade - 1) * baseDelayMs);
   const requested = retryAfterOf(error);
   return requested === undefined ? exponential : Math.max(exponential, requested);
+}
+
+/** The base delay of a job's `{ type, delay }` backoff option (1 s when it names none). */
+export function backoffBaseOf(backoff: unknown): number {
+  const delay =
+    typeof backoff === "object" && backoff !== null ? (backoff as { delay?: unknown }).delay : undefined;
+  return typeof delay === "number" ? delay : 1_000;
+}
+
+/**
+ * Whether a failed attempt must end its job as expired instead of going the usual way: the reply
+ * window has closed (nothing, not even an apology, can be delivered), or the retry that would
+ * follow (`retryDelayMs`; undefined when no attempt is left) would start after its last start.
+ */
+export function missesReplyWindow(
+  window: ReplyWindow,
+  now: number,
+  retryDelayMs: number | undefined,
+): boolean {
+  if (now >= window.closesAt) return true;
+  return retryDelayMs !== undefined && now + retryDelayMs > window.lastStartAt;
 }

@@ -10,6 +10,8 @@ export type Metrics = {
   registry: Registry;
   commandsTotal: Counter<"platform" | "command" | "outcome">;
   jobsTotal: Counter<"job" | "state">;
+  /** Jobs dropped because their answer could no longer reach the chat (a Discord token about to die). */
+  jobsExpiredTotal: Counter<"job">;
   /** Filled at scrape time from the provider given to `setJobCountsProvider`. */
   jobsByState: Gauge<"queue" | "state">;
   modelRequestSeconds: Histogram<"model" | "outcome">;
@@ -99,6 +101,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       name: `${prefix}jobs_total`,
       help: "Jobs finished by the worker, by job name and state (completed, failed, retried)",
       labelNames: ["job", "state"],
+      registers: [registry],
+    }),
+    jobsExpiredTotal: new Counter({
+      name: `${prefix}jobs_expired_total`,
+      help: "Jobs dropped unanswered because their reply window closed (Discord's 15-minute interaction token), by job name",
+      labelNames: ["job"],
       registers: [registry],
     }),
     jobsByState,

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { actorSchema, communityRefSchema, replyTargetSchema } from "../platform.ts";
 import { languages, type Language } from "../messages/index.ts";
+import { replyWindowOf, type ReplyWindow } from "./reply-window.ts";
 
 export const MAX_TOPIC_LENGTH = 200;
 
@@ -28,6 +29,11 @@ export interface JobDefinition<S extends z.ZodType> {
   backoffMs: number;
   /** The attempt is abandoned (and retried) after this long. */
   timeoutMs: number;
+  /**
+   * When the answer stops being deliverable, if it ever does: attempts are cut off when it closes,
+   * and a retry that would start after its last start is not scheduled (the job fails as expired).
+   */
+  replyWindow?: (payload: z.infer<S>) => ReplyWindow | undefined;
 }
 
 const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>) => definition;
@@ -40,6 +46,8 @@ export const jobCatalog = {
     backoffMs: 1_000,
     // Longer than the model timeout, so a slow model falls back to the offline engine inside one attempt.
     timeoutMs: 60_000,
+    // A Discord answer goes through a 15-minute interaction token.
+    replyWindow: (payload) => replyWindowOf(payload.run),
   }),
 } as const;
 
