@@ -226,6 +226,33 @@ describe("runProcess", () => {
     expect(fixture.stdout()).not.toContain(token);
   });
 
+  it("gives a slow component's stop a deadline inside SHUTDOWN_TIMEOUT_MS, so Redis and the database still close and it exits 0", async () => {
+    const fixture = start(fixtureProcess, ["slow-stop"], { ...goodEnv(), SHUTDOWN_TIMEOUT_MS: "1500" });
+    await startedPort(fixture);
+    const signalledAt = performance.now();
+    fixture.child.kill("SIGTERM");
+    expect(await fixture.exited).toBe(0);
+    // Node's own exit adds a little to the budget; far less than the budget itself.
+    expect(performance.now() - signalledAt).toBeLessThan(1500 + 700);
+    expect(shutdownSteps(fixture)).toEqual(["http", "slow", "first", "infrastructure"]);
+    const slow = fixture
+      .logLines()
+      .find((entry) => entry.msg === "shutdown step done" && entry.step === "slow");
+    expect(slow?.ms).toBeLessThan(1500);
+    expect(fixture.logLines().at(-1)?.msg, fixture.stdout()).toBe("shutdown complete");
+  });
+
+  it("leaves a stop that never returns behind at its deadline, closes the rest, and exits 1", async () => {
+    const fixture = start(fixtureProcess, ["stuck-stop"], { ...goodEnv(), SHUTDOWN_TIMEOUT_MS: "1500" });
+    await startedPort(fixture);
+    fixture.child.kill("SIGTERM");
+    expect(await fixture.exited).toBe(1);
+    expect(shutdownSteps(fixture)).toEqual(["http", "first", "infrastructure"]);
+    expect(
+      fixture.logLines().find((entry) => entry.msg === "shutdown step abandoned at its deadline"),
+    ).toMatchObject({ step: "stuck" });
+  });
+
   it("exits with the code of a component that finished by itself, after stopping everything", async () => {
     const fixture = start(fixtureProcess, ["finishes"], goodEnv());
     expect(await fixture.exited).toBe(3);

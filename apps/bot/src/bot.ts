@@ -82,7 +82,7 @@ export async function startBot(
     await telegram.start();
     components.push({
       name: "telegram",
-      stop: () => telegram.stop("shutdown"),
+      stop: (signal) => telegram.stop("shutdown", signal),
       health: () => telegram.health(),
       routes: telegram.webhookRoute ? [telegram.webhookRoute] : [],
     });
@@ -101,7 +101,7 @@ export async function startBot(
       ...(env.DISCORD_APPLICATION_ID ? { applicationId: env.DISCORD_APPLICATION_ID } : {}),
     });
     await discord.start();
-    components.push({ name: "discord", stop: () => discord.stop() });
+    components.push({ name: "discord", stop: (signal) => discord.stop(signal) });
   }
 
   if (servesConsole(env)) {

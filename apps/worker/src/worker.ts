@@ -11,6 +11,7 @@ import { createRepositories } from "@memebot/db";
 import { createDeliverOnce, createPlatformSender } from "@memebot/delivery";
 import { createJobProducer, createJobWorker } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
+import { whenAborted } from "@memebot/telemetry";
 import { createWorkerMemeWriter } from "./meme-writer.ts";
 
 export interface WorkerOptions {
@@ -87,9 +88,9 @@ export async function startWorker(
   return [
     {
       name: "job-worker",
-      // Stops taking jobs and lets the ones in flight finish; runProcess bounds the wait
-      // (SHUTDOWN_TIMEOUT_MS). Jobs still unfinished then return to the queue when their lock expires.
-      stop: () => worker.close(),
+      // Stops taking jobs and lets the ones in flight finish, until the shutdown budget leaves no more
+      // time (SHUTDOWN_TIMEOUT_MS). Jobs still unfinished then return to the queue when their lock expires.
+      stop: (signal) => Promise.race([worker.close(), whenAborted(signal)]),
       health: async () => ({ worker: worker.isRunning() ? true : "not taking jobs" }),
     },
     { name: "job-counts", stop: () => counter.close() },

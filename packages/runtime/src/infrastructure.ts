@@ -13,6 +13,7 @@ import {
   type Logger,
   type Metrics,
   type Scrubber,
+  whenAborted,
 } from "@memebot/telemetry";
 
 export interface Infrastructure {
@@ -33,7 +34,8 @@ export interface Infrastructure {
    */
   createRedis(options?: RedisOptions): Redis;
   health(): Promise<HealthChecks>;
-  close(): Promise<void>;
+  /** Closes every connection; once `signal` aborts, drops them instead of waiting for their goodbyes. */
+  close(signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -127,9 +129,11 @@ export async function openInfrastructure(
       ]);
       return { redis: redisCheck, database: databaseCheck };
     },
-    async close() {
+    async close(signal) {
+      // A quit sent to an unreachable Redis is never answered: past the deadline, connections are dropped.
+      void whenAborted(signal).then(() => connections.forEach((connection) => connection.disconnect()));
       await closeConnections();
-      await database.close();
+      await Promise.race([database.close(), whenAborted(signal)]);
     },
   };
 }

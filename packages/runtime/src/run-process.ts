@@ -7,7 +7,11 @@ import { openInfrastructure, type Infrastructure } from "./infrastructure.ts";
 
 export interface ProcessComponent {
   name: string;
-  stop(): Promise<void>;
+  /**
+   * Stops the component. The signal aborts near the end of the time the shutdown budget leaves it:
+   * stop waiting for work to drain then and return, so the steps after it still run in time.
+   */
+  stop(signal?: AbortSignal): Promise<void>;
   routes?: HttpRoute[];
   health?: () => Promise<HealthChecks>;
   /** A component that can finish by itself (the piped console); the process exits with its code. */
@@ -54,7 +58,7 @@ export async function runProcess(
     timeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     exit: (code) => process.exit(code || exitCode),
   });
-  shutdown.add("infrastructure", () => infrastructure.close());
+  shutdown.add("infrastructure", (signal) => infrastructure.close(signal));
   shutdown.installSignalHandlers();
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
   // A bug that escapes every handler: log it through the scrubbing logger (Node's default report
@@ -81,9 +85,9 @@ export async function runProcess(
             logger,
             ...metricsAccess,
           });
-    if (metricsHttp) shutdown.add("metrics-http", () => metricsHttp.close());
+    if (metricsHttp) shutdown.add("metrics-http", (signal) => metricsHttp.close(signal));
     const components = await start(infrastructure);
-    for (const component of components) shutdown.add(component.name, () => component.stop());
+    for (const component of components) shutdown.add(component.name, (signal) => component.stop(signal));
     const http = await startHttpServer({
       port: env.HTTP_PORT,
       host: env.HTTP_HOST,
@@ -104,7 +108,7 @@ export async function runProcess(
       },
     });
     // Registered last so it stops first: no new webhook updates while the rest winds down.
-    shutdown.add("http", () => http.close());
+    shutdown.add("http", (signal) => http.close(signal));
     logger.info(
       {
         process: name,

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
+import { whenAborted } from "./shutdown.ts";
 
 /** What each check found: `true` when healthy, or the reason it is not (for the log, never the answer). */
 export type HealthChecks = Record<string, true | string>;
@@ -38,7 +39,8 @@ export type HttpServerOptions = {
 export type RunningHttpServer = {
   port: number;
   url: string;
-  close(): Promise<void>;
+  /** Stops listening and waits for requests being answered; once `signal` aborts, cuts them off. */
+  close(signal?: AbortSignal): Promise<void>;
 };
 
 /** A request body read within a size limit. */
@@ -230,7 +232,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     port,
     url,
-    close() {
+    close(signal) {
+      // A request still being answered when time is up (a webhook update being handled) is cut off;
+      // Telegram delivers it again, to another replica or after the restart.
+      if (signal) void whenAborted(signal).then(() => server.closeAllConnections());
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Idle keep-alive sockets would otherwise hold close() until they time out. Node 19+ already does this

@@ -12,5 +12,5 @@ export type {
   RequestBody,
   RunningHttpServer,
 } from "./http-server.ts";
-export { createShutdown } from "./shutdown.ts";
-export type { Shutdown, ShutdownOptions, SignalSource } from "./shutdown.ts";
+export { createShutdown, whenAborted } from "./shutdown.ts";
+export type { Shutdown, ShutdownOptions, ShutdownStep, SignalSource } from "./shutdown.ts";

@@ -387,6 +387,44 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     expect(await harness.adapter.health()).toEqual({ telegram: true });
   });
 
+  it("stops by the deadline its signal sets while Telegram never takes an answer", async () => {
+    const held = harness.fake.hold("sendMessage");
+    harness.fake.pushUpdate(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
+    await vi.waitFor(() => expect(held.waiting).toBe(1));
+
+    const startedAt = performance.now();
+    // The default drain would wait 10 s for the answer; the process's budget says 300 ms.
+    await harness.adapter.stop("shutdown", AbortSignal.timeout(300));
+    const elapsed = performance.now() - startedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(1_000);
+    held.release();
+  });
+
+  it("waits drainTimeoutMs once in all, not once for polling, handlers and answers each", async () => {
+    await harness.close();
+    harness = await startHarness({ drainTimeoutMs: 400 });
+    await harness.adapter.start();
+    await harness.fake.waitForCall("getUpdates");
+    // One batch: a handler stuck asking Telegram about an admin (which also holds the poll's batch),
+    // and an answer Telegram never takes.
+    const adminCheck = harness.fake.hold("getChatMember");
+    const answer = harness.fake.hold("sendMessage");
+    harness.fake.pushUpdates([
+      textMessageUpdate({ chat: group, from: bob, text: "/config language es" }),
+      textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }),
+    ]);
+    await vi.waitFor(() => expect([adminCheck.waiting, answer.waiting]).toEqual([1, 1]));
+
+    const startedAt = performance.now();
+    await harness.adapter.stop("shutdown");
+    const elapsed = performance.now() - startedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    expect(elapsed).toBeLessThan(800);
+    adminCheck.release();
+    answer.release();
+  });
+
   it("stops polling on stop() and confirms what it handled", async () => {
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/start" }));
     await harness.adapter.stop("test");

@@ -82,6 +82,11 @@ export interface FakeTelegram {
   waitUntilConsumed(timeoutMs?: number): Promise<void>;
   /** POSTs one update to a webhook like Telegram does; `secretToken` goes in X-Telegram-Bot-Api-Secret-Token. */
   postWebhook(url: string, update: UpdateInput, secretToken?: string): Promise<WebhookDelivery>;
+  /**
+   * Leaves every call of `method` unanswered, as a Telegram that hangs, until `release()` (or close());
+   * the calls then run as usual. `waiting` counts the calls held at the moment.
+   */
+  hold(method: string): HeldMethod;
   /** Current webhook set through setWebhook, if any. */
   readonly webhookUrl: string | undefined;
   /** Sets a user's role in a chat; everyone else is a "member". The bot's own status decides whether it may post. */
@@ -89,6 +94,11 @@ export interface FakeTelegram {
   /** Messages the bot sent and did not delete (edits applied), oldest first. */
   sentMessages(chatId?: number): Message[];
   close(): Promise<void>;
+}
+
+export interface HeldMethod {
+  readonly waiting: number;
+  release(): void;
 }
 
 const DEFAULT_BOT: BotIdentity = {
@@ -112,6 +122,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const log = new CallLog<TelegramCall>();
   /** Per method, the failures still to hand out, in the order they were asked for. */
   const failures = new Map<string, Failure[]>();
+  /** Per held method, the calls waiting for its release. */
+  const holds = new Map<string, Set<() => void>>();
 
   function canonicalName(method: string): string | undefined {
     const lower = method.toLowerCase();
@@ -209,6 +221,11 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       await poll(res, parsed.params, parsed.encoding);
       return;
     }
+    const held = holds.get(method);
+    if (held !== undefined) {
+      await new Promise<void>((resolve) => held.add(resolve));
+      if (res.destroyed) return;
+    }
     const { answer } = execute(method, parsed.params, parsed.encoding);
     sendJson(res, answer.status, answer.body);
   }
@@ -305,6 +322,21 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     get webhookUrl() {
       return api.webhook?.url;
     },
+    hold(method) {
+      const name = canonicalName(method) ?? method;
+      const waiting = new Set<() => void>();
+      holds.set(name, waiting);
+      return {
+        get waiting() {
+          return waiting.size;
+        },
+        release() {
+          if (holds.get(name) === waiting) holds.delete(name);
+          for (const resume of waiting) resume();
+          waiting.clear();
+        },
+      };
+    },
     setChatMember(chatId, userId, status, user) {
       if (user !== undefined) api.rememberUser(toUser({ ...user, id: userId }));
       api.members.set(chatId, userId, status);
@@ -312,6 +344,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     sentMessages: (chatId) => api.sentMessages(chatId),
     async close() {
       api.queue.releaseHeld();
+      for (const waiting of holds.values()) for (const resume of waiting) resume();
+      holds.clear();
       await closeServer(server);
     },
   };

@@ -19,6 +19,7 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
 } from "discord.js";
+import { whenAborted } from "@memebot/telemetry";
 import { registerSlashCommands } from "./commands.ts";
 import { invocationFrom } from "./invocation.ts";
 import { answerPrivately, answerPublicly } from "./respond.ts";
@@ -56,7 +57,8 @@ export interface DiscordAdapterOptions {
 export interface DiscordAdapter {
   client: Client;
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Waits up to drainTimeoutMs for interactions in hand, less when `signal` (the shutdown budget) aborts first. */
+  stop(signal?: AbortSignal): Promise<void>;
 }
 
 const UNANSWERABLE = new Set<number>([
@@ -232,9 +234,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
   }
 
-  async function stop() {
-    // Interactions already taken on get their answer before the gateway closes.
-    await Promise.race([Promise.allSettled([...inFlight]), waitFor(drainTimeoutMs)]);
+  async function stop(signal?: AbortSignal) {
+    // Interactions already taken on get their answer before the gateway closes, as far as time allows:
+    // the process's shutdown budget must also cover the steps after us.
+    await Promise.race([Promise.allSettled([...inFlight]), waitFor(drainTimeoutMs), whenAborted(signal)]);
     await client.destroy();
   }
 

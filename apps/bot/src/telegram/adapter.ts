@@ -12,7 +12,7 @@ import {
   type Language,
 } from "@memebot/core";
 import { createTelegramSender, DeliveryError, type RetryOptions } from "@memebot/delivery/telegram";
-import { matchesSecret, readRequestBody, refuseRequest } from "@memebot/telemetry";
+import { matchesSecret, readRequestBody, refuseRequest, whenAborted } from "@memebot/telemetry";
 import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { createAdminChecker } from "./admin-check.ts";
@@ -63,7 +63,7 @@ export interface TelegramAdapterOptions {
   send?: Partial<RetryOptions>;
   /** Answers being sent at most; intake waits beyond this. */
   maxPendingAnswers?: number;
-  /** How long stop() waits for updates being handled and answers being sent. */
+  /** How long stop() waits in all for polling to end, updates being handled and answers being sent. */
   drainTimeoutMs?: number;
   now?: () => number;
 }
@@ -77,7 +77,8 @@ export interface TelegramWebhookRoute {
 export interface TelegramAdapter {
   bot: Telegraf;
   start(): Promise<void>;
-  stop(reason?: string): Promise<void>;
+  /** Waits up to drainTimeoutMs for work in hand, less when `signal` (the process's shutdown budget) aborts first. */
+  stop(reason?: string, signal?: AbortSignal): Promise<void>;
   /** Present in webhook mode: mount it on the process's HTTP server. */
   webhookRoute?: TelegramWebhookRoute;
   /** `{ telegram: true }` while updates can arrive, or a reason why not. */
@@ -336,9 +337,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   }
 
   /** Ends long polling, also when stop() comes while launch() is still between getMe and its first poll. */
-  async function stopPolling(reason: string) {
-    const deadline = now() + drainTimeoutMs;
-    while (!pollingEnded && now() < deadline) {
+  async function stopPolling(reason: string, isOver: () => boolean) {
+    while (!pollingEnded && !isOver()) {
       try {
         bot.stop(reason);
         return;
@@ -349,16 +349,28 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     }
   }
 
-  async function stop(reason = "stop") {
+  async function stop(reason = "stop", signal?: AbortSignal) {
     if (stopped) return;
     stopped = true;
+    // One time limit for the whole drain: the process's shutdown budget must also cover the steps after us.
+    let over = false;
+    const giveUp = Promise.race([waitFor(drainTimeoutMs), whenAborted(signal)]).then(() => {
+      over = true;
+    });
     if (polling) {
       // Stops asking for updates; the batch in hand finishes and its offset is confirmed.
-      await stopPolling(reason);
-      await Promise.race([polling, waitFor(drainTimeoutMs)]);
+      await stopPolling(reason, () => over);
+      await Promise.race([polling, giveUp]);
     }
-    await Promise.race([Promise.allSettled([...inFlight]), waitFor(drainTimeoutMs)]);
-    await Promise.race([Promise.allSettled([...answers]), waitFor(drainTimeoutMs)]);
+    await Promise.race([Promise.allSettled([...inFlight]), giveUp]);
+    await Promise.race([Promise.allSettled([...answers]), giveUp]);
+    if (inFlight.size > 0 || answers.size > 0) {
+      // Not lost: an update not yet confirmed is delivered again; an answer being sent may still go out.
+      logger.warn(
+        { updatesInFlight: inFlight.size, answersPending: answers.size },
+        "telegram adapter stopped before its work in hand was done",
+      );
+    }
   }
 
   async function health(): Promise<Record<string, true | string>> {
