@@ -258,6 +258,31 @@ describe("dispatch", () => {
     expect(replyText(await dispatch(invocation("/meme")))).toBe("Falta <topic>.\nUso: /meme <topic>");
   });
 
+  it("GIVEN a Spanish community THEN /config shows values and allowed values in Spanish and takes Spanish words", async () => {
+    const admin = { isAdmin: async () => true };
+    await dispatch(invocation("/config language es", admin));
+
+    expect(replyText(await dispatch(invocation("/config meme.enabled")))).toBe(
+      "Ajustes de esta comunidad:\nmeme.enabled = activado  (activado | desactivado)\n\n" +
+        "Los admins cambian uno con /config <clave> <valor>.",
+    );
+    expect(replyText(await dispatch(invocation("/config")))).toContain(
+      "meme.cooldown = 10  (0-3600 segundos)",
+    );
+    expect(replyText(await dispatch(invocation("/config meme.enabled desactivado", admin)))).toBe(
+      "meme.enabled ahora es desactivado.",
+    );
+    expect(replyText(await dispatch(invocation("/config meme.enabled Sí", admin)))).toBe(
+      "meme.enabled ahora es activado.",
+    );
+    expect(replyText(await dispatch(invocation("/config meme.enabled quizás", admin)))).toBe(
+      "«quizás» no es un valor válido para meme.enabled. Permitidos: activado | desactivado.",
+    );
+    expect(replyText(await dispatch(invocation("/config rate_limit 0", admin)))).toBe(
+      "«0» no es un valor válido para rate_limit. Permitidos: 1-600 comandos por minuto.",
+    );
+  });
+
   it("GIVEN a community over its rate limit THEN refuses further commands for the minute", async () => {
     const admin = { isAdmin: async () => true };
     await dispatch(invocation("/config rate_limit 3", admin));

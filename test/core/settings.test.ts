@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createSettingsModel, DEFAULT_RATE_LIMIT_PER_MINUTE, defaultCommands } from "@memebot/core";
+import {
+  createSettingsModel,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  defaultCommands,
+  languagePacks,
+  translate,
+} from "@memebot/core";
 
 const model = createSettingsModel(defaultCommands);
 
@@ -24,18 +30,46 @@ describe("settings model", () => {
     expect(change.ok && change.value.newValue).toBe(false);
     expect(change.ok && model.commandOf(change.value.settings, "meme").enabled).toBe(false);
   });
-  it("GIVEN a value out of range THEN the error names the allowed values", () => {
-    expect(model.change(model.defaults(), "meme.cooldown", "99999")).toEqual({
-      ok: false,
-      error: {
-        id: "error.invalidSetting",
-        params: { key: "meme.cooldown", value: "99999", allowed: "0-3600 seconds" },
-      },
-    });
-    expect(model.change(model.defaults(), "language", "xx")).toMatchObject({
-      ok: false,
-      error: { params: { allowed: "en | es" } },
-    });
+  it("GIVEN a value out of range THEN the error names the allowed values, in the reply's language", () => {
+    const change = model.change(model.defaults(), "meme.cooldown", "99999");
+    expect(change).toMatchObject({ ok: false, error: { id: "error.invalidSetting" } });
+    if (change.ok) return;
+    expect(translate("en", change.error.id, change.error.params)).toBe(
+      "“99999” is not a valid value for meme.cooldown. Allowed: 0-3600 seconds.",
+    );
+    expect(translate("es", change.error.id, change.error.params)).toBe(
+      "«99999» no es un valor válido para meme.cooldown. Permitidos: 0-3600 segundos.",
+    );
+    const language = model.change(model.defaults(), "language", "xx");
+    expect(!language.ok && translate("es", language.error.id, language.error.params)).toBe(
+      "«xx» no es un valor válido para language. Permitidos: en | es.",
+    );
+  });
+  it("GIVEN on or off in any language's words THEN switches accordingly, whatever the community speaks", () => {
+    const switchTo = (word: string) => {
+      const change = model.change(model.defaults(), "meme.enabled", word);
+      return change.ok ? change.value.newValue : `refused ${word}`;
+    };
+    for (const { code, messages } of languagePacks) {
+      const on = [messages["value.on"], ...messages["value.onWords"].split(",")].map((word) => word.trim());
+      const off = [messages["value.off"], ...messages["value.offWords"].split(",")].map((word) =>
+        word.trim(),
+      );
+      for (const word of on) expect(switchTo(word), `${code} ${word}`).toBe(true);
+      for (const word of off) expect(switchTo(word), `${code} ${word}`).toBe(false);
+    }
+    expect(["activado", "Sí", "SI", "on", "TRUE", "1"].map(switchTo)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(["desactivado", "No", "off", "0"].map(switchTo)).toEqual([false, false, false, false]);
+    // Typed with a combining accent, as some keyboards send it.
+    expect(switchTo("si\u0301")).toBe(true);
+    expect(switchTo("quizás")).toBe("refused quizás");
   });
   it("GIVEN an unknown key THEN lists the keys there are", () => {
     const change = model.change(model.defaults(), "colour", "red");

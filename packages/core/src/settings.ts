@@ -1,7 +1,14 @@
 // Per-community settings: one zod schema with defaults, and the `/config` keys
 // admins may change, each with its own parser and a description of allowed values.
 import { z } from "zod";
-import { DEFAULT_LANGUAGE, languages, type Language } from "./messages/index.ts";
+import {
+  DEFAULT_LANGUAGE,
+  languagePacks,
+  languages,
+  type Language,
+  type LanguagePack,
+  type Message,
+} from "./messages/index.ts";
 import { err, ok, userError, type Result, type UserError } from "./result.ts";
 
 export interface SettingsCommandInfo {
@@ -34,8 +41,8 @@ type SettingValue = string | number | boolean;
 
 export interface SettingDefinition {
   key: string;
-  /** Shown to admins, e.g. "on | off" or "0-3600 seconds". */
-  allowed: string;
+  /** Shown to admins in their language, e.g. "on | off" or "0-3600 seconds". */
+  allowed: Message;
   read(settings: CommunitySettings): SettingValue;
   parse(raw: string): SettingValue | undefined;
   write(settings: CommunitySettings, value: SettingValue): CommunitySettings;
@@ -48,10 +55,27 @@ export interface SettingChangeResult {
   newValue: SettingValue;
 }
 
+const normalizeWord = (word: string) => word.normalize("NFC").trim().toLowerCase();
+
+/** Every language's words for on or off, so an admin may answer in theirs whatever the bot speaks. */
+function switchWords(packs: readonly LanguagePack[], state: "on" | "off"): Set<string> {
+  const words = new Set(state === "on" ? ["true", "1"] : ["false", "0"]);
+  for (const { messages } of packs) {
+    const listed = state === "on" ? messages["value.onWords"] : messages["value.offWords"];
+    for (const word of [messages[`value.${state}`], ...listed.split(",")]) {
+      if (normalizeWord(word) !== "") words.add(normalizeWord(word));
+    }
+  }
+  return words;
+}
+
+const onWords = switchWords(languagePacks, "on");
+const offWords = switchWords(languagePacks, "off");
+
 const parseSwitch = (raw: string): boolean | undefined => {
-  const value = raw.toLowerCase();
-  if (["on", "true", "yes", "enable", "enabled", "1"].includes(value)) return true;
-  if (["off", "false", "no", "disable", "disabled", "0"].includes(value)) return false;
+  const value = normalizeWord(raw);
+  if (onWords.has(value)) return true;
+  if (offWords.has(value)) return false;
   return undefined;
 };
 
@@ -108,24 +132,25 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
     ),
   });
 
+  const perMinute: Message = { id: "setting.allowed.perMinute", params: { min: 1, max: MAX_RATE_LIMIT } };
   const definitions: SettingDefinition[] = [
     {
       key: "language",
-      allowed: languages.join(" | "),
+      allowed: { id: "setting.allowed.languages", params: { languages: languages.join(" | ") } },
       read: (settings) => settings.language,
       parse: (raw) => (languages as string[]).find((language) => language === raw.toLowerCase()),
       write: (settings, value) => ({ ...settings, language: value as Language }),
     },
     {
       key: "rate_limit",
-      allowed: `1-${MAX_RATE_LIMIT} commands per minute`,
+      allowed: perMinute,
       read: (settings) => settings.rateLimitPerMinute,
       parse: parseIntegerIn(1, MAX_RATE_LIMIT),
       write: (settings, value) => ({ ...settings, rateLimitPerMinute: value as number }),
     },
     {
       key: "user_rate_limit",
-      allowed: `1-${MAX_RATE_LIMIT} commands per minute`,
+      allowed: perMinute,
       read: (settings) => settings.userRateLimitPerMinute,
       parse: parseIntegerIn(1, MAX_RATE_LIMIT),
       write: (settings, value) => ({ ...settings, userRateLimitPerMinute: value as number }),
@@ -139,7 +164,7 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
     if (command.toggleable) {
       definitions.push({
         key: `${command.name}.enabled`,
-        allowed: "on | off",
+        allowed: { id: "setting.allowed.switch" },
         read: (settings) => commandOf(settings, command.name).enabled,
         parse: parseSwitch,
         write: (settings, value) => withCommand(settings, command.name, { enabled: value as boolean }),
@@ -147,7 +172,7 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
     }
     definitions.push({
       key: `${command.name}.cooldown`,
-      allowed: `0-${MAX_COOLDOWN_SECONDS} seconds`,
+      allowed: { id: "setting.allowed.seconds", params: { min: 0, max: MAX_COOLDOWN_SECONDS } },
       read: (settings) => commandOf(settings, command.name).cooldownSeconds,
       parse: parseIntegerIn(0, MAX_COOLDOWN_SECONDS),
       write: (settings, value) => withCommand(settings, command.name, { cooldownSeconds: value as number }),

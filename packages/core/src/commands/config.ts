@@ -1,8 +1,10 @@
+import type { Translator } from "../messages/index.ts";
 import { ok, userError } from "../result.ts";
 import { defineCommand } from "./types.ts";
 
-const display = (value: string | number | boolean) =>
-  typeof value === "boolean" ? (value ? "on" : "off") : String(value);
+/** A setting's value as the reply's language says it: "activado" in Spanish. */
+const display = (value: string | number | boolean, t: Translator) =>
+  typeof value === "boolean" ? t(value ? "value.on" : "value.off") : String(value);
 
 export const configCommand = defineCommand({
   name: "config",
@@ -33,7 +35,7 @@ export const configCommand = defineCommand({
       const lines = shown.map((definition) =>
         t("config.line", {
           key: definition.key,
-          value: display(definition.read(settings)),
+          value: display(definition.read(settings), t),
           allowed: definition.allowed,
         }),
       );
@@ -64,7 +66,7 @@ export const configCommand = defineCommand({
       message: {
         text: t(changed.value.changed ? "config.updated" : "config.unchanged", {
           key,
-          value: display(newValue),
+          value: display(newValue, t),
         }),
       },
     };

@@ -56,6 +56,15 @@ const en = {
 
   "value.on": "on",
   "value.off": "off",
+  // More words admins may type for on and off, comma-separated. "value.on" and "value.off" count too,
+  // as do true/false and 1/0; every language's words are taken whatever the community's language.
+  "value.onWords": "yes, enable, enabled",
+  "value.offWords": "no, disable, disabled",
+
+  "setting.allowed.switch": "on | off",
+  "setting.allowed.seconds": "{min}-{max} seconds",
+  "setting.allowed.perMinute": "{min}-{max} commands per minute",
+  "setting.allowed.languages": "{languages}",
 } as const;
 
 export type MessageId = keyof typeof en;

@@ -55,6 +55,13 @@ const messages: Messages = {
 
   "value.on": "activado",
   "value.off": "desactivado",
+  "value.onWords": "sí, si, activar, activo, encendido",
+  "value.offWords": "no, desactivar, inactivo, apagado",
+
+  "setting.allowed.switch": "activado | desactivado",
+  "setting.allowed.seconds": "{min}-{max} segundos",
+  "setting.allowed.perMinute": "{min}-{max} comandos por minuto",
+  "setting.allowed.languages": "{languages}",
 };
 
 export default {

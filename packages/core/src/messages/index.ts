@@ -10,7 +10,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import english, { type MessageId, type Messages } from "./en.ts";
 
 export type { MessageId, Messages };
-export type MessageParams = Readonly<Record<string, string | number>>;
+/** A parameter may itself be a message, said in the same language (e.g. a setting's allowed values). */
+export type MessageParams = Readonly<{ [name: string]: string | number | Message }>;
+
+/** A message kept as data until it is said in someone's language. */
+export interface Message {
+  id: MessageId;
+  params?: MessageParams;
+}
 
 /** A language code such as "en" or "es": the name of a file in this folder. */
 export type Language = string;
@@ -79,7 +86,8 @@ export function translate(language: Language, id: MessageId, params: MessagePara
 export function translateIn(pack: LanguagePack, id: MessageId, params: MessageParams = {}): string {
   return pack.messages[id].replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    return typeof value === "object" ? translateIn(pack, value.id, value.params) : String(value);
   });
 }
 
