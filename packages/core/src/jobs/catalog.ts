@@ -54,5 +54,4 @@ export const jobCatalog = {
 export type JobCatalog = typeof jobCatalog;
 export type JobName = keyof JobCatalog;
 export type JobPayload<N extends JobName> = z.infer<JobCatalog[N]["payload"]>;
-export const jobNames = Object.keys(jobCatalog) as JobName[];
 export const queueNames = [...new Set(Object.values(jobCatalog).map((job) => job.queue))];
