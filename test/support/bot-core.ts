@@ -63,6 +63,8 @@ export interface BotCoreOptions {
   databaseUrl?: string;
   /** Redis key prefix of the gate and the queues; a fresh one unless replicas must share it. */
   prefix?: string;
+  /** More environment variables, e.g. shorter DATABASE_*_TIMEOUT_MS. */
+  env?: Record<string, string>;
 }
 
 export interface BotCore {
@@ -95,6 +97,7 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
     REDIS_URL,
     QUEUE_PREFIX: prefix,
     DATA_DIR: tmpdir(),
+    ...options.env,
   });
   const logs: LogLine[] = [];
   // pino writes one whole line per call, synchronously: each is in `logs` when the call returns.

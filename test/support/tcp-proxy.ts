@@ -17,6 +17,12 @@ export interface TcpProxy {
    * when a network blip cuts a connection after the server acted on a request.
    */
   loseNextReply(): void;
+  /**
+   * The server stops answering without closing anything: connections stay open and new ones are accepted,
+   * but nothing passes either way — a hung server or a network path that drops packets. restore() ends it,
+   * dropping the connections it held (what was swallowed leaves them useless).
+   */
+  blackHole(): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const live = new Set<net.Socket>();
   let accepting = true;
   let loseReply = false;
+  let silent = false;
 
   const server = net.createServer((client) => {
     if (!accepting) {
@@ -31,8 +38,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       client.resetAndDestroy();
       return;
     }
-    const upstream = net.connect(target.port, target.host);
     live.add(client);
+    if (silent) {
+      // Accepted, and then nothing: whatever the client sends goes nowhere.
+      client.on("error", () => client.destroy());
+      client.on("close", () => live.delete(client));
+      client.resume();
+      return;
+    }
+    const upstream = net.connect(target.port, target.host);
     live.add(upstream);
     const drop = () => {
       client.destroy();
@@ -45,8 +59,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       socket.on("error", drop);
       socket.on("close", drop);
     }
-    client.pipe(upstream);
+    client.on("data", (chunk: Buffer) => {
+      if (!silent) upstream.write(chunk);
+    });
     upstream.on("data", (chunk: Buffer) => {
+      if (silent) return;
       if (!loseReply) {
         client.write(chunk);
         return;
@@ -75,9 +92,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     restore() {
       accepting = true;
+      if (silent) {
+        silent = false;
+        dropAll();
+      }
     },
     loseNextReply() {
       loseReply = true;
+    },
+    blackHole() {
+      silent = true;
     },
     async close() {
       accepting = false;

@@ -23,12 +23,31 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/**
+ * Bounds on waiting for PostgreSQL, so a database that is unreachable or has stopped answering fails a
+ * command within seconds instead of holding it forever. Unbounded when absent. (The embedded PGlite runs
+ * in-process and needs none; migrations open connections of their own, without them, as they may run long.)
+ */
+export interface DatabaseTimeouts {
+  /** Waiting for a connection: a new one to be set up, or a busy pool to free one. */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * The longest a statement may run; the server cancels it then. The client also stops waiting for an answer
+   * shortly after (QUERY_TIMEOUT_MARGIN_MS later), which is what ends a wait on a server that went silent.
+   */
+  statementTimeoutMs?: number | undefined;
+}
+
+/** How much longer than the statement timeout the client waits, so the server's own cancellation arrives first. */
+export const QUERY_TIMEOUT_MARGIN_MS = 1_000;
+
 export interface OpenDatabaseOptions extends DatabaseLocation {
   /**
    * Apply pending migrations before returning (through the same PGlite instance,
    * or under the migration lock on PostgreSQL). `true` uses the defaults.
    */
   migrate?: boolean | MigrateOptions;
+  timeouts?: DatabaseTimeouts;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -36,7 +55,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     ? ({ kind: "postgres", databaseUrl: options.databaseUrl } as const)
     : ({ kind: "pglite", pglite: await openPglite(options.dataDir) } as const);
   try {
-    const database = await connect(connection);
+    const database = await connect(connection, options.timeouts ?? {});
     if (options.migrate) {
       await migrateDatabase(database, options.migrate === true ? {} : options.migrate).catch(
         async (error: unknown) => {
@@ -52,7 +71,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
 }
 
-async function connect(connection: Connection): Promise<Database> {
+async function connect(connection: Connection, timeouts: DatabaseTimeouts): Promise<Database> {
   if (connection.kind === "pglite") {
     const { pglite } = connection;
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
@@ -65,7 +84,7 @@ async function connect(connection: Connection): Promise<Database> {
     return database;
   }
 
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: connection.databaseUrl }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(poolConfig(connection.databaseUrl, timeouts)) });
   // Prisma connects lazily; ask once so a wrong URL fails at start-up, not at the first command.
   try {
     await prisma.$queryRaw`SELECT 1`;
@@ -80,6 +99,22 @@ async function connect(connection: Connection): Promise<Database> {
   const database = withClose({ prisma, kind: "postgres" }, () => prisma.$disconnect());
   rememberConnection(database, connection);
   return database;
+}
+
+/** node-postgres pool settings: the URL and the timeouts. */
+function poolConfig(connectionString: string, { connectTimeoutMs, statementTimeoutMs }: DatabaseTimeouts) {
+  return {
+    connectionString,
+    // pg-pool applies it both to setting up a connection and to waiting for a free one.
+    ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
+    ...(statementTimeoutMs === undefined
+      ? {}
+      : {
+          // Sent with the connection's start-up parameters: no extra round trip per connection.
+          statement_timeout: statementTimeoutMs,
+          query_timeout: statementTimeoutMs + QUERY_TIMEOUT_MARGIN_MS,
+        }),
+  };
 }
 
 function withClose(fields: Omit<Database, "close">, close: () => Promise<void>): Database {

@@ -1,5 +1,11 @@
-export { openDatabase } from "./database.ts";
-export type { Database, DatabaseKind, DatabaseLocation, OpenDatabaseOptions } from "./database.ts";
+export { openDatabase, QUERY_TIMEOUT_MARGIN_MS } from "./database.ts";
+export type {
+  Database,
+  DatabaseKind,
+  DatabaseLocation,
+  DatabaseTimeouts,
+  OpenDatabaseOptions,
+} from "./database.ts";
 export { migrateDatabase, migrationLockKey } from "./migrate.ts";
 export type { MigrateOptions, MigrationTarget } from "./migrate.ts";
 export { DatabaseUnavailableError, MigrationError, MigrationLockTimeoutError } from "./errors.ts";

@@ -91,7 +91,14 @@ export async function openInfrastructure(
   const redis = createRedis({ maxRetriesPerRequest: COMMAND_RECONNECT_ATTEMPTS, enableAutoPipelining: true });
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+    database = await openDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      timeouts: {
+        connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      },
+    });
     // Migrations run in a step of their own before the process (see scripts/db-migrate.ts);
     // here we only refuse to run against a schema older than the code.
     const pending = await pendingMigrations(database).catch(async (error: unknown) => {

@@ -39,13 +39,16 @@ interface ComposeOptions {
   afterDispatch?: () => Promise<void>;
   /** PostgreSQL to use; this run's test database unless a test reaches it through a proxy. */
   databaseUrl?: string;
+  /** More environment variables for the bot's process. */
+  env?: Record<string, string>;
 }
 
 /** The bot's dispatcher as production composes it, on a fresh prefix, recording which lines reached it. */
 async function composeDispatch(options: ComposeOptions = {}) {
-  const core = await createBotCore(
-    options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl },
-  );
+  const core = await createBotCore({
+    ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
   cleanups.push(() => core.close());
   const received: CommandInvocation[] = [];
   const dispatch: Dispatch = async (invocation) => {
@@ -254,6 +257,34 @@ describe("console adapter, piped input", () => {
       "console command failed",
       "console command failed",
     ]);
+  });
+});
+
+describe("console adapter, database that stops answering", () => {
+  it("says sorry within seconds instead of waiting for a database that went silent", async () => {
+    const database = await startDatabaseProxy();
+    const { dispatch, prefix } = await composeDispatch({
+      databaseUrl: database.url,
+      env: { DATABASE_CONNECT_TIMEOUT_MS: "1000", DATABASE_STATEMENT_TIMEOUT_MS: "1000" },
+    });
+    // Registered after the bot's clean-up, so it runs first: a hung connection must not hold that up.
+    cleanups.push(() => database.close());
+    const console = await openSession(prefix, dispatch);
+    // Connections stay open and nothing comes back, as from a hung server or a dead network path.
+    database.blackHole();
+
+    const started = performance.now();
+    console.input.end("/help\n");
+    const finished = await Promise.race([
+      console.session.done,
+      new Promise((resolve) => setTimeout(resolve, 10_000, "still waiting")),
+    ]);
+
+    expect(finished).toBe(0);
+    // Settings are read first: one query, bounded by the statement timeout plus a second's margin.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(console.botLines()).toEqual(["bot> Something went wrong on our side. Please try again."]);
+    expect(console.logger.lines.map((line) => line.message)).toEqual(["console command failed"]);
   });
 });
 
