@@ -186,7 +186,8 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     if (problem || !command) {
       return rejection(invocation, admission, command, problem ?? userError("error.internal"), t);
     }
-    if (command.permission === "admin" && !(await invocation.isAdmin())) {
+    // Asked afresh: an admin demoted a moment ago must not run admin commands on a cached answer.
+    if (command.permission === "admin" && !(await invocation.isAdmin({ fresh: true }))) {
       const permission = t(`permission.${invocation.platform}`);
       return rejection(invocation, admission, command, userError("error.adminOnly", { permission }), t);
     }
