@@ -4,12 +4,11 @@ import {
   createChatModel,
   createMemeTextWriter,
   createOfflineMemeEngine,
-  findUnsafeText,
   OFFLINE_TEMPLATES,
   sanitizeTopic,
-  stripUnsafeText,
   type ChatModel,
 } from "@memebot/ai";
+import { findUnsafeText, stripUnsafeText } from "@memebot/core";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
 
 const EVM_ADDRESS = "0x52908400098527886E0F7030069857D2E4169EE7";

@@ -171,6 +171,24 @@ describe("dispatch", () => {
     expect((await dispatch(invocation("/meme three", elsewhere))).kind).toBe("queued");
   });
 
+  it("GIVEN a user's own words with a link, domain, handle or mention THEN replies never quote them", async () => {
+    const admin = { isAdmin: async () => true };
+    const quoted = [
+      await dispatch(invocation("/config scam.io")),
+      await dispatch(invocation("/config t.me/pump x", admin)),
+      await dispatch(invocation("/config language @everyone", admin)),
+      await dispatch(invocation("/config language <@&123>", admin)),
+      await dispatch(
+        invocation("/start", {
+          actor: { platform: "telegram", externalId: "u-scam", displayName: "claim at scam.io" },
+        }),
+      ),
+    ].map(replyText);
+    expect(quoted[0]).toMatch(/^There is no setting called “…”/);
+    expect(quoted[4]).toMatch(/^gm claim at!/);
+    for (const text of quoted) expect(text).not.toMatch(/scam\.io|t\.me|@everyone|<@&/);
+  });
+
   it("GIVEN invisible format characters in a topic THEN they are stripped, and emoji and joining scripts are kept", async () => {
     const topics = [
       ["wen\u202E lambo\u200B\u2066\u{E0041}", "wen lambo"],

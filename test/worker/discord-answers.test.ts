@@ -4,9 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { findUnsafeText } from "@memebot/ai";
 import { parseEnv } from "@memebot/config";
-import type { JobPayload } from "@memebot/core";
+import { findUnsafeText, type JobPayload } from "@memebot/core";
 import { createRepositories, type Repositories } from "@memebot/db";
 import { createJobProducer, type JobQueueProducer } from "@memebot/jobs";
 import { openInfrastructure, type Infrastructure, type ProcessComponent } from "@memebot/runtime";

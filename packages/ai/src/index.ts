@@ -22,13 +22,6 @@ export {
   type OfflineMemeText,
 } from "./offline-engine.ts";
 export {
-  findUnsafeText,
-  normalizeForSafety,
-  stripUnsafeText,
-  type UnsafeText,
-  type UnsafeTextKind,
-} from "./safe-text.ts";
-export {
   createMemeTextWriter,
   memeCaptionSchema,
   MAX_CAPTION_CHARS,

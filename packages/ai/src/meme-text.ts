@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { ChatModel } from "./chat-model.ts";
 import { ModelResponseError, ModelUnavailableError } from "./errors.ts";
 import { createOfflineMemeEngine, type OfflineEngine } from "./offline-engine.ts";
-import { findUnsafeText } from "./safe-text.ts";
+import { findUnsafeText } from "@memebot/core";
 
 export type MemeEngine = "model" | "offline";
 export type MemeFallbackReason = "not_configured" | "unavailable" | "invalid_response";

@@ -1,6 +1,6 @@
 // Captions without any model: classic meme templates for token communities. Used when no
 // model is configured or it fails, so a /meme command always gets a picture.
-import { findUnsafeText, stripUnsafeText } from "./safe-text.ts";
+import { findUnsafeText, stripUnsafeText } from "@memebot/core";
 
 export interface OfflineMemeText {
   top: string;

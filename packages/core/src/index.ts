@@ -14,3 +14,11 @@ export { commandRunOf } from "./commands/meme.ts";
 export * from "./usecases/deliver.ts";
 export * from "./usecases/answer-meme.ts";
 export { parseCommandLine, type CommandLine } from "./commands/command-line.ts";
+export {
+  findUnsafeText,
+  normalizeForSafety,
+  quotable,
+  stripUnsafeText,
+  type UnsafeText,
+  type UnsafeTextKind,
+} from "./safe-text.ts";

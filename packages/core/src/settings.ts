@@ -9,6 +9,7 @@ import {
   type LanguagePack,
   type Message,
 } from "./messages/index.ts";
+import { quotable } from "./safe-text.ts";
 import { err, ok, userError, type Result, type UserError } from "./result.ts";
 
 export interface SettingsCommandInfo {
@@ -203,13 +204,20 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
         const toggleOnly = commands.find((command) => `${command.name}.enabled` === key.toLowerCase());
         if (toggleOnly) return err(userError("error.settingLocked", { command: toggleOnly.name }));
         return err(
-          userError("error.unknownSetting", { key, keys: definitions.map((d) => d.key).join(", ") }),
+          userError("error.unknownSetting", {
+            key: quotable(key),
+            keys: definitions.map((d) => d.key).join(", "),
+          }),
         );
       }
       const value = definition.parse(raw.trim());
       if (value === undefined) {
         return err(
-          userError("error.invalidSetting", { key: definition.key, value: raw, allowed: definition.allowed }),
+          userError("error.invalidSetting", {
+            key: definition.key,
+            value: quotable(raw),
+            allowed: definition.allowed,
+          }),
         );
       }
       return ok({

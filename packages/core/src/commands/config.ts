@@ -1,5 +1,6 @@
 import type { Translator } from "../messages/index.ts";
 import { ok, userError } from "../result.ts";
+import { quotable } from "../safe-text.ts";
 import { defineCommand } from "./types.ts";
 
 /** A setting's value as the reply's language says it: "activado" in Spanish. */
@@ -27,7 +28,7 @@ export const configCommand = defineCommand({
         return {
           kind: "error",
           error: userError("error.unknownSetting", {
-            key: args.key,
+            key: quotable(args.key),
             keys: model.definitions.map((definition) => definition.key).join(", "),
           }),
         };

@@ -1,4 +1,5 @@
 import { ok } from "../result.ts";
+import { quotable } from "../safe-text.ts";
 import { defineCommand } from "./types.ts";
 
 export const startCommand = defineCommand({
@@ -12,7 +13,9 @@ export const startCommand = defineCommand({
   answeredByJob: false,
   async run({ invocation, t }) {
     const actor = invocation.actor;
-    const name = actor.displayName ?? (actor.username ? `@${actor.username}` : "fren");
+    // A display name is anyone's to choose ("claim at scam.io"), and "@name" would be a mention.
+    const chosen = actor.displayName ?? actor.username;
+    const name = chosen ? quotable(chosen, "fren") : "fren";
     return { kind: "reply", outcome: "start.greeted", message: { text: t("start.greeting", { name }) } };
   },
 });

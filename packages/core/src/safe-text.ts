@@ -119,3 +119,14 @@ export function stripUnsafeText(text: string): string {
     current = next;
   }
 }
+
+/**
+ * What the bot may quote back of a user's own words (a setting name they typed, their display
+ * name): the text when it is safe, else what is left once the unsafe pieces are gone, else
+ * `placeholder`. A reply must not become a way to make the bot post someone's link.
+ */
+export function quotable(text: string, placeholder = "…"): string {
+  const safe = stripUnsafeText(text);
+  if (safe === text) return text;
+  return safe.replace(/\s+/g, " ").trim() || placeholder;
+}
