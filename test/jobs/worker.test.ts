@@ -260,6 +260,17 @@ describe("createJobWorker", () => {
     expect(logger.lines.some((line) => line.level === "error" && line.message === "job failed")).toBe(true);
   });
 
+  it('counts a job of a kind outside the catalog under job="unknown", never under its stored name', async () => {
+    start({ "meme.text": vi.fn(async () => undefined) });
+    const queue = new Queue("commands", { connection: redis, prefix });
+    for (let n = 0; n < 3; n += 1) await queue.add(`made-up-${n}`, {}, { jobId: `raw-kind-${n}` });
+    await queue.close();
+
+    await vi.waitFor(async () => expect(await jobCount("failed")).toBe(3), { timeout: 5_000 });
+    const { values } = await metrics.jobsTotal.get();
+    expect(values.map((value) => value.labels)).toEqual([{ job: "unknown", state: "failed" }]);
+  });
+
   it("fails a job kind it has no handler for", async () => {
     start({});
     await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:8" });

@@ -168,8 +168,11 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
   worker.on("error", (error) => logger.error({ err: error, queue }, "job worker error"));
 
+  // Metric labels come from the catalog only: a job name is whatever sits in Redis.
+  const jobLabel = (name: string) => (isJobName(name) ? name : "unknown");
+
   worker.on("completed", (job) => {
-    metrics?.jobsTotal.inc({ job: job.name, state: "completed" });
+    metrics?.jobsTotal.inc({ job: jobLabel(job.name), state: "completed" });
   });
 
   // Failure reports still running; close() waits for them so a shutdown does not cut one off.
@@ -186,7 +189,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       attemptsMade: job.attemptsMade,
       err: handlerErrorOf(error),
     };
-    metrics?.jobsTotal.inc({ job: job.name, state: final ? "failed" : "retried" });
+    metrics?.jobsTotal.inc({ job: jobLabel(job.name), state: final ? "failed" : "retried" });
     if (fields.err instanceof ReplyExpiredError && isJobName(job.name)) {
       metrics?.jobsExpiredTotal?.inc({ job: job.name });
     }
