@@ -15,6 +15,7 @@
 // is fed first and not counted.
 // Knobs: BENCH_UPDATES (10000), BENCH_COMMUNITIES (500), BENCH_WORKERS (2),
 // BENCH_E2E_RATE (updates/s, 100), BENCH_E2E_SECONDS (10), BENCH_BOT_NODE_ARGS (e.g. --cpu-prof).
+import { execSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
@@ -68,6 +69,21 @@ const memeUpdate = (n: number) =>
     messageId: ++messageId,
     text: `/meme bench topic ${n}`,
   });
+
+/** CPU time (user + system) the bot process has used, from /proc. */
+function botCpuMs(): number {
+  const pid = execSync("pgrep -f apps/bot/src/main.ts").toString().trim().split("\n")[0];
+  // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (10 ms).
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time Redis has used, as it reports it. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000;
+}
 
 async function main() {
   const databaseName = `memebot_bench_${Date.now()}`;
@@ -131,8 +147,13 @@ async function main() {
 
     // Phase 1: intake, the bot alone.
     await feed(warmup, 0);
+    // CPU time per update, of the bot and of Redis: steadier than throughput on a VM whose speed drifts.
+    const botCpuBefore = botCpuMs();
+    const redisCpuBefore = await redisCpuMs(redis);
     const startedAt = Date.now();
     const intakeIds = await feed(updates, warmup);
+    const botCpuPerUpdate = ((botCpuMs() - botCpuBefore) * 1000) / updates;
+    const redisCpuPerUpdate = (((await redisCpuMs(redis)) - redisCpuBefore) * 1000) / updates;
     const handed = handedOutAt(telegram);
     const pipeline = redis.pipeline();
     for (const id of intakeIds) pipeline.hget(`${prefix}:commands:${jobIdFor(keyOf(id))}`, "timestamp");
@@ -205,6 +226,9 @@ async function main() {
     console.log(`     accepted              ${enqueueLatencies.length} of ${updates}`);
     console.log(`     accepted per second   ${acceptedPerSecond.toFixed(0)} /s`);
     console.log(`     update → enqueued     ${spread(enqueueLatencies)}`);
+    console.log(
+      `     CPU per update        bot ${botCpuPerUpdate.toFixed(0)} µs   Redis ${redisCpuPerUpdate.toFixed(0)} µs`,
+    );
     console.log(`  2. end to end, ${workerCount} workers, ${e2eRate} updates/s for ${e2eSeconds} s`);
     console.log(
       `     update → reply sent   ${spread(replyLatencies)}   (${replyLatencies.length} of ${e2eIds.length} replies)`,

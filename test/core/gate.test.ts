@@ -97,6 +97,17 @@ describe("intake gate", () => {
     }
     expect((await handled(gate, from("o1", "other"))).status).toBe("admitted");
     expect((await handled(gate, from("o2", "other"))).status).toBe("admitted");
+    // The counts live one minute, also when only the members' limit is on.
+    const onlyMembers = (key: string) =>
+      request(key, {
+        communityKey: "telegram:-300",
+        memberKey: "telegram:-300:7",
+        memberRateLimitPerMinute: 5,
+      });
+    await handled(gate, onlyMembers("m1"));
+    const ttl = await redis.pttl(`${prefix}:window:telegram:-300`);
+    expect(ttl).toBeGreaterThan(55_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
   it("GIVEN a user in cooldown THEN tells them once with the time left", async () => {
@@ -133,7 +144,7 @@ describe("intake gate", () => {
       proxy.loseNextReply();
       expect(await flakyGate.admit(limited("lost-1"))).toEqual({ status: "admitted" });
       // Counted once: the community's one command a minute is used up, not twice over.
-      expect(await redis.get(`${prefix}:rate:telegram:-100`)).toBe("1");
+      expect(await redis.hget(`${prefix}:window:telegram:-100`, "#")).toBe("1");
       await flakyGate.complete(limited("lost-1"));
       // Another delivery of the same update is still a duplicate.
       expect(await flakyGate.admit(limited("lost-1"))).toEqual({ status: "duplicate" });

@@ -1,25 +1,10 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import {
-  DatabaseUnavailableError,
-  createRepositories,
-  openDatabase,
-  type SettingsEdit,
-  type UpdateSettingsInput,
-} from "@memebot/db";
+import { DatabaseUnavailableError, createRepositories, openDatabase } from "@memebot/db";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { repositoryOptions, testDatabaseUrl } from "../support/database.ts";
+import { repositoryOptions, saveSettings, testDatabaseUrl } from "../support/database.ts";
 import { startDatabaseProxy } from "../support/tcp-proxy.ts";
-
-/** Stores one change the way the settings store does, through updateSettings. */
-function saveSettings(
-  repositories: ReturnType<typeof createRepositories>,
-  input: Omit<UpdateSettingsInput, "edit"> & SettingsEdit,
-) {
-  const { community, actor, ...edit } = input;
-  return repositories.communities.updateSettings({ community, actor, edit: () => edit });
-}
 
 const dirs: string[] = [];
 afterAll(async () => {

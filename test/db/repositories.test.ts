@@ -1,23 +1,7 @@
 import { randomUUID } from "node:crypto";
-import {
-  createRepositories,
-  type CommunityKey,
-  type Database,
-  type IdentityKey,
-  type SettingsEdit,
-  type UpdateSettingsInput,
-} from "@memebot/db";
+import { createRepositories, type CommunityKey, type Database, type IdentityKey } from "@memebot/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, repositoryOptions } from "../support/database.ts";
-
-/** Stores one change the way the settings store does, through updateSettings. */
-function saveSettings(
-  repositories: ReturnType<typeof createRepositories>,
-  input: Omit<UpdateSettingsInput, "edit"> & SettingsEdit,
-) {
-  const { community, actor, ...edit } = input;
-  return repositories.communities.updateSettings({ community, actor, edit: () => edit });
-}
+import { openTestDatabase, repositoryOptions, saveSettings } from "../support/database.ts";
 
 // Other test files share this database, so every test works on chats and people of its own.
 function newCommunity(title?: string): CommunityKey {

@@ -4,7 +4,14 @@
 // a database of their own (an empty one, to migrate it) use createScratchDatabase().
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
-import { openDatabase, type Database, type RepositoryOptions } from "@memebot/db";
+import {
+  openDatabase,
+  type Database,
+  type Repositories,
+  type RepositoryOptions,
+  type SettingsEdit,
+  type UpdateSettingsInput,
+} from "@memebot/db";
 import { createScrubber } from "@memebot/telemetry";
 import pg from "pg";
 import { inject } from "vitest";
@@ -26,6 +33,15 @@ export function testDatabaseUrl(): string {
 
 /** createRepositories' options as a process with no configured secrets has them: secrets found by shape are scrubbed. */
 export const repositoryOptions: RepositoryOptions = { scrubText: createScrubber([]).scrubText };
+
+/** Stores one settings change the way the settings store does: through updateSettings. */
+export function saveSettings(
+  repositories: Repositories,
+  input: Omit<UpdateSettingsInput, "edit"> & SettingsEdit,
+): Promise<void> {
+  const { community, actor, ...edit } = input;
+  return repositories.communities.updateSettings({ community, actor, edit: () => edit });
+}
 
 /** A Database on this run's test database; close it in afterAll. */
 export function openTestDatabase(): Promise<Database> {

@@ -203,8 +203,9 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
       });
       if (outcome.kind === "error") return rejection(invocation, admission, command, outcome.error, t);
       if (outcome.kind === "queued") {
-        // The job is in Redis: from now on a redelivery is a duplicate.
-        await gate
+        // The job is in Redis: from now on a redelivery is a duplicate. Not awaited: the answer does
+        // not depend on it, and a batch of updates should not wait a round trip more for it.
+        void gate
           .complete(admission)
           .catch((error: unknown) =>
             deps.logger.warn({ err: error, key: invocation.key }, "update not marked done"),

@@ -5,11 +5,14 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 
-// KEYS: 1 seen-update, 2 community window, 3 community told, 4 member cooldown, 5 cooldown told,
-//       6 member window, 7 member told
+// KEYS: 1 seen-update, 2 community window (a hash), 3 member cooldown, 4 cooldown told
 // ARGV: 1 in-progress lease ms, 2 community limit (0 = none), 3 window ms, 4 cooldown ms (0 = none),
-//       5 call id, 6 member limit (0 = none), 7 seen ttl ms
-// "told" keys make a limited user hear about it once per limit, not on every message.
+//       5 call id, 6 member limit (0 = none), 7 seen ttl ms, 8 member
+//
+// One hash per community and minute holds the counts: "#" for the community, a field per member,
+// and "told" flags, which make a limited user hear about it once per window, not on every message.
+// (One key per community rather than one per member: every admission then costs Redis two field
+// increments, not a new key and its expiry.)
 //
 // The seen-update key keeps the call id and its decision. When a dropped connection loses the reply,
 // ioredis sends the very same call again, and it must get the same decision, not "duplicate".
@@ -35,28 +38,28 @@ if previous then
   holdLease(ARGV[5])
   return {'admitted', 0, 0}
 end
-local function limit(window, told, max)
-  if max <= 0 then return nil end
-  local count = redis.call('INCR', window)
-  if count == 1 then redis.call('PEXPIRE', window, ARGV[3]) end
-  if count <= max then return nil end
-  local ttl = redis.call('PTTL', window)
+local function limited(status, flag)
+  local ttl = redis.call('PTTL', KEYS[2])
   if ttl <= 0 then ttl = tonumber(ARGV[3]) end
-  local first = redis.call('SET', told, '1', 'NX', 'PX', ttl)
-  return {ttl, first and 1 or 0}
+  return status, ttl, redis.call('HSETNX', KEYS[2], flag, 1)
 end
 local function decide()
-  -- The member's own limit first: a spammer over it does not use up the community's budget.
-  local member = limit(KEYS[6], KEYS[7], tonumber(ARGV[6]))
-  if member then return 'user_rate_limited', member[1], member[2] end
-  local community = limit(KEYS[2], KEYS[3], tonumber(ARGV[2]))
-  if community then return 'rate_limited', community[1], community[2] end
+  local communityMax, memberMax = tonumber(ARGV[2]), tonumber(ARGV[6])
+  if communityMax > 0 or memberMax > 0 then
+    -- The member's own limit first: a spammer over it does not use up the community's budget.
+    if memberMax > 0 and redis.call('HINCRBY', KEYS[2], ARGV[8], 1) > memberMax then
+      return limited('user_rate_limited', 'told:' .. ARGV[8])
+    end
+    local all = redis.call('HINCRBY', KEYS[2], '#', 1)
+    if all == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+    if communityMax > 0 and all > communityMax then return limited('rate_limited', 'told') end
+  end
   local cooldown = tonumber(ARGV[4])
   if cooldown > 0 then
-    if not redis.call('SET', KEYS[4], '1', 'NX', 'PX', cooldown) then
-      local ttl = redis.call('PTTL', KEYS[4])
+    if not redis.call('SET', KEYS[3], '1', 'NX', 'PX', cooldown) then
+      local ttl = redis.call('PTTL', KEYS[3])
       if ttl <= 0 then ttl = cooldown end
-      local first = redis.call('SET', KEYS[5], '1', 'NX', 'PX', ttl)
+      local first = redis.call('SET', KEYS[4], '1', 'NX', 'PX', ttl)
       return 'cooldown', ttl, first and 1 or 0
     end
   end
@@ -70,6 +73,12 @@ else
   redis.call('SET', KEYS[1], ARGV[5] .. ' ' .. status .. ' ' .. ttl .. ' ' .. first, 'PX', ARGV[7])
 end
 return {status, ttl, first}
+`;
+
+// Marks many admitted updates done in one call: ARGV[1] is the ttl; every key gets it.
+const DONE_SCRIPT = `
+for _, key in ipairs(KEYS) do redis.call('SET', key, '- done 0 0', 'PX', ARGV[1]) end
+return #KEYS
 `;
 
 export type LimitStatus = "rate_limited" | "user_rate_limited" | "cooldown";
@@ -124,10 +133,17 @@ export function createGate(options: GateOptions): Gate {
   const inProgressTtlMs = options.inProgressTtlMs ?? 15_000;
   const pollMs = options.pollMs ?? 250;
   // defineCommand sends the script once and then calls it by its SHA (EVALSHA).
-  if (!("memebotAdmit" in redis)) redis.defineCommand("memebotAdmit", { numberOfKeys: 7, lua: ADMIT_SCRIPT });
-  const admitScript = (
-    redis as unknown as { memebotAdmit: (...args: (string | number)[]) => Promise<unknown> }
-  ).memebotAdmit;
+  if (!("memebotAdmit" in redis)) redis.defineCommand("memebotAdmit", { numberOfKeys: 4, lua: ADMIT_SCRIPT });
+  // Without numberOfKeys the first argument says how many keys follow.
+  if (!("memebotDone" in redis)) redis.defineCommand("memebotDone", { lua: DONE_SCRIPT });
+  const scripts = redis as unknown as Record<
+    "memebotAdmit" | "memebotDone",
+    (...args: (string | number)[]) => Promise<unknown>
+  >;
+  const admitScript = scripts.memebotAdmit;
+  const markDone = createBatcher((keys: string[]) =>
+    scripts.memebotDone.call(redis, keys.length, ...keys, doneTtlMs).then(() => undefined),
+  );
   const seenKeyOf = (request: AdmitRequest) => `${prefix}:seen:${request.updateKey}`;
   const cooldownKeyOf = (request: AdmitRequest) =>
     request.cooldown
@@ -135,15 +151,11 @@ export function createGate(options: GateOptions): Gate {
       : `${prefix}:none`;
   const keysOf = (request: AdmitRequest) => {
     const cooldownKey = cooldownKeyOf(request);
-    const memberWindow = `${prefix}:member-rate:${request.memberKey}`;
     return [
       seenKeyOf(request),
-      `${prefix}:rate:${request.communityKey}`,
-      `${prefix}:rate-told:${request.communityKey}`,
+      `${prefix}:window:${request.communityKey}`,
       cooldownKey,
       `${cooldownKey}:told`,
-      memberWindow,
-      `${memberWindow}:told`,
     ];
   };
 
@@ -160,6 +172,7 @@ export function createGate(options: GateOptions): Gate {
       randomUUID(),
       request.memberRateLimitPerMinute,
       doneTtlMs,
+      request.memberKey,
     )) as [string, number, number];
     return { status: reply[0], ttl: Number(reply[1]), first: Number(reply[2]) };
   }
@@ -179,11 +192,32 @@ export function createGate(options: GateOptions): Gate {
         await sleep(Math.max(10, Math.min(pollMs, ttl)));
       }
     },
-    async complete(request) {
-      await redis.set(seenKeyOf(request), "- done 0 0", "PX", doneTtlMs);
+    complete(request) {
+      return markDone(seenKeyOf(request));
     },
     async release(request) {
       await redis.del(seenKeyOf(request), ...(request.cooldown ? [cooldownKeyOf(request)] : []));
     },
+  };
+}
+
+/**
+ * Collects the keys handed in during one turn of the event loop and writes them in one call. A batch
+ * of updates is enqueued together, so their done marks cost one Redis command instead of one each:
+ * under a flood the bot is CPU-bound, and a command per update was a tenth of its work.
+ */
+function createBatcher(write: (keys: string[]) => Promise<void>): (key: string) => Promise<void> {
+  let batch: { keys: string[]; written: Promise<void> } | undefined;
+  return (key) => {
+    if (!batch) {
+      const current: { keys: string[]; written: Promise<void> } = { keys: [], written: Promise.resolve() };
+      current.written = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        batch = undefined;
+        return write(current.keys);
+      });
+      batch = current;
+    }
+    batch.keys.push(key);
+    return batch.written;
   };
 }
