@@ -5,14 +5,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DISCORD_TOKEN_LIFETIME_MS, ReplyExpiredError, type JobName, type JobPayload } from "@memebot/core";
-import {
-  createJobProducer,
-  createJobWorker,
-  JobTimeoutError,
-  type JobHandlers,
-  type JobQueueProducer,
-  type JobWorker,
-} from "@memebot/jobs";
+import { JobTimeoutError, type JobHandlers, type JobQueueProducer, type JobWorker } from "@memebot/jobs";
 import { createMetrics, type Metrics } from "@memebot/telemetry";
 import { uniqueSnowflake } from "../support/unique-ids.ts";
 import {
@@ -20,7 +13,7 @@ import {
   memePayload,
   recordingLogger,
   REDIS_URL,
-  scrubText,
+  startTestJobQueue,
   tightCatalog,
   uniquePrefix,
 } from "./support.ts";
@@ -50,24 +43,19 @@ afterAll(async () => {
 /** A worker whose clock reads `aheadMs` later than the real one. */
 function start(handlers: JobHandlers, aheadMs: number) {
   // The catalog's own reply window (the real one for "meme.text"), with attempts a test can wait for.
-  const catalog = tightCatalog({ attempts: 3, backoffMs: 20, timeoutMs: 5_000 });
-  producer = createJobProducer({ connection: redis, prefix, catalog });
-  worker = createJobWorker({
-    connection: redis,
+  ({ producer, worker } = startTestJobQueue({
+    redis,
     prefix,
-    queue: "commands",
-    concurrency: 2,
-    lockDurationMs: 5_000,
+    catalog: tightCatalog({ attempts: 3, backoffMs: 20, timeoutMs: 5_000 }),
     handlers,
     onFinalFailure: (name, payload, error) => {
       finalFailures.push({ name, payload, error });
     },
     logger: recordingLogger(),
-    scrubText,
     metrics,
-    catalog,
+    concurrency: 2,
     now: () => Date.now() + aheadMs,
-  });
+  }));
 }
 
 /** A /meme job from a Discord interaction created now (by the real clock). */

@@ -3,6 +3,15 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { jobCatalog, type JobCatalog, type JobPayload } from "@memebot/core";
+import {
+  createJobProducer,
+  createJobWorker,
+  type FinalFailureHandler,
+  type JobHandlers,
+  type JobQueueProducer,
+  type JobWorker,
+  type JobWorkerOptions,
+} from "@memebot/jobs";
 import { createScrubber } from "@memebot/telemetry";
 
 export { REDIS_URL } from "../support/fake-services-env.ts";
@@ -46,6 +55,45 @@ export const uniquePrefix = () => `test-${randomUUID()}`;
 
 /** A job worker's scrubText as a process with no configured secrets has it: secrets found by shape are scrubbed. */
 export const scrubText = createScrubber([]).scrubText;
+
+export interface TestJobQueue {
+  producer: JobQueueProducer;
+  worker: JobWorker;
+}
+
+/**
+ * A producer and a worker on the "commands" queue of `prefix`, both on `catalog`, with a 5 s lock
+ * (a test that kills workers sets its own). Close both when the test ends.
+ */
+export function startTestJobQueue(options: {
+  redis: Redis;
+  prefix: string;
+  catalog: JobCatalog;
+  handlers: JobHandlers;
+  onFinalFailure: FinalFailureHandler;
+  logger: JobWorkerOptions["logger"];
+  metrics?: JobWorkerOptions["metrics"];
+  concurrency?: number;
+  now?: () => number;
+}): TestJobQueue {
+  const { redis, prefix, catalog } = options;
+  const producer = createJobProducer({ connection: redis, prefix, catalog });
+  const worker = createJobWorker({
+    connection: redis,
+    prefix,
+    queue: "commands",
+    concurrency: options.concurrency ?? 4,
+    lockDurationMs: 5_000,
+    handlers: options.handlers,
+    onFinalFailure: options.onFinalFailure,
+    logger: options.logger,
+    scrubText,
+    catalog,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return { producer, worker };
+}
 
 /** Deletes every key under `prefix:` (queues, delivery claims). */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {

@@ -2,21 +2,14 @@ import { Queue, type JobType } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { JobName, JobPayload } from "@memebot/core";
-import {
-  createJobProducer,
-  createJobWorker,
-  JobTimeoutError,
-  type JobHandlers,
-  type JobQueueProducer,
-  type JobWorker,
-} from "@memebot/jobs";
+import { JobTimeoutError, type JobHandlers, type JobQueueProducer, type JobWorker } from "@memebot/jobs";
 import { createMetrics, type Metrics } from "@memebot/telemetry";
 import {
   deletePrefix,
   memePayload,
   recordingLogger,
   REDIS_URL,
-  scrubText,
+  startTestJobQueue,
   tightCatalog,
   uniquePrefix,
 } from "./support.ts";
@@ -46,25 +39,20 @@ afterAll(async () => {
 });
 
 function start(handlers: JobHandlers, limits: Parameters<typeof tightCatalog>[0] = {}): JobWorker {
-  const catalog = tightCatalog(limits);
-  producer = createJobProducer({ connection: redis, prefix, catalog });
-  const worker = createJobWorker({
-    connection: redis,
+  const queue = startTestJobQueue({
+    redis,
     prefix,
-    queue: "commands",
-    concurrency: 4,
-    lockDurationMs: 5_000,
+    catalog: tightCatalog(limits),
     handlers,
     onFinalFailure: (name, payload, error) => {
       finalFailures.push({ name, payload, error });
     },
     logger,
-    scrubText,
     metrics,
-    catalog,
   });
-  workers.push(worker);
-  return worker;
+  producer = queue.producer;
+  workers.push(queue.worker);
+  return queue.worker;
 }
 
 async function jobCount(state: JobType): Promise<number> {
