@@ -190,9 +190,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       err: handlerErrorOf(error),
     };
     metrics?.jobsTotal.inc({ job: jobLabel(job.name), state: final ? "failed" : "retried" });
-    if (fields.err instanceof ReplyExpiredError && isJobName(job.name)) {
-      metrics?.jobsExpiredTotal?.inc({ job: job.name });
-    }
+    if (fields.err instanceof ReplyExpiredError) metrics?.jobsExpiredTotal?.inc({ job: jobLabel(job.name) });
     if (!final) {
       logger.warn(fields, "job attempt failed; will retry");
       return;
