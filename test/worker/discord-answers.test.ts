@@ -2,18 +2,17 @@
 // Discord and the fake model server: answers stay inside the interaction token's 15 minutes, and
 // what it posts pings no one and advertises nothing.
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseEnv } from "@memebot/config";
 import { findUnsafeText, type JobPayload } from "@memebot/core";
-import { createRepositories, type Repositories } from "@memebot/db";
-import { createJobProducer, type JobQueueProducer } from "@memebot/jobs";
-import { openInfrastructure, type Infrastructure, type ProcessComponent } from "@memebot/runtime";
-import { startWorker } from "@memebot/worker";
+import type { Repositories } from "@memebot/db";
+import type { JobQueueProducer } from "@memebot/jobs";
+import type { Infrastructure } from "@memebot/runtime";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
 import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
-import { deletePrefix, memePayload, tightCatalog, uniquePrefix } from "../jobs/support.ts";
+import { memePayload, uniquePrefix } from "../jobs/support.ts";
 import { fakeServicesEnv } from "../support/fake-services-env.ts";
+import { startTestWorker, type RunningWorker } from "./support.ts";
 import { waitUntilQueueSettled } from "../support/queue-settled.ts";
 import { uniqueSnowflake } from "../support/unique-ids.ts";
 
@@ -22,39 +21,22 @@ const JOB_LOCK_MS = 2_000;
 const prefix = uniquePrefix();
 let discord: FakeDiscord;
 let model: FakeOpenAI;
+let worker: RunningWorker;
 let infrastructure: Infrastructure;
-let components: ProcessComponent[];
 let producer: JobQueueProducer;
 let repositories: Repositories;
 let queue: Queue;
 
 beforeAll(async () => {
   [discord, model] = await Promise.all([startFakeDiscord(), startFakeOpenAI()]);
-  const env = parseEnv({
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
+  worker = await startTestWorker(prefix, {
     ...fakeServicesEnv({ prefix, discord, model }),
-    LLM_TIMEOUT_MS: "2000",
     JOB_LOCK_MS: String(JOB_LOCK_MS),
   });
-  infrastructure = await openInfrastructure(env);
-  // The real reply window and attempts; backoff short enough that only a real wait request is long.
-  const catalog = tightCatalog({ attempts: 3, backoffMs: 20 });
-  components = await startWorker(infrastructure, { catalog });
-  producer = createJobProducer({ connection: infrastructure.redis, prefix, catalog });
-  repositories = createRepositories(infrastructure.database.prisma, {
-    scrubText: infrastructure.scrubber.scrubText,
-  });
-  queue = new Queue("commands", { connection: infrastructure.redis, prefix });
+  ({ infrastructure, producer, repositories, queue } = worker);
 });
 afterAll(async () => {
-  await queue?.close();
-  await producer?.close();
-  for (const component of [...(components ?? [])].reverse()) await component.stop();
-  if (infrastructure) {
-    await deletePrefix(infrastructure.redis, prefix);
-    await infrastructure.close();
-  }
+  await worker?.close();
   await Promise.all([discord?.close(), model?.close()]);
 });
 

@@ -1,17 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { Queue } from "bullmq";
+import type { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { parseEnv } from "@memebot/config";
 import type { OutgoingMessage } from "@memebot/core";
-import { createRepositories, type Repositories } from "@memebot/db";
+import type { Repositories } from "@memebot/db";
 import { subscribeConsoleReplies } from "@memebot/delivery";
-import { createJobProducer, type JobQueueProducer } from "@memebot/jobs";
-import { openInfrastructure, type Infrastructure, type ProcessComponent } from "@memebot/runtime";
-import { startWorker } from "@memebot/worker";
+import type { JobQueueProducer } from "@memebot/jobs";
+import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
-import { deletePrefix, memePayload, tightCatalog, uniquePrefix } from "../jobs/support.ts";
+import { memePayload, uniquePrefix } from "../jobs/support.ts";
 import { fakeServicesEnv } from "../support/fake-services-env.ts";
+import { startTestWorker, type RunningWorker } from "./support.ts";
 import { waitUntilQueueSettled } from "../support/queue-settled.ts";
 import { startDatabaseProxy, type DatabaseProxy } from "../support/tcp-proxy.ts";
 
@@ -20,6 +19,7 @@ const prefix = uniquePrefix();
 const JOB_LOCK_MS = 2_000;
 let telegram: FakeTelegram;
 let model: FakeOpenAI;
+let worker: RunningWorker;
 let infrastructure: Infrastructure;
 let components: ProcessComponent[];
 let producer: JobQueueProducer;
@@ -34,37 +34,19 @@ beforeAll(async () => {
     startFakeOpenAI(),
     startDatabaseProxy(),
   ]);
-  const env = parseEnv({
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
+  worker = await startTestWorker(prefix, {
     ...fakeServicesEnv({ prefix, telegram, model }),
     DATABASE_URL: database.url,
-    LLM_TIMEOUT_MS: "2000",
     WORKER_CONCURRENCY: "4",
     JOB_LOCK_MS: String(JOB_LOCK_MS),
   });
-  infrastructure = await openInfrastructure(env);
-  // The real retry policy waits seconds between attempts; the test keeps the attempts, not the waits.
-  const catalog = tightCatalog({ attempts: 3, backoffMs: 20 });
-  components = await startWorker(infrastructure, { catalog });
-  // Attempts and backoff travel with the job, so the producer needs the tight catalog too.
-  producer = createJobProducer({ connection: infrastructure.redis, prefix, catalog });
-  repositories = createRepositories(infrastructure.database.prisma, {
-    scrubText: infrastructure.scrubber.scrubText,
-  });
-  queue = new Queue("commands", { connection: infrastructure.redis, prefix });
+  ({ infrastructure, components, producer, repositories, queue } = worker);
 });
 afterEach(() => {
   model.setBehaviour(memeReply);
 });
 afterAll(async () => {
-  await queue?.close();
-  await producer?.close();
-  for (const component of [...(components ?? [])].reverse()) await component.stop();
-  if (infrastructure) {
-    await deletePrefix(infrastructure.redis, prefix);
-    await infrastructure.close();
-  }
+  await worker?.close();
   await Promise.all([telegram?.close(), model?.close(), database?.close()]);
 });
 
