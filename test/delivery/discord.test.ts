@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ReplyTarget } from "@memebot/core";
 import { createPlatformSender, DeliveryError, type PlatformSender } from "@memebot/delivery";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
-import { rejectionOf, writePicture } from "./support.ts";
+import { deferredDiscordInteraction, rejectionOf, writePicture } from "./support.ts";
 
 let discord: FakeDiscord;
 let sender: PlatformSender;
@@ -16,32 +14,9 @@ afterAll(async () => {
   await discord.close();
 });
 
-let interactions = 0;
-/** An interaction the bot deferred ("thinking…"), as the worker finds it. */
-async function deferredInteraction(): Promise<Extract<ReplyTarget, { platform: "discord" }>> {
-  interactions += 1;
-  const id = `13000000000000${String(interactions).padStart(5, "0")}`;
-  const token = `aW50ZXJhY3Rpb246${randomUUID().replaceAll("-", "")}`;
-  discord.dispatchInteraction({
-    id,
-    token,
-    application_id: discord.applicationId,
-    type: 2,
-    channel_id: "1200000000000000001",
-    data: { name: "meme" },
-  });
-  const response = await fetch(`${discord.apiBase}/v10/interactions/${id}/${token}/callback`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ type: 5 }),
-  });
-  expect(response.status).toBe(204);
-  return { platform: "discord", applicationId: discord.applicationId, interactionToken: token };
-}
-
 describe("Discord delivery", () => {
   it("edits the deferred reply through the interaction webhook, without a bot token", async () => {
-    const target = await deferredInteraction();
+    const target = await deferredDiscordInteraction(discord);
     await sender.send(target, { text: "TOP\nBOTTOM" });
 
     const edit = await discord.waitForOriginalEdit(target.interactionToken);
@@ -56,7 +31,7 @@ describe("Discord delivery", () => {
   });
 
   it("attaches a picture to the reply", async () => {
-    const target = await deferredInteraction();
+    const target = await deferredDiscordInteraction(discord);
     const imagePath = await writePicture("meme.png");
     await sender.send(target, { text: "with picture", imagePath });
 
@@ -80,7 +55,7 @@ describe("Discord delivery", () => {
   });
 
   it("reports Discord's rate limit as retryable after the wait it asks for", async () => {
-    const target = await deferredInteraction();
+    const target = await deferredDiscordInteraction(discord);
     discord.failNext(
       { method: "PATCH", path: /\/webhooks\// },
       { status: 429, body: { message: "You are being rate limited.", retry_after: 2.5, global: false } },
@@ -93,7 +68,7 @@ describe("Discord delivery", () => {
   });
 
   it("reports a Discord server error as retryable", async () => {
-    const target = await deferredInteraction();
+    const target = await deferredDiscordInteraction(discord);
     discord.failNext(
       { method: "PATCH", path: /\/webhooks\// },
       { status: 503, body: { message: "Service Unavailable", code: 0 } },

@@ -1,14 +1,12 @@
 // Every message the platform sender posts is inert: on Discord it notifies no one whatever its
 // text says (allowed_mentions with nothing allowed), on Telegram no link gets a preview card.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ReplyTarget } from "@memebot/core";
 import { createPlatformSender, type PlatformSender } from "@memebot/delivery";
 import { createTelegramSender } from "@memebot/delivery/telegram";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
-import { uniqueSnowflake, uniqueTelegramGroupId } from "../support/unique-ids.ts";
-import { writePicture } from "./support.ts";
+import { uniqueTelegramGroupId } from "../support/unique-ids.ts";
+import { deferredDiscordInteraction, writePicture } from "./support.ts";
 
 const PINGS = "@everyone @here <@&123> <@!456> look";
 
@@ -27,30 +25,9 @@ afterAll(async () => {
   await Promise.all([discord.close(), telegram.close()]);
 });
 
-/** An interaction the bot deferred, as the worker finds it. */
-async function deferredInteraction(): Promise<Extract<ReplyTarget, { platform: "discord" }>> {
-  const id = uniqueSnowflake();
-  const token = `aW50ZXJhY3Rpb246${randomUUID().replaceAll("-", "")}`;
-  discord.dispatchInteraction({
-    id,
-    token,
-    application_id: discord.applicationId,
-    type: 2,
-    channel_id: uniqueSnowflake(),
-    data: { name: "meme" },
-  });
-  const response = await fetch(`${discord.apiBase}/v10/interactions/${id}/${token}/callback`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ type: 5 }),
-  });
-  expect(response.status).toBe(204);
-  return { platform: "discord", applicationId: discord.applicationId, interactionToken: token };
-}
-
 describe("the worker's Discord edit", () => {
   it("allows no mentions when it edits the deferred reply with text", async () => {
-    const target = await deferredInteraction();
+    const target = await deferredDiscordInteraction(discord);
     await sender.send(target, { text: PINGS });
 
     const edit = await discord.waitForOriginalEdit(target.interactionToken);
@@ -58,7 +35,7 @@ describe("the worker's Discord edit", () => {
   });
 
   it("allows no mentions when it edits the deferred reply with a picture", async () => {
-    const target = await deferredInteraction();
+    const target = await deferredDiscordInteraction(discord);
     await sender.send(target, { text: PINGS, imagePath: await writePicture() });
 
     const edit = await discord.waitForOriginalEdit(target.interactionToken);
@@ -68,7 +45,7 @@ describe("the worker's Discord edit", () => {
   });
 
   it("sends the field on every call it makes, failed ones included", async () => {
-    const target = await deferredInteraction();
+    const target = await deferredDiscordInteraction(discord);
     discord.failNext({ method: "PATCH", path: /\/webhooks\// }, { status: 503, body: { message: "down" } });
     await sender.send(target, { text: "first try fails" }).catch(() => undefined);
     await sender.send(target, { text: "second try" });

@@ -1,6 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ReplyTarget } from "@memebot/core";
+import type { FakeDiscord } from "../fakes/discord/server.ts";
+import { uniqueSnowflake } from "../support/unique-ids.ts";
+
+type DiscordTarget = Extract<ReplyTarget, { platform: "discord" }>;
 
 // A valid 1x1 PNG: enough for a platform to read its size.
 const ONE_PIXEL_PNG = Buffer.from(
@@ -24,4 +30,30 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected the promise to reject");
+}
+
+/**
+ * A /meme interaction dispatched by the fake Discord and deferred ("thinking…") as the bot does,
+ * returned as the reply target a worker finds in the job. `id` sets its creation time (a snowflake).
+ */
+export async function deferredDiscordInteraction(
+  discord: FakeDiscord,
+  id: string = uniqueSnowflake(),
+): Promise<DiscordTarget> {
+  const token = `aW50ZXJhY3Rpb246${randomUUID().replaceAll("-", "")}`;
+  discord.dispatchInteraction({
+    id,
+    token,
+    application_id: discord.applicationId,
+    type: 2,
+    channel_id: uniqueSnowflake(),
+    data: { name: "meme" },
+  });
+  const response = await fetch(`${discord.apiBase}/v10/interactions/${id}/${token}/callback`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: 5 }),
+  });
+  if (response.status !== 204) throw new Error(`deferring the interaction answered ${response.status}`);
+  return { platform: "discord", applicationId: discord.applicationId, interactionToken: token };
 }

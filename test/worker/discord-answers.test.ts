@@ -11,6 +11,7 @@ import type { Infrastructure } from "@memebot/runtime";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
 import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
 import { memePayload, uniquePrefix } from "../jobs/support.ts";
+import { deferredDiscordInteraction } from "../delivery/support.ts";
 import { fakeServicesEnv } from "../support/fake-services-env.ts";
 import { startTestWorker, type RunningWorker } from "./support.ts";
 import { waitUntilQueueSettled } from "../support/queue-settled.ts";
@@ -46,20 +47,7 @@ afterAll(async () => {
  */
 async function deferredMeme(ageMs: number, topic = `topic ${randomUUID()}`) {
   const id = uniqueSnowflake(Date.now() - ageMs);
-  const token = `aW50ZXJhY3Rpb246${randomUUID().replaceAll("-", "")}`;
-  discord.dispatchInteraction({
-    id,
-    token,
-    application_id: discord.applicationId,
-    type: 2,
-    data: { name: "meme" },
-  });
-  const deferral = await fetch(`${discord.apiBase}/v10/interactions/${id}/${token}/callback`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ type: 5 }),
-  });
-  expect(deferral.status).toBe(204);
+  const target = await deferredDiscordInteraction(discord, id);
   const base = memePayload({ topic });
   const payload: JobPayload<"meme.text"> = {
     topic,
@@ -68,11 +56,12 @@ async function deferredMeme(ageMs: number, topic = `topic ${randomUUID()}`) {
       key: `discord:${id}`,
       community: { platform: "discord", externalId: uniqueSnowflake(), kind: "group" },
       actor: { platform: "discord", externalId: uniqueSnowflake(), username: "alice" },
-      target: { platform: "discord", applicationId: discord.applicationId, interactionToken: token },
+      target,
       receivedAt: Date.now(),
     },
   };
   const callsAfterDeferral = discord.calls.length;
+  const token = target.interactionToken;
   return {
     token,
     payload,
