@@ -17,6 +17,9 @@ import { createScratchDatabase, type ScratchDatabase } from "../support/database
 const appTables = [
   "CommandRun",
   "Community",
+  "ConversationMessage",
+  "ModelCall",
+  "Persona",
   "PlatformIdentity",
   "SettingChange",
   "User",

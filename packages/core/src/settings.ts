@@ -1,6 +1,7 @@
 // Per-community settings: one zod schema with defaults, and the `/config` keys
 // admins may change, each with its own parser and a description of allowed values.
 import { z } from "zod";
+import { MODEL_TASKS, type ModelTask } from "@memebot/config";
 import {
   DEFAULT_LANGUAGE,
   languagePacks,
@@ -30,6 +31,12 @@ export interface CommunitySettings {
   rateLimitPerMinute: number;
   /** Commands per minute for one member of the community, so one spammer cannot use up the rest. */
   userRateLimitPerMinute: number;
+  /** Model tokens the community may spend per UTC day; 0 for no budget. Past it, tasks answer offline. */
+  tokenBudgetPerDay: number;
+  /** Whether the bot talks back when mentioned, replied to or written to privately. */
+  conversation: boolean;
+  /** The community's own choice of model per task (a configured model name); absent: the task's default order. */
+  models: Partial<Record<ModelTask, string>>;
   commands: Record<string, CommandSettings>;
 }
 
@@ -37,6 +44,9 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
 export const DEFAULT_USER_RATE_LIMIT_PER_MINUTE = 10;
 const MAX_COOLDOWN_SECONDS = 3600;
 const MAX_RATE_LIMIT = 600;
+const MAX_TOKEN_BUDGET = 100_000_000;
+/** The /config value that clears a community's model choice. */
+export const DEFAULT_MODEL_CHOICE = "default";
 
 type SettingValue = string | number | boolean;
 
@@ -93,7 +103,16 @@ const asObject = (value: unknown): object =>
 
 export type SettingsModel = ReturnType<typeof createSettingsModel>;
 
-export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
+export interface SettingsModelOptions {
+  /** Model names the gateway is configured with: the choices of the `model.<task>` settings. */
+  models?: readonly string[];
+}
+
+export function createSettingsModel(
+  commands: readonly SettingsCommandInfo[],
+  options: SettingsModelOptions = {},
+) {
+  const modelNames = options.models ?? [];
   const commandDefaults = (command: SettingsCommandInfo): CommandSettings => ({
     enabled: true,
     cooldownSeconds: command.defaultCooldownSeconds,
@@ -109,6 +128,15 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
       .min(1)
       .max(MAX_RATE_LIMIT)
       .catch(DEFAULT_USER_RATE_LIMIT_PER_MINUTE),
+    tokenBudgetPerDay: z.number().int().min(0).max(MAX_TOKEN_BUDGET).catch(0),
+    conversation: z.boolean().catch(true),
+    // A stored choice of a model since removed from the configuration still reads; the gateway skips it.
+    models: z.preprocess(
+      asObject,
+      z.object(
+        Object.fromEntries(MODEL_TASKS.map((task) => [task, z.string().min(1).optional().catch(undefined)])),
+      ),
+    ),
     commands: z.preprocess(
       asObject,
       z.object(
@@ -156,6 +184,38 @@ export function createSettingsModel(commands: readonly SettingsCommandInfo[]) {
       parse: parseIntegerIn(1, MAX_RATE_LIMIT),
       write: (settings, value) => ({ ...settings, userRateLimitPerMinute: value as number }),
     },
+    {
+      key: "token_budget",
+      allowed: { id: "setting.allowed.tokenBudget", params: { max: MAX_TOKEN_BUDGET } },
+      read: (settings) => settings.tokenBudgetPerDay,
+      parse: (raw) => (/^\d{1,9}$/.test(raw) && Number(raw) <= MAX_TOKEN_BUDGET ? Number(raw) : undefined),
+      write: (settings, value) => ({ ...settings, tokenBudgetPerDay: value as number }),
+    },
+    {
+      key: "conversation",
+      allowed: { id: "setting.allowed.switch" },
+      read: (settings) => settings.conversation,
+      parse: parseSwitch,
+      write: (settings, value) => ({ ...settings, conversation: value as boolean }),
+    },
+    ...MODEL_TASKS.map((task): SettingDefinition => ({
+      key: `model.${task}`,
+      allowed: {
+        id: "setting.allowed.models",
+        params: { models: [DEFAULT_MODEL_CHOICE, ...modelNames].join(" | ") },
+      },
+      read: (settings) => settings.models[task] ?? DEFAULT_MODEL_CHOICE,
+      parse: (raw) =>
+        raw.toLowerCase() === DEFAULT_MODEL_CHOICE
+          ? DEFAULT_MODEL_CHOICE
+          : modelNames.find((name) => name === raw),
+      write: (settings, value) => {
+        const models = { ...settings.models };
+        if (value === DEFAULT_MODEL_CHOICE) delete models[task];
+        else models[task] = value as string;
+        return { ...settings, models };
+      },
+    })),
   ];
   const withCommand = (settings: CommunitySettings, name: string, patch: Partial<CommandSettings>) => ({
     ...settings,

@@ -65,6 +65,8 @@ const en = {
   "setting.allowed.seconds": "{min}-{max} seconds",
   "setting.allowed.perMinute": "{min}-{max} commands per minute",
   "setting.allowed.languages": "{languages}",
+  "setting.allowed.tokenBudget": "0 (no budget) to {max} model tokens per day",
+  "setting.allowed.models": "{models}",
 } as const;
 
 export type MessageId = keyof typeof en;

@@ -62,6 +62,8 @@ const messages: Messages = {
   "setting.allowed.seconds": "{min}-{max} segundos",
   "setting.allowed.perMinute": "{min}-{max} comandos por minuto",
   "setting.allowed.languages": "{languages}",
+  "setting.allowed.tokenBudget": "0 (sin límite) a {max} tokens de modelo por día",
+  "setting.allowed.models": "{models}",
 };
 
 export default {
