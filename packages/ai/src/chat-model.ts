@@ -1,10 +1,11 @@
 // A small JSON-only view of an OpenAI-compatible chat server (vLLM, SGLang, llama.cpp,
 // Ollama, LM Studio, OpenRouter…). The real `openai` client does the HTTP and retries;
 // this turns every outcome into a validated value or one of two typed errors.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { z } from "zod";
-import { ModelResponseError, ModelUnavailableError } from "./errors.ts";
-import { extractJson } from "./json.ts";
+import OpenAI from "openai";
+import type { z } from "zod";
+import { answerText, jsonSchemaOf, parseJsonAnswer } from "./completion.ts";
+import { ModelResponseError } from "./errors.ts";
+import { classifyModelFailure, untilAborted } from "./model-failure.ts";
 
 export type ModelRequestOutcome = "ok" | "unavailable" | "invalid";
 
@@ -74,7 +75,7 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
       // The client sleeps between retries without watching the signal; do not wait for it.
       return await untilAborted(requestJson(request, signal), signal);
     } catch (error) {
-      const typed = toTypedError(error, {
+      const typed = classifyModelFailure(error, {
         model,
         callerAborted: request.signal?.aborted === true,
         deadlinePassed: deadline.signal.aborted,
@@ -105,24 +106,7 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
       },
       { signal },
     );
-    const text = answerText(completion, model);
-    let json: unknown;
-    try {
-      json = extractJson(text);
-    } catch (error) {
-      if (error instanceof ModelResponseError) {
-        throw new ModelResponseError(error.reason, { model, excerpt: text });
-      }
-      throw error;
-    }
-    const parsed = request.schema.safeParse(json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
-      );
-      throw new ModelResponseError("schema_mismatch", { model, excerpt: text, issues });
-    }
-    return parsed.data;
+    return parseJsonAnswer(answerText(completion, model), request.schema, model);
   }
 
   return { model, completeJson };
@@ -134,78 +118,4 @@ function reportSample(onRequest: ChatModelOptions["onRequest"], sample: ModelReq
   } catch {
     // A broken metrics hook must not turn a good answer into a failure (or hide the real error).
   }
-}
-
-/** The message text; reasoning servers (vLLM --reasoning-parser) may leave it empty and put everything in reasoning_content. */
-function answerText(completion: unknown, model: string): string {
-  if (typeof completion !== "object" || completion === null) {
-    // A proxy's HTML page or plain text: the client hands it over as a string.
-    throw new ModelResponseError("invalid_body", { model, excerpt: String(completion) });
-  }
-  const choices = (completion as { choices?: unknown }).choices;
-  const message: unknown = Array.isArray(choices) ? choices[0]?.message : undefined;
-  if (typeof message !== "object" || message === null) {
-    throw new ModelResponseError("empty_choices", { model });
-  }
-  const fields = message as Record<string, unknown>;
-  for (const key of ["content", "reasoning_content", "reasoning"]) {
-    const value = fields[key];
-    if (typeof value === "string" && value.trim() !== "") return value;
-  }
-  return "";
-}
-
-const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
-
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  let cached = jsonSchemas.get(schema);
-  if (!cached) {
-    // Servers turn the schema into a grammar; the meta-schema URL is noise to them.
-    const { $schema: _metaSchema, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
-    cached = rest;
-    jsonSchemas.set(schema, cached);
-  }
-  return cached;
-}
-
-function toTypedError(
-  error: unknown,
-  context: { model: string; callerAborted: boolean; deadlinePassed: boolean },
-): unknown {
-  const { model } = context;
-  if (error instanceof ModelResponseError || error instanceof ModelUnavailableError) return error;
-  // Checked first: an abort surfaces as APIUserAbortError, a DOMException or our own reason.
-  if (context.callerAborted) return new ModelUnavailableError("aborted", { model });
-  if (context.deadlinePassed) return new ModelUnavailableError("timeout", { model });
-  if (error instanceof APIConnectionTimeoutError) return new ModelUnavailableError("timeout", { model });
-  if (error instanceof APIConnectionError) return new ModelUnavailableError("connection_failed", { model });
-  if (error instanceof APIUserAbortError) return new ModelUnavailableError("aborted", { model });
-  if (error instanceof APIError && typeof error.status === "number") {
-    const { status } = error;
-    if (status === 429) return new ModelUnavailableError("rate_limited", { model, status });
-    if (status >= 500) return new ModelUnavailableError("server_error", { model, status });
-    // 400/401/403/404/422: a wrong key, model name or an unsupported request. Retrying will not help.
-    return new ModelUnavailableError("rejected", { model, status });
-  }
-  // The server said application/json but sent something else.
-  if (error instanceof SyntaxError) return new ModelResponseError("invalid_body", { model });
-  return error;
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
