@@ -54,7 +54,6 @@ describe("createJobProducer", () => {
     const worker = createJobWorker({
       connection: redis,
       prefix,
-      queue: "commands",
       concurrency: 1,
       lockDurationMs: 5_000,
       catalog,

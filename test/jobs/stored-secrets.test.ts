@@ -266,7 +266,6 @@ beforeAll(async () => {
   worker = createJobWorker({
     connection: redis,
     prefix,
-    queue: "commands",
     concurrency: 4,
     lockDurationMs: 5_000,
     catalog,

@@ -81,7 +81,6 @@ export function startTestJobQueue(options: {
   const worker = createJobWorker({
     connection: redis,
     prefix,
-    queue: "commands",
     concurrency: options.concurrency ?? 4,
     lockDurationMs: 5_000,
     handlers: options.handlers,

@@ -55,7 +55,6 @@ const startSurvivor = (options: Pick<JobWorkerOptions, "handlers" | "onFinalFail
   createJobWorker({
     connection: redis,
     prefix,
-    queue: "commands",
     concurrency: 1,
     lockDurationMs: LOCK_MS,
     logger: recordingLogger(),

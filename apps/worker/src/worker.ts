@@ -1,8 +1,9 @@
-// Composes the worker process: the job worker on the "commands" queue, whose handlers are
+// Composes the worker process: the job worker on every catalog queue, whose handlers are
 // the core use cases wired to the model, the platforms and the database.
 import {
   answerMemeRequest,
   jobCatalog,
+  queueNamesOf,
   reportFailedRun,
   type AnswerMemeDependencies,
   type JobCatalog,
@@ -22,8 +23,6 @@ export interface WorkerOptions {
   /** How long a send in progress keeps other attempts from sending the same message. */
   deliveryClaimTtlMs?: number;
 }
-
-const QUEUE = "commands";
 
 export async function startWorker(
   infrastructure: Infrastructure,
@@ -58,7 +57,7 @@ export async function startWorker(
     // BullMQ's blocking reads need a connection of their own that retries forever.
     connection: infrastructure.createRedis(),
     prefix: env.QUEUE_PREFIX,
-    queue: QUEUE,
+    // Every catalog queue gets its own BullMQ worker with this many jobs at once.
     concurrency: env.WORKER_CONCURRENCY,
     lockDurationMs: env.JOB_LOCK_MS,
     catalog,
@@ -73,7 +72,10 @@ export async function startWorker(
         return result;
       },
     },
-    onFinalFailure: (_name, payload, error) => reportFailedRun(payload.run, error, deps),
+    // Command jobs carry their run: the user hears back once, and the run is recorded.
+    onFinalFailure: async (_name, payload, error) => {
+      if ("run" in payload) await reportFailedRun(payload.run, error, deps);
+    },
   });
   await worker.ready();
 
@@ -82,7 +84,11 @@ export async function startWorker(
   metrics.setJobCountsProvider(() => counter.counts());
 
   logger.info(
-    { queue: QUEUE, concurrency: env.WORKER_CONCURRENCY, model: env.LLM_BASE_URL ? env.LLM_MODEL : null },
+    {
+      queues: queueNamesOf(catalog),
+      concurrency: env.WORKER_CONCURRENCY,
+      model: env.LLM_BASE_URL ? env.LLM_MODEL : null,
+    },
     "worker taking jobs",
   );
   return [

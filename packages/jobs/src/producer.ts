@@ -2,7 +2,14 @@
 // under a deterministic id, so a redelivered platform update never becomes a second job.
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { jobCatalog, type JobCatalog, type JobName, type JobPayload, type JobProducer } from "@memebot/core";
+import {
+  jobCatalog,
+  queueNamesOf,
+  type JobCatalog,
+  type JobName,
+  type JobPayload,
+  type JobProducer,
+} from "@memebot/core";
 import { backoffOptions } from "./backoff.ts";
 import { jobIdFor } from "./job-id.ts";
 
@@ -53,7 +60,7 @@ export function createJobProducer(options: JobProducerOptions): JobQueueProducer
     failedJobsKept = DEFAULT_FAILED_JOBS_KEPT,
   } = options;
   const removeOnFail = { age: FAILED_JOB_AGE_SECONDS, count: failedJobsKept };
-  const queueNames = [...new Set(Object.values(catalog).map((definition) => definition.queue))];
+  const queueNames = queueNamesOf(catalog);
   // One Queue per name for the process: creating one per enqueue would re-run its set-up each time.
   const queues = new Map<string, Queue>();
 

@@ -3,7 +3,14 @@
 // After the last attempt, `onFinalFailure` runs once so the user hears back.
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { jobCatalog, ReplyExpiredError, type JobCatalog, type JobName, type JobPayload } from "@memebot/core";
+import {
+  jobCatalog,
+  queueNamesOf,
+  ReplyExpiredError,
+  type JobCatalog,
+  type JobName,
+  type JobPayload,
+} from "@memebot/core";
 import { BACKOFF_TYPE, backoffBaseOf, missesReplyWindow, retryDelay } from "./backoff.ts";
 import { isPermanent, JobTimeoutError, originalError, unrecoverable, withScrubbedText } from "./errors.ts";
 import { withTimeout } from "./timeout.ts";
@@ -18,7 +25,8 @@ export interface JobContext {
 }
 
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, context: JobContext) => Promise<unknown>;
-export type JobHandlers = { [N in JobName]?: JobHandler<N> };
+/** One handler per catalog entry: a job kind added to the catalog without a handler does not compile. */
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
 export type FinalFailureHandler = (
   name: JobName,
@@ -42,8 +50,12 @@ export interface JobWorkerOptions {
   /** Must have `maxRetriesPerRequest: null` (BullMQ refuses otherwise); duplicated for blocking reads. */
   connection: Redis;
   prefix: string;
-  queue: string;
-  concurrency: number;
+  /**
+   * Jobs each queue runs at once: one number for every queue, or per queue name (queues left out get
+   * `defaultConcurrency`). Each catalog queue has a BullMQ worker of its own, so slow model work on
+   * one queue never holds up the jobs of another.
+   */
+  concurrency: number | Readonly<Record<string, number>>;
   /**
    * How long a job's lock lives without renewal. A worker that dies mid-job leaves it locked
    * this long; then another worker's stalled-job check (run as often) hands it out again.
@@ -81,7 +93,6 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
   const {
     connection,
     prefix,
-    queue,
     handlers,
     onFinalFailure,
     logger,
@@ -113,7 +124,7 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     const name = job.name;
     const definition = catalog[name];
     const handler = handlers[name] as JobHandler<typeof name> | undefined;
-    if (!handler) throw new UnrecoverableError(`No handler for job kind "${name}" on queue "${queue}"`);
+    if (!handler) throw new UnrecoverableError(`No handler for job kind "${name}"`);
 
     const parsed = definition.payload.safeParse(job.data);
     if (!parsed.success) {
@@ -150,35 +161,44 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
     }
   }
 
-  const worker = new Worker(queue, processJob, {
-    connection,
-    prefix,
-    concurrency: options.concurrency,
-    lockDuration: options.lockDurationMs,
-    stalledInterval: options.lockDurationMs,
-    // A job whose worker died once is retried; one that kills workers repeatedly is failed.
-    maxStalledCount: 1,
-    settings: {
-      backoffStrategy: (attemptsMade, type, error, job) => {
-        if (type !== BACKOFF_TYPE) throw new Error(`Unknown backoff type "${type}"`);
-        return retryDelay(attemptsMade, backoffBaseOf(job?.opts.backoff), error);
-      },
-    },
-  });
+  const concurrencyOf = (queue: string) =>
+    typeof options.concurrency === "number"
+      ? options.concurrency
+      : (options.concurrency[queue] ?? DEFAULT_QUEUE_CONCURRENCY);
 
-  worker.on("error", (error) => logger.error({ err: error, queue }, "job worker error"));
+  const workers = queueNamesOf(catalog).map((queue) => {
+    const worker = new Worker(queue, processJob, {
+      connection,
+      prefix,
+      concurrency: concurrencyOf(queue),
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.lockDurationMs,
+      // A job whose worker died once is retried; one that kills workers repeatedly is failed.
+      maxStalledCount: 1,
+      settings: {
+        backoffStrategy: (attemptsMade, type, error, job) => {
+          if (type !== BACKOFF_TYPE) throw new Error(`Unknown backoff type "${type}"`);
+          return retryDelay(attemptsMade, backoffBaseOf(job?.opts.backoff), error);
+        },
+      },
+    });
+    worker.on("error", (error) => logger.error({ err: error, queue }, "job worker error"));
+    worker.on("completed", onCompleted);
+    worker.on("failed", onFailed);
+    return worker;
+  });
 
   // Metric labels come from the catalog only: a job name is whatever sits in Redis.
   const jobLabel = (name: string) => (isJobName(name) ? name : "unknown");
 
-  worker.on("completed", (job) => {
+  function onCompleted(job: Job) {
     metrics?.jobsTotal.inc({ job: jobLabel(job.name), state: "completed" });
-  });
+  }
 
   // Failure reports still running; close() waits for them so a shutdown does not cut one off.
   const reports = new Set<Promise<void>>();
 
-  worker.on("failed", (job, error) => {
+  function onFailed(job: Job | undefined, error: Error) {
     if (!job) return;
     // BullMQ has already counted this attempt in attemptsMade when it emits 'failed'.
     const cannotRetry = error instanceof UnrecoverableError || error.name === "UnrecoverableError";
@@ -209,16 +229,19 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
       )
       .finally(() => reports.delete(report));
     reports.add(report);
-  });
+  }
 
   return {
     async ready() {
-      await worker.waitUntilReady();
+      await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     },
-    isRunning: () => worker.isRunning(),
+    isRunning: () => workers.every((worker) => worker.isRunning()),
     async close() {
-      await worker.close();
+      await Promise.all(workers.map((worker) => worker.close()));
       await Promise.allSettled([...reports]);
     },
   };
 }
+
+/** Concurrency of a queue the `concurrency` map leaves out. */
+const DEFAULT_QUEUE_CONCURRENCY = 4;

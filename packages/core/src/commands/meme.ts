@@ -1,21 +1,7 @@
-import { MAX_TOPIC_LENGTH, type CommandRun } from "../jobs/catalog.ts";
+import { MAX_TOPIC_LENGTH } from "../jobs/catalog.ts";
 import { ok } from "../result.ts";
-import { defineCommand, type CommandContext } from "./types.ts";
-
-/** The part of a command's context that travels with its job to the worker. */
-export function commandRunOf(context: CommandContext<unknown>, args: string): CommandRun {
-  const { invocation } = context;
-  return {
-    key: invocation.key,
-    command: invocation.name ?? "",
-    args,
-    community: invocation.community,
-    actor: invocation.actor,
-    target: invocation.target,
-    language: context.language,
-    receivedAt: invocation.receivedAt,
-  };
-}
+import { commandRunOf } from "./run.ts";
+import { defineCommand } from "./types.ts";
 
 export const memeCommand = defineCommand({
   name: "meme",

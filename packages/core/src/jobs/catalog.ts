@@ -21,7 +21,7 @@ export const commandRunSchema = z.object({
 export type CommandRun = z.infer<typeof commandRunSchema>;
 
 export interface JobDefinition<S extends z.ZodType> {
-  /** BullMQ queue the job runs on; slow kinds can get their own later. */
+  /** BullMQ queue the job runs on. Each queue has its own workers, so slow kinds do not hold up fast ones. */
   queue: string;
   payload: S;
   attempts: number;
@@ -54,4 +54,8 @@ export const jobCatalog = {
 export type JobCatalog = typeof jobCatalog;
 export type JobName = keyof JobCatalog;
 export type JobPayload<N extends JobName> = z.infer<JobCatalog[N]["payload"]>;
-export const queueNames = [...new Set(Object.values(jobCatalog).map((job) => job.queue))];
+/** Every queue a catalog's job kinds run on, each once. */
+export const queueNamesOf = (catalog: JobCatalog): string[] => [
+  ...new Set(Object.values(catalog).map((definition) => definition.queue)),
+];
+export const queueNames = queueNamesOf(jobCatalog);

@@ -1,8 +1,9 @@
 import type { RunRecorder } from "../dispatch.ts";
-import type { CommandRun, JobPayload } from "../jobs/catalog.ts";
+import type { JobPayload } from "../jobs/catalog.ts";
 import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
 import { translator } from "../messages/index.ts";
 import type { DeliverOnce } from "./deliver.ts";
+import { runRecordOf } from "./report-failed-run.ts";
 
 export interface MemeText {
   top: string;
@@ -29,7 +30,7 @@ export interface AnswerMemeDependencies {
 /**
  * Writes the meme text and sends it back to the chat it was asked in. A job whose answer could not
  * reach the chat in time (a Discord token with under a minute left) is dropped before the model is
- * asked: it throws ReplyExpiredError, which reportFailedRun records as expired.
+ * asked: it throws ReplyExpiredError, which reportFailedRun (report-failed-run.ts) records as expired.
  */
 export async function answerMemeRequest(
   payload: JobPayload<"meme.text">,
@@ -55,37 +56,3 @@ export async function answerMemeRequest(
   await deps.runs.record({ ...runRecordOf(run), status: "succeeded", outcome, detail: meme.model });
   return { outcome };
 }
-
-/**
- * After the last attempt failed: tell the user briefly, once, and record it. An expired job is
- * only recorded: its apology would need the same dying token.
- */
-export async function reportFailedRun(
-  run: CommandRun,
-  error: unknown,
-  deps: Pick<AnswerMemeDependencies, "deliver" | "runs">,
-): Promise<void> {
-  if (error instanceof ReplyExpiredError) {
-    await deps.runs.record({
-      ...runRecordOf(run),
-      status: "failed",
-      outcome: "job.expired",
-      detail: error.message,
-    });
-    return;
-  }
-  const t = translator(run.language);
-  // Whole: the run store scrubs secrets out of it before clipping it to length.
-  const detail = error instanceof Error ? error.message : String(error);
-  // Recorded first: when the platform refuses us for good (bot blocked), the apology fails too.
-  await deps.runs.record({ ...runRecordOf(run), status: "failed", outcome: "job.failed", detail });
-  await deps.deliver(run.target, { text: t("job.failed", { command: run.command }) }, `${run.key}:failed`);
-}
-
-const runRecordOf = (run: CommandRun) => ({
-  key: run.key,
-  command: run.command,
-  args: run.args,
-  community: run.community,
-  actor: run.actor,
-});
