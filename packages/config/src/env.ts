@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a parsed
 // `Env` as a parameter, so tests hand in exactly the configuration they need.
 import { z } from "zod";
+import { loadModelsConfig, type ModelsConfig, type ModelsConfigSettings } from "./models.ts";
 
 const optionalString = z.string().trim().optional();
 
@@ -85,6 +86,8 @@ export const envSchema = z.preprocess(
       LLM_API_KEY: optionalString,
       LLM_MODEL: z.string().default("qwen2.5:7b-instruct"),
       LLM_TIMEOUT_MS: positiveInt.default(20_000),
+      // The model gateway's providers and tasks (a YAML or JSON file); wins over the LLM_* shorthand.
+      MODELS_CONFIG: optionalString,
 
       HTTP_PORT: port.default(3000),
       HTTP_HOST: z.string().default("0.0.0.0"),
@@ -137,7 +140,10 @@ export const envSchema = z.preprocess(
     ),
 );
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = z.infer<typeof envSchema> & {
+  /** The model gateway's configuration: MODELS_CONFIG's file, the LLM_* shorthand, or none. */
+  models: ModelsConfig;
+};
 
 export class EnvError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -149,13 +155,41 @@ export class EnvError extends Error {
 /** Parses the environment, throwing an EnvError that names every missing or wrong variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join(".") || "(environment)";
-    // Never echo the received value: it may be a secret.
-    return `${name} ${issue.message.replace(/^Invalid (?:input|option): expected/, "must be")}`;
-  });
-  throw new EnvError(problems);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "(environment)";
+        // Never echo the received value: it may be a secret.
+        return `${name} ${issue.message.replace(/^Invalid (?:input|option): expected/, "must be")}`;
+      });
+  // Loaded even when other variables are wrong, so one start-up names the file's problems too.
+  const models = loadModelsConfig(modelsSettingsOf(result.success ? result.data : undefined, source));
+  if (!models.ok) problems.push(...models.problems);
+  if (!result.success || !models.ok) throw new EnvError(problems);
+  return { ...result.data, models: models.config };
+}
+
+function modelsSettingsOf(
+  env: z.infer<typeof envSchema> | undefined,
+  source: Record<string, string | undefined>,
+): ModelsConfigSettings {
+  if (env) {
+    return {
+      path: env.MODELS_CONFIG,
+      shorthand: { baseURL: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, model: env.LLM_MODEL },
+      timeoutMs: env.LLM_TIMEOUT_MS,
+      workerConcurrency: env.WORKER_CONCURRENCY,
+      variables: source,
+    };
+  }
+  // The environment is invalid and start-up fails anyway: only the file's own problems matter,
+  // so the numbers that merely fill in defaults can be the schema's defaults.
+  return {
+    path: source.MODELS_CONFIG?.trim() || undefined,
+    timeoutMs: 20_000,
+    workerConcurrency: 8,
+    variables: source,
+  };
 }
 
 /** Values that must never appear in logs. */
@@ -166,6 +200,7 @@ export function secretsOf(env: Env): string[] {
     env.LLM_API_KEY,
     env.TELEGRAM_WEBHOOK_SECRET,
     env.METRICS_TOKEN,
+    ...env.models.providers.map((provider) => provider.apiKey),
   ];
   const urls = [
     env.DATABASE_URL,
@@ -174,6 +209,7 @@ export function secretsOf(env: Env): string[] {
     env.TELEGRAM_API_ROOT,
     env.TELEGRAM_WEBHOOK_URL,
     env.DISCORD_API_BASE,
+    ...env.models.providers.map((provider) => provider.baseURL),
   ];
   for (const text of urls) {
     if (!text) continue;
@@ -187,7 +223,9 @@ export function secretsOf(env: Env): string[] {
       }
     }
   }
-  return secrets.filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);
+  const kept = secrets.filter((secret): secret is string => typeof secret === "string" && secret.length >= 4);
+  // The shorthand provider repeats LLM_API_KEY and LLM_BASE_URL.
+  return [...new Set(kept)];
 }
 
 /** Query parameter names that carry a credential (key, api_key, access_token, password, client_secret, sig…). */

@@ -1,8 +1,12 @@
 export { envSchema, parseEnv, secretsOf, servesConsole, EnvError, type Env } from "./env.ts";
 export {
   MODEL_TASKS,
+  defaultTaskConfigs,
+  loadModelsConfig,
   type ModelTask,
   type ModelsConfig,
+  type ModelsConfigResult,
+  type ModelsConfigSettings,
   type ProviderConfig,
   type ProviderModel,
   type TaskConfig,
