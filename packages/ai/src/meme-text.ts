@@ -1,31 +1,22 @@
-// Top and bottom captions for a meme: from the configured model when it works, from the
-// offline templates when it does not. A meme request never fails because a model did.
+// Top and bottom captions for a meme, in the community's persona: from the model gateway (task
+// "meme-text") when a model answers, from the offline templates when none does. A meme request never
+// fails because a model did; the offline answer says why it was used.
 import { z } from "zod";
-import type { ChatModel } from "./chat-model.ts";
-import { ModelResponseError, ModelUnavailableError } from "./errors.ts";
+import {
+  findAvoidedWord,
+  findUnsafeText,
+  personaPrompt,
+  type MemeText,
+  type MemeTextRequest,
+  type ModelFallbackReason,
+  type Persona,
+} from "@memebot/core";
+import type { ModelGateway } from "./gateway/types.ts";
 import { createOfflineMemeEngine, type OfflineEngine } from "./offline-engine.ts";
-import { findUnsafeText } from "@memebot/core";
 
-export type MemeEngine = "model" | "offline";
-export type MemeFallbackReason = "not_configured" | "unavailable" | "invalid_response";
-
-export interface MemeText {
-  top: string;
-  bottom: string;
-  engine: MemeEngine;
-  /** The model that wrote the captions (engine "model" only). */
-  model?: string;
-  /** Why the offline templates were used (engine "offline" only). */
-  fallbackReason?: MemeFallbackReason;
-}
-
-export interface MemeTextRequest {
-  topic: string;
-  /** ISO 639 code such as "en" or "es"; anything unparsable is treated as "en". */
-  language: string;
-  /** The caller's abort: write() then rejects with signal.reason, like fetch, and does not fall back. */
-  signal?: AbortSignal;
-}
+export type MemeEngine = MemeText["engine"];
+export type MemeFallbackReason = ModelFallbackReason;
+export type { MemeText, MemeTextRequest };
 
 export interface MemeTextWriter {
   write(request: MemeTextRequest): Promise<MemeText>;
@@ -36,23 +27,18 @@ export interface MemeTextLogger {
 }
 
 export interface MemeTextWriterOptions {
-  model?: ChatModel;
+  /** Absent: every meme comes from the offline templates, labelled "not_configured". */
+  gateway?: Pick<ModelGateway, "json">;
   offline?: OfflineEngine;
   logger?: MemeTextLogger;
-  /** Default 0.9: captions should surprise. */
-  temperature?: number;
-  /** Default 512: room for a reasoning model's <think> block before the short answer. */
-  maxTokens?: number;
 }
 
 export const MAX_CAPTION_CHARS = 80;
 const MAX_TOPIC_CHARS = 200;
-// One retry for a garbled answer: sampling often gets it right the second time.
-const MODEL_ATTEMPTS = 2;
 
 // A model that puts a link, domain, @handle, mention or address in a caption answered wrongly
-// (see safe-text.ts for what counts): the check makes that a schema mismatch, so the model gets
-// one more try and then the offline templates answer. Captions are never "cleaned" and posted.
+// (see safe-text.ts for what counts): the check makes that a schema mismatch, so the gateway's repair
+// round asks again and then the offline templates answer. Captions are never "cleaned" and posted.
 const UNSAFE_MESSAGE = "must not contain links, domains, @handles, mentions or wallet addresses";
 const isSafe = (text: string) => findUnsafeText(text) === undefined;
 
@@ -72,70 +58,63 @@ export const memeCaptionSchema = z
     UNSAFE_MESSAGE,
   );
 
+/** The caption schema with the persona's avoided words refused too (the repair round names the word). */
+function captionSchemaFor(persona: Persona) {
+  if (persona.avoid.length === 0) return memeCaptionSchema;
+  return memeCaptionSchema.superRefine(({ top, bottom }, context) => {
+    const avoided = findAvoidedWord(`${top}\n${bottom}`, persona);
+    if (avoided !== undefined) {
+      context.addIssue({ code: "custom", message: `must not use the phrase ${JSON.stringify(avoided)}` });
+    }
+  });
+}
+
 export function createMemeTextWriter(options: MemeTextWriterOptions = {}): MemeTextWriter {
-  const { model, logger } = options;
+  const { gateway, logger } = options;
   const offline = options.offline ?? createOfflineMemeEngine();
-  const temperature = options.temperature ?? 0.9;
-  const maxTokens = options.maxTokens ?? 512;
 
   function fromOffline(topic: string, fallbackReason: MemeFallbackReason): MemeText {
-    const { top, bottom } = offline.write(topic);
-    return { top, bottom, engine: "offline", fallbackReason };
+    return { ...offline.write(topic), engine: "offline", fallbackReason };
   }
 
   return {
-    async write({ topic, language, signal }) {
+    async write({ topic, language, persona, signal, ...scope }) {
       signal?.throwIfAborted();
-      if (!model) return fromOffline(topic, "not_configured");
+      if (!gateway) return fromOffline(topic, "not_configured");
 
       const locale = normalizeLanguage(language);
-      const request = {
-        system: systemPrompt(locale),
-        user: userPrompt(topic, locale),
-        schema: memeCaptionSchema,
+      const answer = await gateway.json({
+        task: "meme-text",
+        ...scope,
+        system: systemPrompt(locale, persona),
+        messages: [{ role: "user", content: userPrompt(topic, locale) }],
+        schema: captionSchemaFor(persona),
         schemaName: "meme_captions",
-        temperature,
-        maxTokens,
         ...(signal ? { signal } : {}),
-      };
-
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          const answer = await model.completeJson(request);
-          return {
-            top: toCaption(answer.top, locale),
-            bottom: toCaption(answer.bottom, locale),
-            engine: "model",
-            model: model.model,
-          };
-        } catch (error) {
-          signal?.throwIfAborted();
-          if (error instanceof ModelResponseError) {
-            const details = { model: model.model, reason: error.reason, issues: error.issues, attempt };
-            if (attempt < MODEL_ATTEMPTS) {
-              logger?.warn(details, "model answer unusable; asking once more");
-              continue;
-            }
-            logger?.warn(details, "model answer unusable; using offline captions");
-            return fromOffline(topic, "invalid_response");
-          }
-          if (error instanceof ModelUnavailableError) {
-            logger?.warn(
-              { model: model.model, reason: error.reason, status: error.status, attempt },
-              "model unavailable; using offline captions",
-            );
-            return fromOffline(topic, "unavailable");
-          }
-          throw error;
-        }
+      });
+      if (answer.ok) {
+        return {
+          top: toCaption(answer.value.top, locale),
+          bottom: toCaption(answer.value.bottom, locale),
+          engine: "model",
+          model: answer.model,
+        };
       }
+      logger?.warn(
+        { reason: answer.reason, detail: answer.detail },
+        "no model captions; using offline captions",
+      );
+      return fromOffline(topic, answer.reason);
     },
   };
 }
 
-function systemPrompt(locale: string): string {
+function systemPrompt(locale: string, persona: Persona): string {
   const language = languageName(locale);
   return [
+    personaPrompt(persona),
+    "",
+    "## Your task",
     "You write captions for image memes shared in crypto and meme-token community chats.",
     "For the topic the user gives, write one meme: a TOP line that sets it up and a BOTTOM line with the punchline,",
     "in the style of classic image macros. Short and punchy: ideally under 40 characters each, never over 80.",

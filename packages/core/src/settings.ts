@@ -103,6 +103,18 @@ const asObject = (value: unknown): object =>
 
 export type SettingsModel = ReturnType<typeof createSettingsModel>;
 
+/** What a community chose for one model task: its preferred model and its daily token budget. */
+export function modelChoiceOf(
+  settings: Pick<CommunitySettings, "models" | "tokenBudgetPerDay">,
+  task: ModelTask,
+): { preferredModel?: string; dailyTokenBudget?: number } {
+  const preferredModel = settings.models[task];
+  return {
+    ...(preferredModel ? { preferredModel } : {}),
+    ...(settings.tokenBudgetPerDay > 0 ? { dailyTokenBudget: settings.tokenBudgetPerDay } : {}),
+  };
+}
+
 export interface SettingsModelOptions {
   /** Model names the gateway is configured with: the choices of the `model.<task>` settings. */
   models?: readonly string[];

@@ -2,25 +2,43 @@ import type { RunRecorder } from "../dispatch.ts";
 import type { JobPayload } from "../jobs/catalog.ts";
 import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
 import { translator } from "../messages/index.ts";
+import type { CommunityRef } from "../platform.ts";
+import type { Persona } from "../persona/persona.ts";
+import type { PersonaStore } from "../persona/store.ts";
+import type { SettingsStore } from "../settings-store.ts";
+import { modelChoiceOf } from "../settings.ts";
 import type { DeliverOnce } from "./deliver.ts";
 import { runRecordOf } from "./report-failed-run.ts";
+
+/** Why a task answered from its offline engine instead of a model; users are told which. */
+export type ModelFallbackReason = "not_configured" | "unavailable" | "invalid_response" | "over_budget";
 
 export interface MemeText {
   top: string;
   bottom: string;
   engine: "model" | "offline";
   model?: string;
-  fallbackReason?: "not_configured" | "unavailable" | "invalid_response";
+  fallbackReason?: ModelFallbackReason;
 }
 
-export type MemeTextWriter = (input: {
+export interface MemeTextRequest {
   topic: string;
   language: string;
+  persona: Persona;
+  /** The community the call is made for (accounting, budget) and its own choices for the task. */
+  community: CommunityRef;
+  preferredModel?: string;
+  dailyTokenBudget?: number;
   signal?: AbortSignal;
-}) => Promise<MemeText>;
+}
+
+export type MemeTextWriter = (request: MemeTextRequest) => Promise<MemeText>;
 
 export interface AnswerMemeDependencies {
   writeMemeText: MemeTextWriter;
+  /** The community's settings (its model choice and budget) and persona, as of this job. */
+  settings: Pick<SettingsStore, "get">;
+  personas: Pick<PersonaStore, "get">;
   deliver: DeliverOnce;
   runs: RunRecorder;
   /** The clock the reply window is judged by; Date.now unless a test moves it. */
@@ -42,7 +60,18 @@ export async function answerMemeRequest(
   if (window && (deps.now ?? Date.now)() > window.lastStartAt) {
     throw new ReplyExpiredError(window.closesAt, "start");
   }
-  const meme = await deps.writeMemeText({ topic, language: run.language, signal });
+  const [settings, persona] = await Promise.all([
+    deps.settings.get(run.community),
+    deps.personas.get(run.community),
+  ]);
+  const meme = await deps.writeMemeText({
+    topic,
+    language: run.language,
+    persona,
+    community: run.community,
+    ...modelChoiceOf(settings, "meme-text"),
+    ...(signal ? { signal } : {}),
+  });
   const t = translator(run.language);
   const lines = [t("meme.result", { top: meme.top, bottom: meme.bottom })];
   if (meme.engine === "offline") {
