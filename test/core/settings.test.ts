@@ -4,6 +4,7 @@ import {
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   defaultCommands,
   languagePacks,
+  modelChoiceOf,
   translate,
 } from "@memebot/core";
 
@@ -80,6 +81,61 @@ describe("settings model", () => {
     expect(model.change(model.defaults(), "config.enabled", "off")).toMatchObject({
       ok: false,
       error: { id: "error.settingLocked" },
+    });
+  });
+
+  describe("model settings", () => {
+    const withModels = createSettingsModel(defaultCommands, { models: ["qwen2.5-32b", "qwen2.5-7b"] });
+
+    it("GIVEN nothing stored THEN no budget, conversation on, and every task on its default models", () => {
+      const settings = withModels.defaults();
+      expect(settings.tokenBudgetPerDay).toBe(0);
+      expect(settings.conversation).toBe(true);
+      expect(settings.models).toEqual({});
+      expect(modelChoiceOf(settings, "meme-text")).toEqual({});
+    });
+
+    it("GIVEN a configured model for a task THEN the community's choice is stored and used for that task only", () => {
+      const change = withModels.change(withModels.defaults(), "model.sentiment", "qwen2.5-7b");
+      expect(change).toMatchObject({ ok: true, value: { oldValue: "default", newValue: "qwen2.5-7b" } });
+      if (!change.ok) return;
+      expect(modelChoiceOf(change.value.settings, "sentiment")).toEqual({ preferredModel: "qwen2.5-7b" });
+      expect(modelChoiceOf(change.value.settings, "meme-text")).toEqual({});
+      const back = withModels.change(change.value.settings, "model.sentiment", "DEFAULT");
+      expect(back.ok && back.value.settings.models).toEqual({});
+    });
+
+    it("GIVEN a model that is not configured THEN refuses it and lists the configured ones", () => {
+      const change = withModels.change(withModels.defaults(), "model.chat", "gpt-4o");
+      expect(change.ok).toBe(false);
+      if (change.ok) return;
+      expect(translate("en", change.error.id, change.error.params)).toBe(
+        "“gpt-4o” is not a valid value for model.chat. Allowed: default | qwen2.5-32b | qwen2.5-7b.",
+      );
+    });
+
+    it("GIVEN a token budget THEN it applies to every task; 0 turns it off; junk is refused", () => {
+      const change = withModels.change(withModels.defaults(), "token_budget", "50000");
+      expect(change.ok && modelChoiceOf(change.value.settings, "chat")).toEqual({ dailyTokenBudget: 50_000 });
+      const off = change.ok ? withModels.change(change.value.settings, "token_budget", "0") : change;
+      expect(off.ok && modelChoiceOf(off.value.settings, "chat")).toEqual({});
+      for (const junk of ["-5", "1e6", "lots", "1000000000"]) {
+        expect(withModels.change(withModels.defaults(), "token_budget", junk).ok).toBe(false);
+      }
+    });
+
+    it("GIVEN conversation switched off in Spanish words THEN it is off", () => {
+      const change = withModels.change(withModels.defaults(), "conversation", "desactivado");
+      expect(change.ok && change.value.settings.conversation).toBe(false);
+    });
+
+    it("GIVEN corrupt stored model settings THEN they read as defaults", () => {
+      const settings = withModels.parse({
+        models: { chat: 42, "meme-text": "qwen2.5-7b" },
+        tokenBudgetPerDay: -1,
+      });
+      expect(settings.models).toEqual({ "meme-text": "qwen2.5-7b" });
+      expect(settings.tokenBudgetPerDay).toBe(0);
     });
   });
 });
