@@ -1,6 +1,8 @@
 // Composes the bot process: the platform-neutral dispatcher, and one adapter
 // per configured platform (the console when no chat platform is configured).
 import type { Readable, Writable } from "node:stream";
+// The accounting entry point, not the package's: the bot only reads the ledger and needs no model client.
+import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import { servesConsole } from "@memebot/config";
 import {
   createDispatcher,
@@ -42,6 +44,8 @@ export function createBotDispatch(infrastructure: Infrastructure): {
       return job;
     },
   };
+  // The same counters the workers' gateway charges: one per community and UTC day, in Redis.
+  const ledger = createTokenBudgetLedger({ redis, prefix: env.QUEUE_PREFIX });
   const dispatch = createDispatcher({
     registry,
     settingsModel,
@@ -49,6 +53,10 @@ export function createBotDispatch(infrastructure: Infrastructure): {
     gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
     jobs,
     runs: repositories.commandRuns,
+    usage: {
+      summary: (community, since) => repositories.usage.summary(community, { since }),
+      spentToday: (community) => ledger.spentToday(community),
+    },
     logger,
     // The sample's labels come from bounded sets (registered commands, outcome ids), never from user text.
     onOutcome: (sample) => metrics.commandsTotal.inc({ ...sample }),

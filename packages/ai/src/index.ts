@@ -33,3 +33,9 @@ export {
   type MemeTextWriter,
   type MemeTextWriterOptions,
 } from "./meme-text.ts";
+export {
+  createTokenBudgetLedger,
+  utcDay,
+  LEDGER_TTL_SECONDS,
+  type TokenBudgetLedgerOptions,
+} from "./accounting/budget-ledger.ts";

@@ -9,6 +9,7 @@ import type { Actor, CommunityRef, OutgoingMessage, Platform } from "./platform.
 import { userError, type UserError } from "./result.ts";
 import type { SettingsModel } from "./settings.ts";
 import type { SettingsStore } from "./settings-store.ts";
+import type { UsageReader } from "./usage/reader.ts";
 
 export type DispatchResult =
   | {
@@ -49,6 +50,7 @@ export interface DispatcherDependencies {
   gate: Gate;
   jobs: JobProducer;
   runs: RunRecorder;
+  usage: UsageReader;
   logger: { error(object: object, message: string): void; warn(object: object, message: string): void };
   onOutcome?: (sample: OutcomeSample) => void;
 }
@@ -76,6 +78,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     settingsModel,
     jobs: deps.jobs,
     commands: () => registry.all,
+    usage: deps.usage,
   };
 
   const outcomeOf = (invocation: CommandInvocation, command: AnyCommand | undefined, outcome: string) =>

@@ -15,6 +15,13 @@ export * from "./usecases/deliver.ts";
 export * from "./usecases/answer-meme.ts";
 export * from "./usecases/report-failed-run.ts";
 export { parseCommandLine, type CommandLine } from "./commands/command-line.ts";
+export type { UsageCommunity, UsageReader, UsageRow } from "./usage/reader.ts";
+export {
+  MAX_REPLY_LENGTH,
+  MAX_ROWS_PER_PERIOD,
+  renderUsageReport,
+  type UsageReport,
+} from "./usage/report.ts";
 export {
   findUnsafeText,
   normalizeForSafety,

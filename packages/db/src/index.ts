@@ -15,7 +15,7 @@ export { diffMigrationsToSchema } from "./schema-diff.ts";
 export type { SchemaDiffOptions } from "./schema-diff.ts";
 export { readMigrationsList, writeMigration } from "./migrations-folder.ts";
 export type { MigrationList, WrittenMigration } from "./migrations-folder.ts";
-export { createRepositories } from "./repositories.ts";
+export { createRepositories, createModelCallRecorder } from "./repositories.ts";
 export type {
   Repositories,
   RepositoryOptions,
@@ -30,5 +30,12 @@ export type {
   UpdateSettingsInput,
   RecordCommandRunInput,
   CommandRunRecord,
+  UsageRepository,
+  ModelUsageRow,
+  ModelCallCommunity,
+  ModelCallEntry,
+  BatchedModelCallRecorder,
+  ModelCallRecorderOptions,
+  RecorderLogger,
 } from "./repositories.ts";
 export { pendingMigrations } from "./pending.ts";

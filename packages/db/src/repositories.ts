@@ -3,13 +3,25 @@
 import type { PrismaClient } from "./generated/client.ts";
 import { createCommandRunsRepository, type CommandRunsRepository } from "./repositories/command-runs.ts";
 import { createCommunitiesRepository, type CommunitiesRepository } from "./repositories/communities.ts";
+import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
 
 export type { CommandRunsRepository, CommunitiesRepository };
+export type { UsageRepository, ModelUsageRow } from "./repositories/usage.ts";
+export {
+  createModelCallRecorder,
+  type ModelCallCommunity,
+  type ModelCallEntry,
+  type BatchedModelCallRecorder,
+  type ModelCallRecorderOptions,
+  type RecorderLogger,
+} from "./repositories/model-calls.ts";
 export type * from "./repositories/types.ts";
 
 export interface Repositories {
   communities: CommunitiesRepository;
   commandRuns: CommandRunsRepository;
+  /** Model calls summed by task and model, for /usage. */
+  usage: UsageRepository;
 }
 
 export interface RepositoryOptions {
@@ -24,5 +36,6 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
   return {
     communities: createCommunitiesRepository(prisma),
     commandRuns: createCommandRunsRepository(prisma, options.scrubText),
+    usage: createUsageRepository(prisma),
   };
 }

@@ -3,9 +3,16 @@ import { helpCommand } from "./help.ts";
 import { memeCommand } from "./meme.ts";
 import { startCommand } from "./start.ts";
 import type { AnyCommand } from "./types.ts";
+import { usageCommand } from "../usage/command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
-export const defaultCommands: readonly AnyCommand[] = [startCommand, helpCommand, memeCommand, configCommand];
+export const defaultCommands: readonly AnyCommand[] = [
+  startCommand,
+  helpCommand,
+  memeCommand,
+  configCommand,
+  usageCommand,
+];
 
 export interface CommandRegistry {
   all: readonly AnyCommand[];

@@ -4,6 +4,7 @@ import type { Actor, AdminCheck, CommunityRef, OutgoingMessage, Platform, ReplyT
 import type { Result, UserError } from "../result.ts";
 import type { CommunitySettings, SettingsModel } from "../settings.ts";
 import type { SettingsStore } from "../settings-store.ts";
+import type { UsageReader } from "../usage/reader.ts";
 
 export interface ArgSpec {
   name: string;
@@ -50,6 +51,8 @@ export interface CommandServices {
   settingsModel: SettingsModel;
   jobs: JobProducer;
   commands: () => readonly AnyCommand[];
+  /** Model calls and the token budget's spending, for /usage. */
+  usage: UsageReader;
 }
 
 export interface CommandContext<A> {

@@ -7,6 +7,7 @@ const en = {
   "command.help.description": "List the commands you can use",
   "command.meme.description": "Write a meme about a topic",
   "command.config.description": "Show or change this community's bot settings",
+  "command.usage.description": "Show this community's model usage and token budget (admins)",
   "arg.meme.topic": "What the meme is about",
   "arg.config.key": "Setting name, e.g. language",
   "arg.config.value": "New value (admins only)",
@@ -34,6 +35,23 @@ const en = {
   "config.footer": "Admins change one with /config <key> <value>.",
   "config.updated": "{key} is now {value}.",
   "config.unchanged": "{key} is already {value}.",
+
+  "usage.header": "Model usage in this community, by task and model:",
+  "usage.period.day": "Last 24 hours:",
+  "usage.period.month": "Last 30 days:",
+  "usage.row":
+    "• {task} · {model} — calls: {calls}, tokens in/out: {tokensIn}/{tokensOut}, answered offline: {offline}, {latency}",
+  "usage.latency": "average answer time: {ms} ms",
+  "usage.noLatency": "no model answer",
+  "usage.more": "…and {count} more",
+  "usage.noCallsInPeriod": "No model calls.",
+  "usage.noCalls":
+    "No model calls yet in this community: they appear here once /meme and other AI tasks run.",
+  "usage.budget": "Daily token budget: {spent} of {budget} tokens spent today (UTC), {percent}.",
+  "usage.budgetSpent":
+    "Daily token budget: {spent} of {budget} tokens spent today (UTC): used up, so AI tasks answer offline until midnight UTC.",
+  "usage.noBudget":
+    "Daily token budget: none (admins set one with /config token_budget <tokens>). Tokens spent today (UTC): {spent}.",
 
   "persona.header": "The bot's persona in this community:",
   "persona.headerDefault": "The bot's persona in this community (the default):",

@@ -6,6 +6,7 @@ const messages: Messages = {
   "command.help.description": "Ver los comandos que puedes usar",
   "command.meme.description": "Escribir un meme sobre un tema",
   "command.config.description": "Ver o cambiar los ajustes del bot en esta comunidad",
+  "command.usage.description": "Ver el uso de modelos y el presupuesto de tokens de esta comunidad (admins)",
   "arg.meme.topic": "De qué trata el meme",
   "arg.config.key": "Nombre del ajuste, p. ej. language",
   "arg.config.value": "Nuevo valor (solo admins)",
@@ -33,6 +34,23 @@ const messages: Messages = {
   "config.footer": "Los admins cambian uno con /config <clave> <valor>.",
   "config.updated": "{key} ahora es {value}.",
   "config.unchanged": "{key} ya es {value}.",
+
+  "usage.header": "Uso de modelos en esta comunidad, por tarea y modelo:",
+  "usage.period.day": "Últimas 24 horas:",
+  "usage.period.month": "Últimos 30 días:",
+  "usage.row":
+    "• {task} · {model} — llamadas: {calls}, tokens de entrada/salida: {tokensIn}/{tokensOut}, respondidas sin conexión: {offline}, {latency}",
+  "usage.latency": "tiempo medio de respuesta: {ms} ms",
+  "usage.noLatency": "ninguna respuesta del modelo",
+  "usage.more": "…y {count} más",
+  "usage.noCallsInPeriod": "Ninguna llamada a modelos.",
+  "usage.noCalls":
+    "Todavía no hay llamadas a modelos en esta comunidad: aparecerán aquí cuando /meme y otras tareas de IA se usen.",
+  "usage.budget": "Presupuesto diario de tokens: {spent} de {budget} tokens gastados hoy (UTC), {percent}.",
+  "usage.budgetSpent":
+    "Presupuesto diario de tokens: {spent} de {budget} tokens gastados hoy (UTC): agotado, así que las tareas de IA responden sin conexión hasta la medianoche UTC.",
+  "usage.noBudget":
+    "Presupuesto diario de tokens: ninguno (los admins lo fijan con /config token_budget <tokens>). Tokens gastados hoy (UTC): {spent}.",
 
   "persona.header": "La personalidad del bot en esta comunidad:",
   "persona.headerDefault": "La personalidad del bot en esta comunidad (la predeterminada):",
