@@ -39,3 +39,11 @@ export {
   LEDGER_TTL_SECONDS,
   type TokenBudgetLedgerOptions,
 } from "./accounting/budget-ledger.ts";
+export {
+  checkModels,
+  everyModelReachable,
+  formatRows,
+  type ModelCheckOptions,
+  type ModelCheckRow,
+  type SchemaSupport,
+} from "./models-check.ts";
