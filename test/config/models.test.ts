@@ -152,6 +152,23 @@ tasks:
     expect(models.tasks.sentiment.models).toEqual(["z", "y"]);
   });
 
+  it("GIVEN tasks: or a task with everything below it commented out THEN the defaults apply", () => {
+    const path = configFile(`
+providers: [{ name: p, baseURL: http://p/v1, models: [m] }]
+tasks:
+  chat:
+    # models: [m]
+`);
+    expect(modelsOf({ MODELS_CONFIG: path }).tasks.chat).toEqual({
+      models: ["m"],
+      maxTokens: 768,
+      temperature: 0.7,
+      deadlineMs: 30_000,
+    });
+    const noTasks = configFile("providers: [{ name: p, baseURL: http://p/v1, models: [m] }]\ntasks:\n");
+    expect(modelsOf({ MODELS_CONFIG: noTasks }).tasks.sentiment.models).toEqual(["m"]);
+  });
+
   it("GIVEN LLM_TIMEOUT_MS THEN it is every task's deadline, except chat which gets at least 30 s", () => {
     const path = configFile("providers: [{ name: p, baseURL: http://p/v1, models: [m] }]");
     const short = modelsOf({ MODELS_CONFIG: path, LLM_TIMEOUT_MS: "5000" }).tasks;

@@ -203,20 +203,25 @@ const taskSchema = z.strictObject(
   { error: "must be a mapping (models, maxTokens, temperature, deadlineMs)" },
 );
 
+/** `tasks:` or `chat:` with everything below commented out reads as null: the same as leaving it out. */
+function emptyAsMissing<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
 const fileSchema = z.strictObject(
   {
     providers: z
       .array(providerSchema, { error: requiredOr("must be a list of providers") })
       .min(1, "must list at least one provider"),
-    tasks: z
-      .strictObject(
-        Object.fromEntries(MODEL_TASKS.map((task) => [task, taskSchema.optional()])) as Record<
+    tasks: emptyAsMissing(
+      z.strictObject(
+        Object.fromEntries(MODEL_TASKS.map((task) => [task, emptyAsMissing(taskSchema)])) as Record<
           ModelTask,
-          z.ZodOptional<typeof taskSchema>
+          ReturnType<typeof emptyAsMissing<typeof taskSchema>>
         >,
         { error: "must be a mapping of task names to their settings" },
-      )
-      .optional(),
+      ),
+    ),
   },
   { error: "must be a mapping with providers: and tasks:" },
 );

@@ -15,6 +15,9 @@ export * from "./usecases/deliver.ts";
 export * from "./usecases/answer-meme.ts";
 export * from "./usecases/report-failed-run.ts";
 export { parseCommandLine, type CommandLine } from "./commands/command-line.ts";
+export * from "./persona/persona.ts";
+export * from "./persona/store.ts";
+export { personaCommand, MAX_PERSONA_FILE_BYTES } from "./persona/command.ts";
 export type { UsageCommunity, UsageReader, UsageRow } from "./usage/reader.ts";
 export {
   MAX_REPLY_LENGTH,

@@ -3,9 +3,11 @@
 import type { PrismaClient } from "./generated/client.ts";
 import { createCommandRunsRepository, type CommandRunsRepository } from "./repositories/command-runs.ts";
 import { createCommunitiesRepository, type CommunitiesRepository } from "./repositories/communities.ts";
+import { createPersonasRepository, type PersonasRepository } from "./repositories/personas.ts";
 import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
 
-export type { CommandRunsRepository, CommunitiesRepository };
+export type { CommandRunsRepository, CommunitiesRepository, PersonasRepository };
+export type { StoredPersona, UpdatePersonaInput } from "./repositories/personas.ts";
 export type { UsageRepository, ModelUsageRow } from "./repositories/usage.ts";
 export {
   createModelCallRecorder,
@@ -20,6 +22,7 @@ export type * from "./repositories/types.ts";
 export interface Repositories {
   communities: CommunitiesRepository;
   commandRuns: CommandRunsRepository;
+  personas: PersonasRepository;
   /** Model calls summed by task and model, for /usage. */
   usage: UsageRepository;
 }
@@ -36,6 +39,7 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
   return {
     communities: createCommunitiesRepository(prisma),
     commandRuns: createCommandRunsRepository(prisma, options.scrubText),
+    personas: createPersonasRepository(prisma),
     usage: createUsageRepository(prisma),
   };
 }
