@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ReplyTarget } from "@memebot/core";
+import type { DiscordInteractionTarget } from "@memebot/core";
 import type { FakeDiscord } from "../fakes/discord/server.ts";
 import { uniqueSnowflake } from "../support/unique-ids.ts";
 
-type DiscordTarget = Extract<ReplyTarget, { platform: "discord" }>;
+type DiscordTarget = DiscordInteractionTarget;
 
 // A valid 1x1 PNG: enough for a platform to read its size.
 const ONE_PIXEL_PNG = Buffer.from(

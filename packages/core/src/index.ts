@@ -33,3 +33,4 @@ export {
   type UnsafeText,
   type UnsafeTextKind,
 } from "./safe-text.ts";
+export * from "./listen/index.ts";

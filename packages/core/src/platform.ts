@@ -22,8 +22,12 @@ export const actorSchema = z.object({
 });
 export type Actor = z.infer<typeof actorSchema>;
 
-/** Where an answer goes. Serialisable: it travels inside job payloads to the worker. */
-export const replyTargetSchema = z.discriminatedUnion("platform", [
+/**
+ * Where an answer goes. Serialisable: it travels inside job payloads to the worker. A plain union,
+ * not a discriminated one: Discord has two kinds of target (tell them apart with
+ * `"channelId" in target`).
+ */
+export const replyTargetSchema = z.union([
   z.object({
     platform: z.literal("telegram"),
     chatId: z.string(),
@@ -36,9 +40,20 @@ export const replyTargetSchema = z.discriminatedUnion("platform", [
     /** Interaction tokens are valid for 15 minutes; the worker edits the deferred reply with it. */
     interactionToken: z.string(),
   }),
+  /** A message in a channel (or DM), answered as a reply with the bot token (conversation). */
+  z.object({
+    platform: z.literal("discord"),
+    channelId: z.string().regex(/^\d{1,20}$/),
+    replyToMessageId: z
+      .string()
+      .regex(/^\d{1,20}$/)
+      .optional(),
+  }),
   z.object({ platform: z.literal("console"), sessionId: z.string() }),
 ]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+export type DiscordInteractionTarget = Extract<ReplyTarget, { interactionToken: string }>;
+export type DiscordChannelTarget = Extract<ReplyTarget, { channelId: string }>;
 
 export interface OutgoingMessage {
   text: string;

@@ -3,6 +3,7 @@
 import type { PrismaClient } from "./generated/client.ts";
 import { createCommandRunsRepository, type CommandRunsRepository } from "./repositories/command-runs.ts";
 import { createCommunitiesRepository, type CommunitiesRepository } from "./repositories/communities.ts";
+import { createConversationsRepository, type ConversationsRepository } from "./repositories/conversations.ts";
 import { createPersonasRepository, type PersonasRepository } from "./repositories/personas.ts";
 import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
 
@@ -18,10 +19,17 @@ export {
   type RecorderLogger,
 } from "./repositories/model-calls.ts";
 export type * from "./repositories/types.ts";
+export type {
+  ConversationsRepository,
+  NewConversationMessage,
+  StoredConversationMessage,
+} from "./repositories/conversations.ts";
 
 export interface Repositories {
   communities: CommunitiesRepository;
   commandRuns: CommandRunsRepository;
+  /** Conversation history per thread: members' messages to the bot and its answers. */
+  conversations: ConversationsRepository;
   personas: PersonasRepository;
   /** Model calls summed by task and model, for /usage. */
   usage: UsageRepository;
@@ -39,6 +47,7 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
   return {
     communities: createCommunitiesRepository(prisma),
     commandRuns: createCommandRunsRepository(prisma, options.scrubText),
+    conversations: createConversationsRepository(prisma),
     personas: createPersonasRepository(prisma),
     usage: createUsageRepository(prisma),
   };

@@ -3,10 +3,10 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from "@discordjs/rest";
-import type { OutgoingMessage, ReplyTarget } from "@memebot/core";
+import type { DiscordInteractionTarget, OutgoingMessage } from "@memebot/core";
 import { DeliveryError, networkProblemOf, withoutSecrets } from "./errors.ts";
 
-type DiscordTarget = Extract<ReplyTarget, { platform: "discord" }>;
+type DiscordTarget = DiscordInteractionTarget;
 
 export interface DiscordSenderOptions {
   /** e.g. "https://discord.com/api" (no version: the client adds /v10). */

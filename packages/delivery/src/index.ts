@@ -14,3 +14,8 @@ export {
   type ConsoleSubscription,
   type ConsoleSubscriptionOptions,
 } from "./console-channel.ts";
+export {
+  createDiscordChannelClient,
+  type DiscordChannelClient,
+  type DiscordChannelClientOptions,
+} from "./discord-channel.ts";

@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { OutgoingMessage, ReplyTarget } from "@memebot/core";
 import { publishConsoleReply } from "./console-channel.ts";
 import { createDiscordSender } from "./discord.ts";
+import { createDiscordChannelClient } from "./discord-channel.ts";
 import { DEFAULT_SEND_TIMEOUT_MS } from "./defaults.ts";
 import { DeliveryError } from "./errors.ts";
 import { createTelegramSender } from "./telegram.ts";
@@ -11,7 +12,8 @@ export type SendMessage = (target: ReplyTarget, message: OutgoingMessage) => Pro
 
 export interface PlatformSenderOptions {
   telegram?: { token: string; apiRoot: string };
-  discord?: { apiBase: string };
+  /** With the bot token, channel targets (conversation replies) can be answered too. */
+  discord?: { apiBase: string; botToken?: string };
   consoleChannel?: { redis: Redis; prefix: string };
   /** Upper bound of one platform request; DEFAULT_SEND_TIMEOUT_MS says why it has to be short. */
   timeoutMs?: number;
@@ -26,7 +28,12 @@ export { DEFAULT_SEND_TIMEOUT_MS };
 export function createPlatformSender(options: PlatformSenderOptions): PlatformSender {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   const telegram = options.telegram && createTelegramSender({ ...options.telegram, timeoutMs });
-  const discord = options.discord && createDiscordSender({ ...options.discord, timeoutMs });
+  const discord = options.discord && createDiscordSender({ apiBase: options.discord.apiBase, timeoutMs });
+  const botToken = options.discord?.botToken;
+  const discordChannel =
+    options.discord && botToken
+      ? createDiscordChannelClient({ apiBase: options.discord.apiBase, botToken, timeoutMs })
+      : undefined;
   const consoleChannel = options.consoleChannel;
 
   const notConfigured = (platform: ReplyTarget["platform"]) =>
@@ -43,6 +50,11 @@ export function createPlatformSender(options: PlatformSenderOptions): PlatformSe
           if (!telegram) throw notConfigured("telegram");
           return telegram(target, message);
         case "discord":
+          if ("channelId" in target) {
+            // Posting as the bot needs its token; interaction answers do not.
+            if (!discordChannel) throw notConfigured("discord");
+            return discordChannel.send(target, message);
+          }
           if (!discord) throw notConfigured("discord");
           return discord(target, message);
         case "console":

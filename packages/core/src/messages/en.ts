@@ -30,6 +30,17 @@ const en = {
   "meme.offlineReason.invalid_response": "the model's answer was unusable",
   "meme.offlineReason.over_budget": "this community has used up today's model budget",
 
+  "conversation.offline.1":
+    "{name} here, on the offline engine ({reason}), so no real answer from me right now. Try me again in a bit!",
+  "conversation.offline.2":
+    "Offline engine speaking ({reason}): {name} can't think straight right now. Ask again later, ser.",
+  "conversation.offline.3":
+    "(offline engine: {reason}) {name} is out touching grass; back with proper answers soon.",
+  "conversation.offlineReason.not_configured": "no model is set up for chatting",
+  "conversation.offlineReason.unavailable": "the model did not answer",
+  "conversation.offlineReason.invalid_response": "the model's answer could not be posted",
+  "conversation.offlineReason.over_budget": "this community's daily model budget is spent",
+
   "config.header": "Settings for this community:",
   "config.line": "{key} = {value}  ({allowed})",
   "config.footer": "Admins change one with /config <key> <value>.",

@@ -29,6 +29,17 @@ const messages: Messages = {
   "meme.offlineReason.invalid_response": "la respuesta del modelo no servía",
   "meme.offlineReason.over_budget": "esta comunidad ya gastó el presupuesto de modelo de hoy",
 
+  "conversation.offline.1":
+    "Aquí {name}, con el motor sin conexión ({reason}), así que ahora no tengo una respuesta de verdad. ¡Vuelve a intentarlo en un rato!",
+  "conversation.offline.2":
+    "Habla el motor sin conexión ({reason}): {name} no puede pensar con claridad ahora mismo. Pregunta más tarde.",
+  "conversation.offline.3":
+    "(motor sin conexión: {reason}) {name} salió a tocar pasto; vuelve pronto con respuestas de verdad.",
+  "conversation.offlineReason.not_configured": "no hay ningún modelo configurado para conversar",
+  "conversation.offlineReason.unavailable": "el modelo no respondió",
+  "conversation.offlineReason.invalid_response": "la respuesta del modelo no se podía publicar",
+  "conversation.offlineReason.over_budget": "esta comunidad ya gastó su presupuesto diario de modelo",
+
   "config.header": "Ajustes de esta comunidad:",
   "config.line": "{key} = {value}  ({allowed})",
   "config.footer": "Los admins cambian uno con /config <clave> <valor>.",

@@ -1,0 +1,50 @@
+// The answer chosen for a message, kept until every part of it is out. A retried job (a part's
+// send failed, the worker died) posts the same answer instead of asking the model again: a new
+// answer's parts would not line up with the parts already posted under the same delivery keys.
+import type { Redis } from "ioredis";
+import { z } from "zod";
+
+const keptAnswerSchema = z.object({
+  text: z.string().min(1),
+  engine: z.enum(["model", "offline"]),
+  /** Why the offline engine answered. */
+  reason: z.enum(["not_configured", "unavailable", "invalid_response", "over_budget"]).optional(),
+  /** The gateway's model name, for the run's outcome. */
+  model: z.string().optional(),
+  /** When it was composed (ms): the assistant message's time in the history. */
+  at: z.number(),
+});
+export type KeptAnswer = z.infer<typeof keptAnswerSchema>;
+
+export interface AnswerCache {
+  get(key: string): Promise<KeptAnswer | undefined>;
+  /** Keeps `answer` unless another attempt kept one first; returns the one kept. */
+  keep(key: string, answer: KeptAnswer): Promise<KeptAnswer>;
+}
+
+export function createAnswerCache(options: { redis: Redis; prefix: string; ttlMs?: number }): AnswerCache {
+  const { redis, prefix } = options;
+  // Longer than any job's retries: a day.
+  const ttlMs = options.ttlMs ?? 86_400_000;
+  const keyOf = (key: string) => `${prefix}:conversation:answer:${key}`;
+  const parse = (raw: string | null) => {
+    if (raw === null) return undefined;
+    try {
+      const parsed = keptAnswerSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  return {
+    async get(key) {
+      return parse(await redis.get(keyOf(key)));
+    },
+    async keep(key, answer) {
+      const stored = await redis.set(keyOf(key), JSON.stringify(answer), "PX", ttlMs, "NX");
+      if (stored === "OK") return answer;
+      return parse(await redis.get(keyOf(key))) ?? answer;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// The conversation consumer: the listener pipeline's first. It hears private messages and group
+// messages that mention or reply to the bot, and turns each into a `chat.reply` job on the
+// conversation queue (slow model work there never holds up command jobs).
+import type { ConsumerOutcome, ListenerConsumer } from "../listen/consumer.ts";
+import type { ListenedMessage } from "../listen/message.ts";
+import type { SettingsStore } from "../settings-store.ts";
+import type { ConversationReply } from "./payload.ts";
+import type { ConversationTurns } from "./turns.ts";
+
+/** The bot answers each chat at most this often; later messages fold into the next answer. */
+export const DEFAULT_CONVERSATION_COOLDOWN_MS = 5_000;
+
+export interface ConversationJobs {
+  /** Adds the job under `jobId` (a second add of the same id is a no-op), to start after `delayMs`. */
+  enqueueReply(payload: ConversationReply, options: { jobId: string; delayMs: number }): Promise<unknown>;
+}
+
+export interface ConversationConsumerOptions {
+  settings: Pick<SettingsStore, "get">;
+  turns: ConversationTurns;
+  jobs: ConversationJobs;
+}
+
+/** Whether a message is said to the bot: anything private, and in groups what names or answers it. */
+export const isAddressedToBot = (message: ListenedMessage): boolean =>
+  message.isPrivate || message.mentionsBot || message.repliesToBot;
+
+export function createConversationConsumer(options: ConversationConsumerOptions): ListenerConsumer {
+  const { settings: settingsStore, turns, jobs } = options;
+  return {
+    name: "conversation",
+    wants: isAddressedToBot,
+    async handle(message): Promise<ConsumerOutcome> {
+      const settings = await settingsStore.get(message.community);
+      // Switched off by the community's admins: the bot stays silent, and keeps nothing.
+      if (!settings.conversation) return { outcome: "off", replies: 0 };
+      const turn = await turns.take(message);
+      if (turn.kind === "duplicate") return { outcome: "duplicate", replies: 0 };
+      const payload: ConversationReply = {
+        key: message.key,
+        community: message.community,
+        threadKey: message.threadKey,
+        authorId: message.author.externalId,
+        text: message.text,
+        target: message.replyTo,
+        language: settings.language,
+        receivedAt: message.receivedAt,
+        answer: turn.kind !== "fold",
+      };
+      try {
+        await jobs.enqueueReply(payload, {
+          jobId: message.key,
+          delayMs: turn.kind === "later" ? turn.delayMs : 0,
+        });
+      } catch (error) {
+        // Not enqueued: a redelivery of this update must be taken afresh, not dropped as seen.
+        await turns.forget(message.key).catch(() => undefined);
+        throw error;
+      }
+      if (turn.kind === "fold") return { outcome: "folded", replies: 0 };
+      return { outcome: turn.kind === "now" ? "answer_now" : "answer_later", replies: 1 };
+    },
+  };
+}

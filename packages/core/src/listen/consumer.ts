@@ -1,0 +1,36 @@
+// Who listens to chat messages, besides the command dispatcher.
+//
+// The pipeline filters every message cheaply (no text, bot authors, webhooks), then asks each
+// consumer `wants(message)`: synchronous and free of I/O, because it runs for every message the
+// platform shows us, chatter in busy groups included. Only a consumer that wants the message
+// gets `handle(message)`, which may use Redis, the database and the job queue.
+//
+// Two consumers are designed for:
+// - conversation (packages/core/src/conversation): wants private messages and group messages
+//   that mention or reply to the bot; handle reads the community's settings, applies the chat's
+//   cooldown and enqueues one `chat.reply` job per message. Its outcome says whether an answer
+//   will come (the console waits for it).
+// - chatter sentiment (next): wants every group message of a community that tracks sentiment.
+//   To keep `wants` synchronous it keeps the set of tracking communities in memory (refreshed
+//   from the settings every few seconds, outside `wants`); `handle` appends the message to a
+//   batch and returns at once, and the batch goes out as one job when it is full or old enough.
+//   `close` flushes what is still batched when the process stops.
+import type { ListenedMessage } from "./message.ts";
+
+export interface ConsumerOutcome {
+  /** A stable id for logs and tests, e.g. "answer_now", "folded", "off". */
+  outcome: string;
+  /** How many answers the chat will get for this message (the console waits for them). */
+  replies: number;
+}
+
+export interface ListenerConsumer {
+  /** For logs and the pipeline's report. */
+  readonly name: string;
+  /** Synchronous and cheap: no network, no Redis, no database. */
+  wants(message: ListenedMessage): boolean;
+  /** Runs only for wanted messages; a failure is logged by the pipeline and concerns no one else. */
+  handle(message: ListenedMessage): Promise<ConsumerOutcome>;
+  /** Flushes anything kept in memory (a batching consumer); called once when the process stops. */
+  close?(): Promise<void>;
+}

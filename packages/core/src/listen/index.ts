@@ -1,0 +1,13 @@
+export type { ListenedMessage, MessageOrigin } from "./message.ts";
+export type { ConsumerOutcome, ListenerConsumer } from "./consumer.ts";
+export {
+  clipText,
+  createListenerPipeline,
+  dropReasonOf,
+  DEFAULT_MAX_LISTENED_TEXT,
+  type ListenDropReason,
+  type ListenerPipeline,
+  type ListenerPipelineLogger,
+  type ListenerPipelineOptions,
+  type ListenReport,
+} from "./pipeline.ts";
