@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createDispatcher,
   createGate,
+  createPersonaStore,
   createRegistry,
   createSettingsModel,
   createSettingsStore,
@@ -45,6 +46,7 @@ function makeDispatcher(parts: DispatcherParts = {}): Dispatch {
     gate: createGate({ redis, prefix }),
     jobs: producer,
     runs: repositories.commandRuns,
+    personas: createPersonaStore({ repository: repositories.personas, ttlMs: 0 }),
     logger: { error: (object) => errors.push(object), warn: (object) => errors.push(object) },
     ...parts,
   });
@@ -340,6 +342,9 @@ describe("dispatch", () => {
         prefix,
       }),
       runs: createRepositories(database.prisma, repositoryOptions).commandRuns,
+      personas: createPersonaStore({
+        repository: createRepositories(database.prisma, repositoryOptions).personas,
+      }),
       logger: { error: (object) => errors.push(object), warn: () => undefined },
     });
     expect(await broken(call)).toMatchObject({ kind: "reply", outcome: "error.internal" });

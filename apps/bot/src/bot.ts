@@ -7,6 +7,7 @@ import { servesConsole } from "@memebot/config";
 import {
   createDispatcher,
   createGate,
+  createPersonaStore,
   createRegistry,
   createSettingsModel,
   createSettingsStore,
@@ -53,6 +54,7 @@ export function createBotDispatch(infrastructure: Infrastructure): {
     gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
     jobs,
     runs: repositories.commandRuns,
+    personas: createPersonaStore({ repository: repositories.personas }),
     usage: {
       summary: (community, since) => repositories.usage.summary(community, { since }),
       spentToday: (community) => ledger.spentToday(community),

@@ -2,7 +2,13 @@
 // render the result. Every check a command passes through lives here, once.
 import { readArgs, usageOf } from "./commands/args.ts";
 import type { CommandRegistry } from "./commands/registry.ts";
-import type { AnyCommand, CommandInvocation, CommandServices, JobProducer } from "./commands/types.ts";
+import type {
+  AnyCommand,
+  AttachmentFetcher,
+  CommandInvocation,
+  CommandServices,
+  JobProducer,
+} from "./commands/types.ts";
 import type { AdmitRequest, Gate, LimitStatus } from "./gate.ts";
 import { translator, type MessageId, type Translator } from "./messages/index.ts";
 import type { Actor, CommunityRef, OutgoingMessage, Platform } from "./platform.ts";
@@ -10,6 +16,7 @@ import { userError, type UserError } from "./result.ts";
 import type { SettingsModel } from "./settings.ts";
 import type { SettingsStore } from "./settings-store.ts";
 import type { UsageReader } from "./usage/reader.ts";
+import type { PersonaStore } from "./persona/store.ts";
 
 export type DispatchResult =
   | {
@@ -47,6 +54,9 @@ export interface DispatcherDependencies {
   registry: CommandRegistry;
   settings: SettingsStore;
   settingsModel: SettingsModel;
+  personas: PersonaStore;
+  /** Downloads files sent with commands; without it, commands that take files say they cannot here. */
+  attachments?: AttachmentFetcher;
   gate: Gate;
   jobs: JobProducer;
   runs: RunRecorder;
@@ -76,6 +86,8 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
   const services: CommandServices = {
     settings: settingsStore,
     settingsModel,
+    personas: deps.personas,
+    ...(deps.attachments ? { attachments: deps.attachments } : {}),
     jobs: deps.jobs,
     commands: () => registry.all,
     usage: deps.usage,

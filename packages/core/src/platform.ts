@@ -52,6 +52,32 @@ export const replyTargetSchema = z.union([
   z.object({ platform: z.literal("console"), sessionId: z.string() }),
 ]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+
+/**
+ * A file that came with a command (a Telegram document or photo, a Discord attachment option), by
+ * reference only: serialisable, so it can travel in a job payload, and fetched when a command or
+ * job needs its bytes (see @memebot/delivery's attachment fetcher). Names and sizes are what the
+ * platform says, unchecked until the bytes arrive.
+ */
+export const attachmentRefSchema = z.discriminatedUnion("platform", [
+  z.object({
+    platform: z.literal("telegram"),
+    /** Telegram's file_id; getFile turns it into a download path. */
+    fileId: z.string().min(1),
+    name: z.string().optional(),
+    size: z.number().int().nonnegative().optional(),
+    mimeType: z.string().optional(),
+  }),
+  z.object({
+    platform: z.literal("discord"),
+    /** The attachment's CDN URL, as Discord resolved it in the interaction. */
+    url: z.url(),
+    name: z.string().optional(),
+    size: z.number().int().nonnegative().optional(),
+    mimeType: z.string().optional(),
+  }),
+]);
+export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 export type DiscordInteractionTarget = Extract<ReplyTarget, { interactionToken: string }>;
 export type DiscordChannelTarget = Extract<ReplyTarget, { channelId: string }>;
 

@@ -426,6 +426,8 @@ describe("Discord adapter", () => {
       "help",
       "meme",
       "config",
+      "persona",
+      "usage",
     ]);
     expect(registered.find((registeredCommand) => registeredCommand.name === "meme")?.options).toEqual([
       expect.objectContaining({ name: "topic", type: 3, required: true, max_length: 200 }),

@@ -25,7 +25,7 @@ describe("slashCommandsFrom", () => {
   const byName = (name: string) => bodies.find((body) => body.name === name);
 
   it("describes every registry command in English with Spanish for Spain and Latin America", () => {
-    expect(bodies.map((body) => body.name)).toEqual(["start", "help", "meme", "config"]);
+    expect(bodies.map((body) => body.name)).toEqual(["start", "help", "meme", "config", "persona", "usage"]);
     expect(byName("meme")).toMatchObject({
       description: "Write a meme about a topic",
       description_localizations: {
@@ -154,7 +154,14 @@ describe("registerSlashCommands", () => {
 
     expect(registered.scope).toBe("guild");
     const stored = fake.registeredCommands(guildId);
-    expect(stored.map((command) => command.name)).toEqual(["start", "help", "meme", "config"]);
+    expect(stored.map((command) => command.name)).toEqual([
+      "start",
+      "help",
+      "meme",
+      "config",
+      "persona",
+      "usage",
+    ]);
     expect(stored.find((command) => command.name === "config")?.options).toEqual([
       expect.objectContaining({ name: "key", type: 3, required: false, max_length: 64 }),
       expect.objectContaining({ name: "value", type: 3, required: false, max_length: 64 }),
@@ -172,7 +179,7 @@ describe("registerSlashCommands", () => {
     expect(second.scope).toBe("global");
     const idsOf = (commands: typeof first.commands) => commands.map((command) => [command.name, command.id]);
     expect(idsOf(second.commands)).toEqual(idsOf(first.commands));
-    expect(fake.registeredCommands()).toHaveLength(4);
+    expect(fake.registeredCommands()).toHaveLength(6);
   });
 
   it("removes a command the registry no longer has", async () => {
@@ -185,6 +192,8 @@ describe("registerSlashCommands", () => {
       "help",
       "meme",
       "config",
+      "persona",
+      "usage",
     ]);
   });
 });

@@ -54,8 +54,10 @@ describe("discord:register", () => {
       "help",
       "meme",
       "config",
+      "persona",
+      "usage",
     ]);
-    expect(out[0]).toBe(`Registered 4 slash commands for application ${fake.applicationId} globally:`);
+    expect(out[0]).toBe(`Registered 6 slash commands for application ${fake.applicationId} globally:`);
     expect(out).toContain("  /meme (topic) — Write a meme about a topic");
     expect(errors).toEqual([]);
   });
@@ -73,7 +75,7 @@ describe("discord:register", () => {
 
     expect(code).toBe(0);
     expect(fake.calls.some((call) => call.path === "/applications/@me")).toBe(false);
-    expect(fake.registeredCommands(guildId)).toHaveLength(4);
+    expect(fake.registeredCommands(guildId)).toHaveLength(6);
     expect(out[0]).toContain(`server ${guildId}`);
   });
 
@@ -106,6 +108,6 @@ describe("discord:register", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("/config (key, value) — Show or change this community's bot settings");
-    expect(fake.registeredCommands(guildId)).toHaveLength(4);
+    expect(fake.registeredCommands(guildId)).toHaveLength(6);
   });
 });

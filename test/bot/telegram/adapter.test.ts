@@ -54,6 +54,8 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
       { command: "help", description: "List the commands you can use" },
       { command: "meme", description: "Write a meme about a topic" },
       { command: "config", description: "Show or change this community's bot settings" },
+      { command: "persona", description: "Show or shape the bot's persona in this community" },
+      { command: "usage", description: "Show this community's model usage and token budget (admins)" },
     ]);
     expect(menus.some((call) => call.params.language_code === "es")).toBe(true);
     expect(harness.fake.calls.map((call) => call.method).slice(0, 1)).toEqual(["getMe"]);

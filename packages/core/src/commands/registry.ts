@@ -4,6 +4,7 @@ import { memeCommand } from "./meme.ts";
 import { startCommand } from "./start.ts";
 import type { AnyCommand } from "./types.ts";
 import { usageCommand } from "../usage/command.ts";
+import { personaCommand } from "../persona/command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
 export const defaultCommands: readonly AnyCommand[] = [
@@ -11,6 +12,7 @@ export const defaultCommands: readonly AnyCommand[] = [
   helpCommand,
   memeCommand,
   configCommand,
+  personaCommand,
   usageCommand,
 ];
 

@@ -1,6 +1,15 @@
 import type { JobName, JobPayload } from "../jobs/catalog.ts";
 import type { MessageId, Translator, Language } from "../messages/index.ts";
-import type { Actor, AdminCheck, CommunityRef, OutgoingMessage, Platform, ReplyTarget } from "../platform.ts";
+import type { PersonaStore } from "../persona/store.ts";
+import type {
+  Actor,
+  AdminCheck,
+  AttachmentRef,
+  CommunityRef,
+  OutgoingMessage,
+  Platform,
+  ReplyTarget,
+} from "../platform.ts";
 import type { Result, UserError } from "../result.ts";
 import type { CommunitySettings, SettingsModel } from "../settings.ts";
 import type { SettingsStore } from "../settings-store.ts";
@@ -30,6 +39,8 @@ export interface CommandInvocation {
   nonCommand?: "text" | "unsupported";
   /** Telegram and the console give one line of text; Discord gives named options. */
   args: { kind: "text"; text: string } | { kind: "options"; values: RawArgs };
+  /** Files sent with the command (or, on Telegram, in the message it replies to); the console has none. */
+  attachments?: readonly AttachmentRef[];
   /** False for a group message not addressed to us (e.g. `/other` meant for another bot). */
   addressed: boolean;
   target: ReplyTarget;
@@ -46,8 +57,22 @@ export interface JobProducer {
   ): Promise<{ jobId: string }>;
 }
 
+/** Why an attachment's bytes could not be had. `detail` is for logs: our words, never a URL or token. */
+export interface AttachmentProblem {
+  reason: "too_large" | "unavailable" | "not_allowed";
+  detail: string;
+}
+
+/** Downloads what an AttachmentRef points at (implemented in @memebot/delivery). */
+export interface AttachmentFetcher {
+  fetch(ref: AttachmentRef, options: { maxBytes: number }): Promise<Result<Uint8Array, AttachmentProblem>>;
+}
+
 export interface CommandServices {
   settings: SettingsStore;
+  personas: PersonaStore;
+  /** Absent where files cannot arrive (the console). */
+  attachments?: AttachmentFetcher;
   settingsModel: SettingsModel;
   jobs: JobProducer;
   commands: () => readonly AnyCommand[];
@@ -73,6 +98,8 @@ export interface CommandDefinition<A> {
   name: string;
   description: MessageId;
   args: readonly ArgSpec[];
+  /** The command takes a file too: Discord gets an attachment option of this name (Telegram reads documents). */
+  attachment?: { name: string; description: MessageId };
   /** Turns raw strings into typed arguments; the generic checks (required, length) ran already. */
   parse: (raw: RawArgs) => Result<A, UserError>;
   /** "admin" commands are refused to everyone else before they run. */

@@ -76,7 +76,8 @@ const en = {
   "persona.none": "(none)",
   "persona.example": "• {user} → {bot}",
   "persona.more": "…and {count} more: /persona show {field}",
-  "persona.footer": "Admins change it with /persona set <field> <value>, /persona import <json> or /persona reset.",
+  "persona.footer":
+    "Admins change it with /persona set <field> <value>, /persona import <json> or /persona reset.",
   "persona.help":
     "How to use /persona:\n/persona — show the persona\n/persona show <field> — show one field in full\n/persona set <field> <value> — change one field (admins)\n/persona import <json> — replace the whole persona, or attach a .json file (admins)\n/persona reset — back to the default (admins)\nFields: {fields}.",
   "persona.updated": "Persona updated: {field} changed.",
@@ -85,13 +86,14 @@ const en = {
   "persona.wasReset": "Persona reset to the default.",
   "persona.hint.name": "Example: /persona set name Pepe the Degen",
   "persona.hint.text": "Example: /persona set {field} <text>. “-” clears it.",
-  "persona.hint.list": "Separate items with commas, e.g. /persona set {field} memes, gm, cats. “-” clears the list.",
+  "persona.hint.list":
+    "Separate items with commas, e.g. /persona set {field} memes, gm, cats. “-” clears the list.",
   "persona.hint.examples":
     "Write each exchange as “user text => bot text”, several separated by “;”, e.g. /persona set examples gm => gm ser; wen moon? => soon™. “-” clears them.",
   "persona.type.text": "text",
-  "persona.type.list": "a list of texts, like [\"memes\", \"gm\"]",
-  "persona.type.examples": "a list of exchanges, like [{\"user\": \"gm\", \"bot\": \"gm ser\"}]",
-  "persona.type.example": "an exchange, like {\"user\": \"gm\", \"bot\": \"gm ser\"}",
+  "persona.type.list": 'a list of texts, like ["memes", "gm"]',
+  "persona.type.examples": 'a list of exchanges, like [{"user": "gm", "bot": "gm ser"}]',
+  "persona.type.example": 'an exchange, like {"user": "gm", "bot": "gm ser"}',
   "persona.type.object": "a JSON object",
   "persona.unsafe.link": "a link",
   "persona.unsafe.domain": "a domain name",
@@ -113,10 +115,12 @@ const en = {
     "{field} can't contain {kind}: the bot never posts links, domains, @handles, mentions or wallet addresses.",
   "persona.error.unknownJsonField": "“{field}” is not a persona field. Fields: {fields}.",
   "persona.error.unknownExampleField": "{field} is not allowed: an exchange has only “user” and “bot”.",
-  "persona.error.notObject": "The persona must be a JSON object, like {\"name\": \"Pepe\", \"topics\": [\"memes\"]}.",
-  "persona.error.json": "That isn't valid JSON (near character {position}). Check the quotes, commas and brackets.",
+  "persona.error.notObject": 'The persona must be a JSON object, like {"name": "Pepe", "topics": ["memes"]}.',
+  "persona.error.json":
+    "That isn't valid JSON (line {line}, column {column}). Check the quotes, commas and brackets.",
   "persona.error.jsonUnreadable": "That isn't valid JSON. Check the quotes, commas and brackets.",
-  "persona.error.importEmpty": "Put the persona as JSON after /persona import, or attach a .json file to the command.",
+  "persona.error.importEmpty":
+    "Put the persona as JSON after /persona import, or attach a .json file to the command.",
   "persona.error.importEmptyConsole":
     "Put the persona as JSON after /persona import (the console cannot attach files).",
   "persona.error.fileTooLarge": "That file is too large: a persona file may be at most {max} KB.",

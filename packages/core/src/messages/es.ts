@@ -75,7 +75,8 @@ const messages: Messages = {
   "persona.none": "(ninguno)",
   "persona.example": "• {user} → {bot}",
   "persona.more": "…y {count} más: /persona show {field}",
-  "persona.footer": "Los admins la cambian con /persona set <campo> <valor>, /persona import <json> o /persona reset.",
+  "persona.footer":
+    "Los admins la cambian con /persona set <campo> <valor>, /persona import <json> o /persona reset.",
   "persona.help":
     "Cómo usar /persona:\n/persona — ver la personalidad\n/persona show <campo> — ver un campo completo\n/persona set <campo> <valor> — cambiar un campo (admins)\n/persona import <json> — reemplazar la personalidad entera, o adjuntar un archivo .json (admins)\n/persona reset — volver a la predeterminada (admins)\nCampos: {fields}.",
   "persona.updated": "Personalidad actualizada: {field} cambió.",
@@ -84,13 +85,14 @@ const messages: Messages = {
   "persona.wasReset": "La personalidad volvió a la predeterminada.",
   "persona.hint.name": "Ejemplo: /persona set name Pepe el Degen",
   "persona.hint.text": "Ejemplo: /persona set {field} <texto>. «-» lo borra.",
-  "persona.hint.list": "Separa los elementos con comas, p. ej. /persona set {field} memes, gm, gatos. «-» vacía la lista.",
+  "persona.hint.list":
+    "Separa los elementos con comas, p. ej. /persona set {field} memes, gm, gatos. «-» vacía la lista.",
   "persona.hint.examples":
     "Escribe cada conversación como «texto del usuario => texto del bot», varias separadas por «;», p. ej. /persona set examples gm => gm ser; ¿cuándo luna? => pronto™. «-» las borra.",
   "persona.type.text": "texto",
-  "persona.type.list": "una lista de textos, como [\"memes\", \"gm\"]",
-  "persona.type.examples": "una lista de conversaciones, como [{\"user\": \"gm\", \"bot\": \"gm ser\"}]",
-  "persona.type.example": "una conversación, como {\"user\": \"gm\", \"bot\": \"gm ser\"}",
+  "persona.type.list": 'una lista de textos, como ["memes", "gm"]',
+  "persona.type.examples": 'una lista de conversaciones, como [{"user": "gm", "bot": "gm ser"}]',
+  "persona.type.example": 'una conversación, como {"user": "gm", "bot": "gm ser"}',
   "persona.type.object": "un objeto JSON",
   "persona.unsafe.link": "un enlace",
   "persona.unsafe.domain": "un nombre de dominio",
@@ -100,7 +102,8 @@ const messages: Messages = {
   "persona.error.unknownAction": "No conozco «{action}».\n{help}",
   "persona.error.unknownField": "No existe el campo «{field}». Campos: {fields}.",
   "persona.error.missingValue": "Falta el valor de {field}. {hint}",
-  "persona.error.badExample": "La conversación {number} debe tener la forma «texto del usuario => texto del bot».",
+  "persona.error.badExample":
+    "La conversación {number} debe tener la forma «texto del usuario => texto del bot».",
   "persona.error.several": "No se puede guardar esa personalidad:\n{problems}",
   "persona.error.empty": "{field} no puede estar vacío.",
   "persona.error.missing": "Falta {field}.",
@@ -111,14 +114,19 @@ const messages: Messages = {
   "persona.error.unsafe":
     "{field} no puede contener {kind}: el bot nunca publica enlaces, dominios, @usuarios, menciones ni direcciones de monedero.",
   "persona.error.unknownJsonField": "«{field}» no es un campo de la personalidad. Campos: {fields}.",
-  "persona.error.unknownExampleField": "{field} no está permitido: una conversación solo tiene «user» y «bot».",
-  "persona.error.notObject": "La personalidad debe ser un objeto JSON, como {\"name\": \"Pepe\", \"topics\": [\"memes\"]}.",
-  "persona.error.json": "Eso no es JSON válido (cerca del carácter {position}). Revisa las comillas, las comas y los corchetes.",
+  "persona.error.unknownExampleField":
+    "{field} no está permitido: una conversación solo tiene «user» y «bot».",
+  "persona.error.notObject":
+    'La personalidad debe ser un objeto JSON, como {"name": "Pepe", "topics": ["memes"]}.',
+  "persona.error.json":
+    "Eso no es JSON válido (línea {line}, columna {column}). Revisa las comillas, las comas y los corchetes.",
   "persona.error.jsonUnreadable": "Eso no es JSON válido. Revisa las comillas, las comas y los corchetes.",
-  "persona.error.importEmpty": "Pon la personalidad en JSON después de /persona import, o adjunta un archivo .json al comando.",
+  "persona.error.importEmpty":
+    "Pon la personalidad en JSON después de /persona import, o adjunta un archivo .json al comando.",
   "persona.error.importEmptyConsole":
     "Pon la personalidad en JSON después de /persona import (la consola no puede adjuntar archivos).",
-  "persona.error.fileTooLarge": "Ese archivo es demasiado grande: un archivo de personalidad puede tener como máximo {max} KB.",
+  "persona.error.fileTooLarge":
+    "Ese archivo es demasiado grande: un archivo de personalidad puede tener como máximo {max} KB.",
   "persona.error.fileUnavailable": "No pude descargar ese archivo. Inténtalo de nuevo.",
   "persona.error.fileNotText": "Ese archivo no es texto JSON (UTF-8).",
 
