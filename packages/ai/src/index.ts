@@ -47,3 +47,13 @@ export {
   type ModelCheckRow,
   type SchemaSupport,
 } from "./models-check.ts";
+export {
+  createModelGateway,
+  ATTEMPT_OUTCOMES,
+  type AttemptOutcome,
+  type CallOutcome,
+  type GatewayLogger,
+  type GatewayMetrics,
+  type ModelGatewayOptions,
+} from "./gateway/index.ts";
+export type * from "./gateway/types.ts";

@@ -15,6 +15,13 @@ export type Metrics = {
   /** Filled at scrape time from the provider given to `setJobCountsProvider`. */
   jobsByState: Gauge<"queue" | "state">;
   modelRequestSeconds: Histogram<"model" | "outcome">;
+  /** The model gateway's requests to providers (a repair round is a second request), by how each ended. */
+  modelGatewayRequestsTotal: Counter<"provider" | "model" | "task" | "outcome">;
+  modelGatewayRequestSeconds: Histogram<"provider" | "model" | "task">;
+  /** 1 while a provider's circuit breaker is open or half-open. */
+  modelGatewayBreakerOpen: Gauge<"provider">;
+  /** The model gateway's calls, by task and outcome (ok, invalid, unavailable, over_budget, not_configured). */
+  modelGatewayCallsTotal: Counter<"task" | "outcome">;
   intakeToEnqueueSeconds: Histogram<"platform">;
   updateToReplySeconds: Histogram<"platform">;
   setJobCountsProvider(provider: JobCountsProvider): void;
@@ -115,6 +122,31 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: "Duration of requests to model servers",
       labelNames: ["model", "outcome"],
       buckets: MODEL_BUCKETS,
+      registers: [registry],
+    }),
+    modelGatewayRequestsTotal: new Counter({
+      name: `${prefix}model_gateway_requests_total`,
+      help: "Requests the model gateway sent to providers, by provider, model, task and outcome",
+      labelNames: ["provider", "model", "task", "outcome"],
+      registers: [registry],
+    }),
+    modelGatewayRequestSeconds: new Histogram({
+      name: `${prefix}model_gateway_request_seconds`,
+      help: "Duration of the model gateway's requests to providers",
+      labelNames: ["provider", "model", "task"],
+      buckets: MODEL_BUCKETS,
+      registers: [registry],
+    }),
+    modelGatewayBreakerOpen: new Gauge({
+      name: `${prefix}model_gateway_breaker_open`,
+      help: "1 while the provider's circuit breaker is open or half-open, 0 once it closes",
+      labelNames: ["provider"],
+      registers: [registry],
+    }),
+    modelGatewayCallsTotal: new Counter({
+      name: `${prefix}model_gateway_calls_total`,
+      help: "Calls to the model gateway, by task and outcome",
+      labelNames: ["task", "outcome"],
       registers: [registry],
     }),
     intakeToEnqueueSeconds: new Histogram({

@@ -14,7 +14,15 @@ export type FakeOpenAIBehaviour =
       /** Sent as message.reasoning_content, like vLLM's --reasoning-parser. */
       reasoning?: string;
       finishReason?: "stop" | "length";
+      /** Token counts to report; null sends no `usage` (some servers do not). Default: 10 in, content length / 4 out. */
+      usage?: { prompt_tokens: number; completion_tokens: number } | null;
+      /** Streams only: a pause before each content piece, so the answer arrives over time. */
+      chunkDelayMs?: number;
+      /** Streams only: the connection is cut once this many content characters are sent. */
+      breakAfterChars?: number;
     }
+  /** Streams only: accepts (200, an empty first chunk), then never sends a token. */
+  | { kind: "mute-stream" }
   /** Never answers; the connection stays open until close(). */
   | { kind: "hang" }
   /** An HTTP error. `body` defaults to OpenAI's `{ error: { message, type, param, code } }`. */
@@ -60,6 +68,11 @@ export interface FakeOpenAI {
   requests: FakeOpenAIRequest[];
   /** Requests seen so far, recorded or not. */
   readonly requestCount: number;
+  /** Chat completions being answered right now (received, response not yet finished). */
+  readonly inFlight: number;
+  /** The most chat completions in flight at once since the start or resetMaxInFlight(). */
+  readonly maxInFlight: number;
+  resetMaxInFlight(): void;
   setBehaviour(behaviour: FakeOpenAIBehaviourSetting): void;
   close(): Promise<void>;
 }
@@ -79,6 +92,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const sockets = new Set<Socket>();
   let requestCount = 0;
   let completionCount = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -113,6 +128,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (req.method === "POST" && path === "/v1/chat/completions") {
       const chosen = typeof behaviour === "function" ? behaviour(body) : behaviour;
       completionCount += 1;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.on("close", () => (inFlight -= 1));
       respond(res, chosen, body, completionCount);
       return;
     }
@@ -136,7 +154,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     switch (chosen.kind) {
       case "reply": {
         const send = () =>
-          body.stream ? sendStream(res, chosen, body, n) : sendCompletion(res, chosen, body, n);
+          body.stream ? sendStream(res, chosen, body, n, timers) : sendCompletion(res, chosen, body, n);
         if (chosen.delayMs && chosen.delayMs > 0) {
           const timer = setTimeout(() => {
             timers.delete(timer);
@@ -149,6 +167,12 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         return;
       }
       case "hang":
+        return;
+      case "mute-stream":
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        res.write(
+          `data: ${JSON.stringify({ id: `chatcmpl-fake-${n}`, object: "chat.completion.chunk", created: 0, model: body.model ?? "fake-model", choices: [{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }] })}\n\n`,
+        );
         return;
       case "status": {
         const payload = JSON.stringify(chosen.body ?? errorBody(chosen.status));
@@ -177,6 +201,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     get requestCount() {
       return requestCount;
     },
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    resetMaxInFlight() {
+      maxInFlight = inFlight;
+    },
     setBehaviour(next) {
       behaviour = next;
     },
@@ -197,20 +230,35 @@ type Reply = Extract<FakeOpenAIBehaviour, { kind: "reply" }>;
 function sendCompletion(res: ServerResponse, reply: Reply, body: FakeChatRequest, n: number): void {
   const message: Record<string, unknown> = { role: "assistant", content: reply.content };
   if (reply.reasoning !== undefined) message.reasoning_content = reply.reasoning;
-  const completionTokens = Math.ceil((reply.content?.length ?? 0) / 4);
+  const usage = usageOf(reply);
   sendJson(res, 200, {
     id: `chatcmpl-fake-${n}`,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model: body.model ?? "fake-model",
     choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason ?? "stop" }],
-    usage: { prompt_tokens: 10, completion_tokens: completionTokens, total_tokens: 10 + completionTokens },
+    ...(usage ? { usage } : {}),
   });
+}
+
+function usageOf(reply: Reply) {
+  if (reply.usage === null) return undefined;
+  const { prompt_tokens, completion_tokens } = reply.usage ?? {
+    prompt_tokens: 10,
+    completion_tokens: Math.ceil((reply.content?.length ?? 0) / 4),
+  };
+  return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }
 
 const STREAM_PIECE_CHARS = 16;
 
-function sendStream(res: ServerResponse, reply: Reply, body: FakeChatRequest, n: number): void {
+function sendStream(
+  res: ServerResponse,
+  reply: Reply,
+  body: FakeChatRequest,
+  n: number,
+  timers: Set<NodeJS.Timeout>,
+): void {
   res.writeHead(200, {
     "content-type": "text/event-stream",
     "cache-control": "no-cache",
@@ -228,12 +276,45 @@ function sendStream(res: ServerResponse, reply: Reply, body: FakeChatRequest, n:
   let out = frame({ role: "assistant", content: "" }, null);
   if (reply.reasoning !== undefined) out += frame({ reasoning_content: reply.reasoning }, null);
   const content = reply.content ?? "";
+  const pieces: string[] = [];
   for (let i = 0; i < content.length; i += STREAM_PIECE_CHARS) {
-    out += frame({ content: content.slice(i, i + STREAM_PIECE_CHARS) }, null);
+    pieces.push(frame({ content: content.slice(i, i + STREAM_PIECE_CHARS) }, null));
   }
-  out += frame({}, reply.finishReason ?? "stop");
-  out += "data: [DONE]\n\n";
-  res.end(out);
+  let ending = frame({}, reply.finishReason ?? "stop");
+  // Like OpenAI: the usage comes in a last chunk without choices, and only when asked for.
+  const usage = usageOf(reply);
+  const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
+  if (usage && streamOptions?.include_usage) {
+    ending += `data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`;
+  }
+  ending += "data: [DONE]\n\n";
+
+  if (!reply.chunkDelayMs && reply.breakAfterChars === undefined) {
+    res.end(out + pieces.join("") + ending);
+    return;
+  }
+  res.write(out);
+  let sentChars = 0;
+  const next = (index: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (res.destroyed) return;
+      if (reply.breakAfterChars !== undefined && sentChars >= reply.breakAfterChars) {
+        res.socket?.destroy();
+        return;
+      }
+      const piece = pieces[index];
+      if (piece === undefined) {
+        res.end(ending);
+        return;
+      }
+      res.write(piece);
+      sentChars += STREAM_PIECE_CHARS;
+      next(index + 1);
+    }, reply.chunkDelayMs ?? 0);
+    timers.add(timer);
+  };
+  next(0);
 }
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {

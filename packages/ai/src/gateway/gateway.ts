@@ -1,0 +1,323 @@
+// The model gateway: every model call of the platform, routed across the configured
+// OpenAI-compatible providers (see call-loop.ts for the routing, limits.ts for the limits shared
+// through Redis, breaker.ts for the circuit breaker). This file builds the requests for text and
+// JSON calls, keeps the budget and writes one accounting row per call.
+import OpenAI from "openai";
+import type { Redis } from "ioredis";
+import type { z } from "zod";
+import type { ModelsConfig } from "@memebot/config";
+import { jsonSchemaOf, parseJsonAnswer } from "../completion.ts";
+import { ModelResponseError } from "../errors.ts";
+import { untilAborted } from "../model-failure.ts";
+import { createCircuitBreaker } from "./breaker.ts";
+import { createCallLoop, type Attempt, type Call, type GatewayLogger, type Verdict } from "./call-loop.ts";
+import { candidatesFor, servedByOf, type Candidate, type Route } from "./candidates.ts";
+import { createLatencyTracker } from "./latency.ts";
+import { createProviderLimits } from "./limits.ts";
+import type { CallOutcome, GatewayMetrics } from "./metrics.ts";
+import { requestCompletion, requestStream, type ChatBody, type ProviderAnswer } from "./provider-request.ts";
+import type {
+  CallScope,
+  GatewayResult,
+  JsonCallRequest,
+  ModelCallRecorder,
+  ModelGateway,
+  TextCallRequest,
+  TokenBudgetLedger,
+} from "./types.ts";
+import { visibleText } from "./visible-text.ts";
+
+export interface ModelGatewayOptions {
+  config: ModelsConfig;
+  /** Where the provider limits are shared between processes. */
+  redis: Redis;
+  /** Prefix of the gateway's Redis keys. */
+  prefix: string;
+  recorder?: ModelCallRecorder;
+  budget?: TokenBudgetLedger;
+  logger?: GatewayLogger;
+  metrics?: GatewayMetrics;
+  /** The circuit breakers' clock (ms); tests move it to end a cool-down. Default Date.now. */
+  now?: () => number;
+  /** Given to every provider's openai client. */
+  fetch?: typeof fetch;
+  breaker?: {
+    /** Consecutive failures that open a provider's breaker. Default 5. */
+    failureThreshold?: number;
+    /** How long it stays open before one probe request may go. Default 30 s. */
+    coolDownMs?: number;
+  };
+  /** A streamed answer's first token must come within min(this, the provider's timeout). Default 10 s. */
+  firstTokenTimeoutMs?: number;
+  /** How often a call waiting for a slot held by another process looks again. Default 25 ms. */
+  pollMs?: number;
+  /**
+   * A provider slot's lease lasts the request's timeout plus this (default 5 s): the slot of a
+   * process that died mid-request frees itself then.
+   */
+  leaseMarginMs?: number;
+}
+
+export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
+  const { config, recorder, budget, logger, metrics } = options;
+  const now = options.now ?? Date.now;
+  const firstTokenTimeoutMs = options.firstTokenTimeoutMs ?? 10_000;
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    pending.add(work);
+    void work.finally(() => pending.delete(work));
+  };
+
+  const routes: Route[] = config.providers.map((provider) => ({
+    provider,
+    client: new OpenAI({
+      baseURL: provider.baseURL,
+      // Most self-hosted servers ignore it, but the client refuses to start without one.
+      apiKey: provider.apiKey ?? "not-needed",
+      // The gateway retries, on another provider where it can, within the call's deadline.
+      maxRetries: 0,
+      timeout: provider.timeoutMs,
+      // Do not forward OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment to these servers.
+      organization: null,
+      project: null,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+    breaker: createCircuitBreaker({
+      failureThreshold: options.breaker?.failureThreshold ?? 5,
+      coolDownMs: options.breaker?.coolDownMs ?? 30_000,
+      now,
+      onChange(open) {
+        safely(() => metrics?.breakerOpen.set({ provider: provider.name }, open ? 1 : 0));
+        if (open) logger?.warn({ provider: provider.name }, "model gateway: circuit breaker opened");
+        else logger?.info({ provider: provider.name }, "model gateway: circuit breaker closed");
+      },
+    }),
+  }));
+  const servedBy = servedByOf(routes);
+  const latency = createLatencyTracker(() => performance.now());
+  const loop = createCallLoop({
+    limits: createProviderLimits(options.redis, options.prefix),
+    latency,
+    metrics,
+    logger,
+    pollMs: options.pollMs ?? 25,
+    leaseMarginMs: options.leaseMarginMs ?? 5_000,
+    track,
+  });
+
+  async function call<T>(request: CallScope, attempt: Attempt<T>): Promise<GatewayResult<T>> {
+    const started = performance.now();
+    const task = config.tasks[request.task];
+    const usage = { tokensIn: 0, tokensOut: 0 };
+    const finish = (
+      outcome: CallOutcome,
+      answered?: { candidate: Candidate },
+    ): { latencyMs: number; provider: string; model: string } => {
+      const latencyMs = Math.round(performance.now() - started);
+      const provider = answered?.candidate.route.provider.name ?? "offline";
+      const model = answered?.candidate.model.name ?? "-";
+      account(request, outcome, provider, model, usage, latencyMs);
+      return { latencyMs, provider, model };
+    };
+
+    const candidates = candidatesFor(task, request.preferredModel, servedBy, latency);
+    if (candidates.length === 0) {
+      finish("not_configured");
+      return { ok: false, reason: "not_configured" };
+    }
+
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), task.deadlineMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    const state: Call = {
+      request,
+      task,
+      signal,
+      usage,
+      timeLeft: () => started + task.deadlineMs - performance.now(),
+    };
+    try {
+      if (await overBudget(request, signal)) {
+        finish("over_budget");
+        return { ok: false, reason: "over_budget" };
+      }
+      const end = await loop.run(state, candidates, attempt);
+      if (end.kind === "answer") {
+        const { latencyMs, provider, model } = finish("ok", end);
+        return { ok: true, value: end.value, provider, model, ...usage, latencyMs };
+      }
+      if (end.kind === "invalid") {
+        finish("invalid", end);
+        return { ok: false, reason: "invalid_response", detail: end.detail };
+      }
+      finish("unavailable");
+      return { ok: false, reason: "unavailable", detail: end.detail };
+    } catch (error) {
+      // The caller's abort: the call rejects with its reason, and its row says no model answered.
+      if (request.signal?.aborted && error === request.signal.reason) finish("unavailable");
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function overBudget(request: CallScope, signal: AbortSignal): Promise<boolean> {
+    const { community, dailyTokenBudget } = request;
+    if (!budget || !community || !dailyTokenBudget || dailyTokenBudget <= 0) return false;
+    try {
+      return (await untilAborted(budget.spentToday(community), signal)) >= dailyTokenBudget;
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      // The ledger is unreachable: the call goes ahead rather than refusing everyone.
+      logger?.warn(
+        { reason: errorName(error) },
+        "model gateway: could not read the token budget; call allowed",
+      );
+      return false;
+    }
+  }
+
+  function account(
+    request: CallScope,
+    outcome: CallOutcome,
+    provider: string,
+    model: string,
+    usage: { tokensIn: number; tokensOut: number },
+    latencyMs: number,
+  ) {
+    const { community, task } = request;
+    safely(() => metrics?.calls.inc({ task, outcome }));
+    try {
+      recorder?.record({ community, task, provider, model, outcome, ...usage, latencyMs, at: new Date() });
+    } catch (error) {
+      logger?.warn({ reason: errorName(error) }, "model gateway: could not record a model call");
+    }
+    // Every token spent counts, an invalid answer's too; tracked even without a budget so one set
+    // later in the day starts from what was really spent.
+    const tokens = usage.tokensIn + usage.tokensOut;
+    if (budget && community && tokens > 0) {
+      track(
+        budget.add(community, tokens).catch((error: unknown) => {
+          logger?.warn({ reason: errorName(error) }, "model gateway: could not add to the token budget");
+        }),
+      );
+    }
+  }
+
+  function chatBody(
+    request: TextCallRequest | JsonCallRequest<unknown>,
+    candidate: Candidate,
+    system: string,
+  ) {
+    const task = config.tasks[request.task];
+    return {
+      model: candidate.model.id,
+      messages: [{ role: "system" as const, content: system }, ...request.messages],
+      // max_tokens, not max_completion_tokens: the one every self-hosted server understands.
+      max_tokens: task.maxTokens,
+      temperature: task.temperature,
+    } satisfies ChatBody;
+  }
+
+  const textAttempt =
+    (request: TextCallRequest): Attempt<string> =>
+    (state, candidate, slot) =>
+      loop.send(
+        state,
+        candidate,
+        slot,
+        (bounds) =>
+          requestStream(candidate.route.client, chatBody(request, candidate, request.system), bounds, {
+            firstTokenTimeoutMs,
+            ...(request.onText ? { onText: request.onText } : {}),
+          }),
+        judgeText,
+      );
+
+  const jsonAttempt =
+    <T>(request: JsonCallRequest<T>): Attempt<T> =>
+    async (state, candidate, slot) => {
+      const { provider } = candidate.route;
+      const schema = jsonSchemaOf(request.schema);
+      const body: ChatBody = provider.jsonSchema
+        ? {
+            ...chatBody(request, candidate, request.system),
+            response_format: {
+              type: "json_schema",
+              json_schema: { name: request.schemaName, strict: true, schema },
+            },
+          }
+        : // This provider ignores or refuses response_format: the schema goes in the prompt instead.
+          chatBody(request, candidate, `${request.system}\n\n${schemaInstruction(schema)}`);
+      const judge = (answer: ProviderAnswer) => judgeJson(answer, request.schema, candidate.model.name);
+      const ask = (messages: ChatBody["messages"], askSlot: typeof slot) =>
+        loop.send(
+          state,
+          candidate,
+          askSlot,
+          (bounds) => requestCompletion(candidate.route.client, { ...body, messages }, bounds),
+          judge,
+        );
+
+      const first = await ask(body.messages, slot);
+      if (first.ok) return first;
+      // One repair round on the same provider and model: it sees its answer and what was wrong.
+      const repairSlot = await loop.slotFor(state, candidate);
+      if (!repairSlot) return first;
+      return ask(
+        [
+          ...body.messages,
+          { role: "assistant", content: first.text },
+          { role: "user", content: repairInstruction(first.issues) },
+        ],
+        repairSlot,
+      );
+    };
+
+  return {
+    text: (request) => call(request, textAttempt(request)),
+    json: (request) => call(request, jsonAttempt(request)),
+    modelNames: () => [...servedBy.keys()],
+    async close() {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await recorder?.flush();
+    },
+  };
+}
+
+export function schemaInstruction(schema: Record<string, unknown>): string {
+  return `Answer with JSON only, matching this JSON Schema: ${JSON.stringify(schema)}`;
+}
+
+const MAX_ISSUES_SHOWN = 5;
+
+export function repairInstruction(issues: readonly string[]): string {
+  return `Your answer was not valid: ${issues.slice(0, MAX_ISSUES_SHOWN).join("; ")}. Reply again with only the corrected JSON.`;
+}
+
+function judgeJson<T>(answer: ProviderAnswer, schema: z.ZodType<T>, model: string): Verdict<T> {
+  try {
+    return { ok: true, value: parseJsonAnswer(answer.text, schema, model) };
+  } catch (error) {
+    if (!(error instanceof ModelResponseError)) throw error;
+    const issues = error.reason === "schema_mismatch" ? error.issues : ["it held no JSON value"];
+    return { ok: false, issues, text: answer.text };
+  }
+}
+
+function judgeText(answer: ProviderAnswer): Verdict<string> {
+  const text = visibleText(answer.text, true).trim();
+  return text === ""
+    ? { ok: false, issues: ["the answer was empty"], text: answer.text }
+    : { ok: true, value: text };
+}
+
+const errorName = (error: unknown) => (error instanceof Error ? error.name : "unknown");
+
+function safely(report: () => void): void {
+  try {
+    report();
+  } catch {
+    // A broken metrics hook must not turn an answer into a failure.
+  }
+}
