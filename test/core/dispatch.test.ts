@@ -11,8 +11,10 @@ import {
   createSettingsStore,
   type CommandInvocation,
   type Dispatch,
+  type UsageReader,
 } from "@memebot/core";
-import { createRepositories, type Database } from "@memebot/db";
+import { createTokenBudgetLedger } from "@memebot/ai";
+import { createRepositories, type Database, type Repositories } from "@memebot/db";
 import { createJobProducer } from "@memebot/jobs";
 import { openTestDatabase, repositoryOptions } from "../support/database.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
@@ -34,6 +36,12 @@ afterAll(async () => {
 
 type DispatcherParts = Partial<Parameters<typeof createDispatcher>[0]>;
 
+/** /usage's reader as the bot composes it: the stored accounting and the token ledger on this prefix. */
+const usageReader = (repositories: Repositories): UsageReader => ({
+  summary: (community, since) => repositories.usage.summary(community, { since }),
+  spentToday: (community) => createTokenBudgetLedger({ redis, prefix }).spentToday(community),
+});
+
 /** The dispatcher on this test's Redis prefix and the test database, with some parts swapped. */
 function makeDispatcher(parts: DispatcherParts = {}): Dispatch {
   const registry = createRegistry();
@@ -47,6 +55,7 @@ function makeDispatcher(parts: DispatcherParts = {}): Dispatch {
     jobs: producer,
     runs: repositories.commandRuns,
     personas: createPersonaStore({ repository: repositories.personas, ttlMs: 0 }),
+    usage: usageReader(repositories),
     logger: { error: (object) => errors.push(object), warn: (object) => errors.push(object) },
     ...parts,
   });
@@ -342,6 +351,7 @@ describe("dispatch", () => {
         prefix,
       }),
       runs: createRepositories(database.prisma, repositoryOptions).commandRuns,
+      usage: usageReader(createRepositories(database.prisma, repositoryOptions)),
       personas: createPersonaStore({
         repository: createRepositories(database.prisma, repositoryOptions).personas,
       }),
