@@ -65,14 +65,15 @@ const count = (value: number): number =>
   Number.isFinite(value) ? Math.min(Math.max(Math.round(value), 0), MAX_INT) : 0;
 
 // PostgreSQL's text refuses NUL, and one row it refuses would hold back every batch after it.
-const text = (value: string): string => value.replaceAll("\u0000", "");
+const text = (value: string): string => (value.includes("\u0000") ? value.replaceAll("\u0000", "") : value);
 
 /** The row as it will be stored: a batch must never fail on what a caller passed in. */
 function cleaned(call: ModelCallEntry): ModelCallEntry {
+  // One object shape for every row (community present or undefined): record() is on the caller's path.
   return {
-    ...(call.community
-      ? { community: { platform: call.community.platform, externalId: text(call.community.externalId) } }
-      : {}),
+    community: call.community
+      ? { platform: call.community.platform, externalId: text(call.community.externalId) }
+      : undefined,
     task: text(call.task),
     provider: text(call.provider),
     model: text(call.model),
