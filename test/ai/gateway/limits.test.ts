@@ -1,0 +1,222 @@
+// Provider limits held across processes: two gateways, each with its own Redis connection and
+// the same prefix, stand for two worker processes. What the limits promise is measured at the
+// fake provider (requests in flight at once, requests received).
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createModelGateway, type ModelGateway } from "@memebot/ai";
+import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
+import { gatewayFactory, modelsConfig, provider, REDIS_URL, sleep } from "./support.ts";
+
+const schema = z.object({ answer: z.string() });
+const reply = JSON.stringify({ answer: "gm" });
+
+const jsonCall = (gateway: ModelGateway) =>
+  gateway.json({
+    task: "sentiment",
+    system: "Rate it.",
+    messages: [{ role: "user", content: "wagmi" }],
+    schema,
+    schemaName: "answer",
+  });
+
+const answeredBy = (result: Awaited<ReturnType<typeof jsonCall>>) =>
+  result.ok ? result.provider : result.reason;
+
+/** Per-minute counters are fixed windows on Redis's clock: keep a test's few requests inside one. */
+async function awayFromMinuteBoundary() {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 57_000) await sleep(60_000 - intoMinute + 100);
+}
+
+let limited: FakeOpenAI;
+let spare: FakeOpenAI;
+
+beforeAll(async () => {
+  [limited, spare] = await Promise.all([startFakeOpenAI(), startFakeOpenAI()]);
+});
+afterAll(async () => {
+  await Promise.all([limited.close(), spare.close()]);
+});
+beforeEach(() => {
+  for (const fake of [limited, spare]) {
+    fake.setBehaviour({ kind: "reply", content: reply });
+    fake.requests.splice(0);
+    fake.resetMaxInFlight();
+  }
+});
+
+describe("limits shared through Redis", () => {
+  it("GIVEN maxConcurrent 2 and two gateways THEN never more than 2 requests are in flight at the provider, and every call waits its turn", async (context) => {
+    limited.setBehaviour({ kind: "reply", content: reply, delayMs: 200 });
+    const factory = gatewayFactory(context);
+    const config = modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 2 })]);
+    const first = factory.open(config).gateway;
+    const second = factory.open(config).gateway;
+
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => jsonCall(i % 2 === 0 ? first : second)),
+    );
+    const elapsed = performance.now() - started;
+
+    expect(results.map(answeredBy)).toEqual(Array(8).fill("limited"));
+    expect(limited.maxInFlight).toBe(2);
+    // Eight requests of 200 ms, two at a time: four rounds.
+    expect(elapsed).toBeGreaterThanOrEqual(780);
+  });
+
+  it("GIVEN every slot is taken past the call's deadline THEN the call ends unavailable at its deadline", async (context) => {
+    limited.setBehaviour({ kind: "reply", content: reply, delayMs: 1_500 });
+    const factory = gatewayFactory(context);
+    const config = modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 1 })], {
+      deadlineMs: 500,
+    });
+    const holder = factory.open(modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 1 })]));
+    const waiter = factory.open(config);
+
+    const holding = jsonCall(holder.gateway);
+    await sleep(50);
+    const started = performance.now();
+    expect(await jsonCall(waiter.gateway)).toEqual({
+      ok: false,
+      reason: "unavailable",
+      detail: "deadline passed",
+    });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(440);
+    expect(performance.now() - started).toBeLessThan(650);
+    expect(limited.requests).toHaveLength(1);
+    expect(await holding).toMatchObject({ ok: true });
+  });
+
+  it("GIVEN a provider at its limit THEN the next candidate answers instead of waiting", async (context) => {
+    limited.setBehaviour({ kind: "reply", content: reply, delayMs: 400 });
+    const factory = gatewayFactory(context);
+    const config = modelsConfig([
+      provider("limited", limited.baseURL, { maxConcurrent: 1 }),
+      provider("spare", spare.baseURL, { priority: 2 }),
+    ]);
+    const first = factory.open(config).gateway;
+    const second = factory.open(config).gateway;
+    const holding = jsonCall(first);
+    await sleep(50);
+    const started = performance.now();
+    expect(answeredBy(await jsonCall(second))).toBe("spare");
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(answeredBy(await holding)).toBe("limited");
+  });
+
+  it("GIVEN 3 requests per minute and two gateways THEN the provider receives 3, the rest go to the next provider", async (context) => {
+    await awayFromMinuteBoundary();
+    const factory = gatewayFactory(context);
+    const config = modelsConfig([
+      provider("limited", limited.baseURL, { requestsPerMinute: 3 }),
+      provider("spare", spare.baseURL, { priority: 2 }),
+    ]);
+    const gateways = [factory.open(config).gateway, factory.open(config).gateway];
+    const answered: string[] = [];
+    for (let i = 0; i < 6; i += 1) answered.push(answeredBy(await jsonCall(gateways[i % 2] as ModelGateway)));
+    expect(answered).toEqual(["limited", "limited", "limited", "spare", "spare", "spare"]);
+    expect(limited.requests).toHaveLength(3);
+  });
+
+  it("GIVEN the only provider's minute is used up THEN the call ends unavailable at once (its window ends after the deadline)", async (context) => {
+    await awayFromMinuteBoundary();
+    const { gateway } = gatewayFactory(context).open(
+      modelsConfig([provider("limited", limited.baseURL, { requestsPerMinute: 1 })], { deadlineMs: 3_000 }),
+    );
+    expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+    const started = performance.now();
+    expect(answeredBy(await jsonCall(gateway))).toBe("unavailable");
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it("GIVEN a process that died holding a slot THEN the slot frees itself when its lease expires", async (context) => {
+    limited.setBehaviour({ kind: "hang" });
+    const factory = gatewayFactory(context);
+    const config = modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 1, timeoutMs: 300 })]);
+    // The dying process: its own Redis connection, cut while its request is out, so it never releases.
+    const dyingRedis = new Redis(REDIS_URL);
+    const dying = createModelGateway({
+      config,
+      redis: dyingRedis,
+      prefix: factory.prefix,
+      leaseMarginMs: 200,
+    });
+    const abandoned = jsonCall(dying);
+    while (limited.requests.length === 0) await sleep(5);
+    dyingRedis.disconnect();
+    await abandoned;
+
+    limited.setBehaviour({ kind: "reply", content: reply });
+    const survivor = factory.open(config).gateway;
+    const started = performance.now();
+    expect(answeredBy(await jsonCall(survivor))).toBe("limited");
+    // The lease lasted the request's 300 ms timeout plus the 200 ms margin from when it was taken.
+    expect(performance.now() - started).toBeGreaterThan(100);
+    expect(limited.requests).toHaveLength(2);
+  });
+});
+
+describe("429 and retry-after", () => {
+  it.for([
+    ["retry-after (seconds)", { "retry-after": "1" }, 1_000],
+    ["retry-after-ms", { "retry-after-ms": "600" }, 600],
+  ] as const)(
+    "GIVEN a 429 with %s THEN no gateway sends that provider anything until then",
+    async ([, headers, pauseMs], context) => {
+      let rateLimited = true;
+      limited.setBehaviour(() =>
+        rateLimited ? { kind: "status", status: 429, headers } : { kind: "reply", content: reply },
+      );
+      const factory = gatewayFactory(context);
+      const config = modelsConfig([
+        provider("limited", limited.baseURL),
+        provider("spare", spare.baseURL, { priority: 2 }),
+      ]);
+      const first = factory.open(config);
+      const second = factory.open(config);
+
+      const limitedAt = performance.now();
+      expect(answeredBy(await jsonCall(first.gateway))).toBe("spare");
+      rateLimited = false;
+      expect(answeredBy(await jsonCall(second.gateway))).toBe("spare");
+      expect(answeredBy(await jsonCall(first.gateway))).toBe("spare");
+      expect(limited.requests).toHaveLength(1);
+
+      await sleep(pauseMs - (performance.now() - limitedAt) + 50);
+      expect(answeredBy(await jsonCall(second.gateway))).toBe("limited");
+      expect(limited.requests).toHaveLength(2);
+      // A 429 says the provider is up: it is not a breaker failure, only a pause.
+      expect(first.metrics.samples.filter((sample) => sample.metric === "breakerOpen")).toEqual([]);
+    },
+  );
+
+  it("GIVEN the only provider asks to wait less than the deadline THEN the call waits and then gets its answer", async (context) => {
+    let rateLimited = true;
+    limited.setBehaviour(() => {
+      if (!rateLimited) return { kind: "reply", content: reply };
+      rateLimited = false;
+      return { kind: "status", status: 429, headers: { "retry-after-ms": "300" } };
+    });
+    const { gateway } = gatewayFactory(context).open(modelsConfig([provider("limited", limited.baseURL)]));
+    const started = performance.now();
+    expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(limited.requests).toHaveLength(2);
+  });
+
+  it("GIVEN the only provider asks to wait past the deadline THEN the call ends unavailable at once", async (context) => {
+    limited.setBehaviour({ kind: "status", status: 429, headers: { "retry-after": "30" } });
+    const { gateway } = gatewayFactory(context).open(
+      modelsConfig([provider("limited", limited.baseURL)], { deadlineMs: 5_000 }),
+    );
+    const started = performance.now();
+    expect(await jsonCall(gateway)).toEqual({
+      ok: false,
+      reason: "unavailable",
+      detail: "limited/qwen: rate_limited (HTTP 429)",
+    });
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
