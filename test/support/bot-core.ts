@@ -65,6 +65,8 @@ export interface BotCoreOptions {
   prefix?: string;
   /** More environment variables, e.g. shorter DATABASE_*_TIMEOUT_MS. */
   env?: Record<string, string>;
+  /** Origins besides Discord's CDN that Discord attachments may be fetched from (the fake Discord's). */
+  attachmentOrigins?: readonly string[];
 }
 
 export interface BotCore {
@@ -104,7 +106,10 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
   const destination = { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) };
   const logger = createLogger({ level: "info", secrets: secretsOf(env), destination });
   const infrastructure = await openInfrastructure(env, { logger });
-  const { dispatch, registry, producer } = createBotDispatch(infrastructure);
+  const { dispatch, registry, producer } = createBotDispatch(
+    infrastructure,
+    options.attachmentOrigins ? { attachmentOrigins: options.attachmentOrigins } : {},
+  );
   const { prisma } = infrastructure.database;
   // Read-only handles on the producer's queues; the shared connection stays open when they close.
   const queues = queueNames.map((name) => new Queue(name, { connection: infrastructure.redis, prefix }));

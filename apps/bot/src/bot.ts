@@ -15,6 +15,7 @@ import {
   type JobProducer,
 } from "@memebot/core";
 import { createRepositories } from "@memebot/db";
+import { createAttachmentFetcher } from "@memebot/delivery/attachments";
 import { createJobProducer } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { startConsoleAdapter } from "./console/adapter.ts";
@@ -24,8 +25,16 @@ export interface BotOptions {
   console?: { input?: Readable; output?: Writable; interactive?: boolean };
 }
 
+export interface BotDispatchOptions {
+  /** Origins besides Discord's CDN that Discord attachments may be downloaded from: a test's fake Discord. */
+  attachmentOrigins?: readonly string[];
+}
+
 /** The dispatcher with everything it needs, built from the shared infrastructure. */
-export function createBotDispatch(infrastructure: Infrastructure): {
+export function createBotDispatch(
+  infrastructure: Infrastructure,
+  options: BotDispatchOptions = {},
+): {
   dispatch: Dispatch;
   registry: ReturnType<typeof createRegistry>;
   producer: ReturnType<typeof createJobProducer>;
@@ -55,6 +64,14 @@ export function createBotDispatch(infrastructure: Infrastructure): {
     jobs,
     runs: repositories.commandRuns,
     personas: createPersonaStore({ repository: repositories.personas }),
+    // Files sent with commands (a persona to import), from the platform that holds them.
+    attachments: createAttachmentFetcher({
+      ...(env.TELEGRAM_BOT_TOKEN
+        ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
+        : {}),
+      ...(options.attachmentOrigins ? { discordOrigins: options.attachmentOrigins } : {}),
+      logger,
+    }),
     usage: {
       summary: (community, since) => repositories.usage.summary(community, { since }),
       spentToday: (community) => ledger.spentToday(community),

@@ -1,5 +1,11 @@
 export { DeliveryError, type DeliveryFailureReason } from "./errors.ts";
 export {
+  createAttachmentFetcher,
+  DEFAULT_ATTACHMENT_TIMEOUT_MS,
+  DISCORD_ATTACHMENT_HOSTS,
+  type AttachmentFetcherOptions,
+} from "./attachments.ts";
+export {
   createPlatformSender,
   DEFAULT_SEND_TIMEOUT_MS,
   type PlatformSender,

@@ -29,11 +29,12 @@ export type HarnessOptions = Partial<TelegramAdapterOptions> &
   };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const { fake: givenFake, databaseUrl, prefix, ...adapterOverrides } = options;
+  const { fake: givenFake, databaseUrl, prefix, env, ...adapterOverrides } = options;
   const fake = givenFake ?? (await startFakeTelegram({ bot: uniqueTelegramBot(), pollHoldMs: 200 }));
   const core = await createBotCore({
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(prefix === undefined ? {} : { prefix }),
+    ...(env === undefined ? {} : { env }),
   });
   const samples: TelegramIntakeSample[] = [];
   const adapter = createTelegramAdapter({

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type {
   APIApplicationCommandInteractionDataOption,
+  APIAttachment,
   APIChatInputApplicationCommandInteraction,
   APIUser,
 } from "discord.js";
@@ -41,6 +42,8 @@ export interface ChatInputInteractionInput {
   commandName: string;
   commandId?: string;
   options?: CommandOptionInput[];
+  /** Files of attachment options (type 11, value = the attachment's id), resolved as Discord sends them. */
+  attachments?: APIAttachment[];
   locale?: string;
   guildLocale?: string;
 }
@@ -98,6 +101,15 @@ export function chatInputInteraction(
       ...(input.options === undefined
         ? {}
         : { options: input.options as unknown as APIApplicationCommandInteractionDataOption[] }),
+      ...(input.attachments === undefined
+        ? {}
+        : {
+            resolved: {
+              attachments: Object.fromEntries(
+                input.attachments.map((attachment) => [attachment.id, attachment]),
+              ),
+            },
+          }),
     },
     channel_id: channelId,
     app_permissions: input.appPermissions ?? DEFAULT_APP_PERMISSIONS,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { APIApplicationCommand, APIMessage, APIUser } from "discord.js";
+import type { APIApplicationCommand, APIAttachment, APIMessage, APIUser } from "discord.js";
 import { WebSocketServer } from "ws";
 import { CallLog } from "../shared/call-log.ts";
 import {
@@ -13,6 +13,7 @@ import {
   type RecordedFile,
 } from "../shared/http.ts";
 import { FakeGateway, type GatewayIdentify } from "./gateway.ts";
+import { snowflake } from "./snowflake.ts";
 import {
   DiscordRestApi,
   type InteractionCallbackRecord,
@@ -96,6 +97,15 @@ export interface FakeDiscord {
   readonly identifies: readonly GatewayIdentify[];
   readonly readyClientCount: number;
   readonly heartbeatCount: number;
+  /**
+   * Keeps a file as if a user had uploaded it with a command, served (GET) at the returned
+   * attachment's `url` under this server's origin, in place of cdn.discordapp.com. Each download
+   * is logged as a call with `path` "/attachments/…". Pass the attachment in an interaction's
+   * `attachments` and an option `{ type: 11, value: attachment.id }`.
+   */
+  hostAttachment(filename: string, content: Buffer | string, contentType?: string): APIAttachment;
+  /** The origin attachment URLs start with ("http://127.0.0.1:PORT"). */
+  readonly attachmentOrigin: string;
   close(): Promise<void>;
 }
 
@@ -157,6 +167,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const callbackLog = new CallLog<InteractionCallbackRecord>();
   const originalEditLog = new CallLog<WebhookMessageRecord>();
   const failures: Failure[] = [];
+  const attachments = new Map<string, { bytes: Buffer; contentType: string }>();
 
   function takeFailure(method: string, path: string): InjectedResponse | undefined {
     const failure = failures.find((candidate) => candidate.matches(method, path));
@@ -170,6 +181,27 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const raw = await readBody(req);
     const method = (req.method ?? "GET").toUpperCase();
+    if (url.pathname.startsWith("/attachments/")) {
+      const path = decodeURIComponent(url.pathname);
+      const file = method === "GET" ? attachments.get(path) : undefined;
+      const status = file === undefined ? 404 : 200;
+      log.record({
+        method,
+        path,
+        query: {},
+        body: undefined,
+        files: [],
+        at: Date.now(),
+        status,
+        response: undefined,
+      });
+      if (file === undefined) sendJson(res, 404, { message: "404: Not Found", code: 0 });
+      else {
+        res.writeHead(200, { "content-type": file.contentType, "content-length": file.bytes.length });
+        res.end(file.bytes);
+      }
+      return;
+    }
     if (!url.pathname.startsWith("/api/v10/")) {
       sendJson(res, 404, { message: "404: Not Found", code: 0 });
       return;
@@ -280,6 +312,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     get heartbeatCount() {
       return gateway.heartbeatCount;
+    },
+    attachmentOrigin: `http://127.0.0.1:${port}`,
+    hostAttachment(filename, content, contentType = "application/octet-stream") {
+      const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+      const id = snowflake();
+      // Discord's CDN path: /attachments/<channel>/<attachment>/<filename>.
+      const path = `/attachments/${snowflake()}/${id}/${filename}`;
+      attachments.set(path, { bytes, contentType });
+      const url = `http://127.0.0.1:${port}${path.split("/").map(encodeURIComponent).join("/")}`;
+      return { id, filename, size: bytes.length, url, proxy_url: url, content_type: contentType };
     },
     async close() {
       gateway.close();

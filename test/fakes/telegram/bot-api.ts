@@ -29,6 +29,19 @@ export interface WebhookSettings {
 
 type MethodHandler = (params: Params) => unknown;
 
+/** A file users sent, as the fake keeps it for getFile and the download route. */
+export interface StoredFile {
+  file_id: string;
+  file_unique_id: string;
+  file_size: number;
+  file_path: string;
+  bytes: Buffer;
+  contentType: string;
+}
+
+/** Telegram's getFile serves files up to 20 MB. */
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+
 const MAX_TEXT_LENGTH = 4096;
 const MAX_CAPTION_LENGTH = 1024;
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -65,6 +78,7 @@ export class BotApi {
   readonly #lastMessageId = new Map<number, number>();
   readonly #botMessages = new Map<string, Message>();
   readonly #commands = new Map<string, BotCommand[]>();
+  readonly #files = new Map<string, StoredFile>();
   readonly methods: ReadonlyMap<string, { name: string; run: MethodHandler }>;
 
   constructor(identity: BotIdentity) {
@@ -90,6 +104,7 @@ export class BotApi {
       getChatMember: (params) => this.#getChatMember(params),
       getChatAdministrators: (params) => this.#getChatAdministrators(params),
       answerCallbackQuery: (params) => this.#answerCallbackQuery(params),
+      getFile: (params) => this.#getFile(params),
     };
     // Bot API method names are case-insensitive. getUpdates is served by getUpdates() below.
     this.methods = new Map(
@@ -135,6 +150,16 @@ export class BotApi {
       holdMs: Math.min(timeoutSeconds * 1000, pollHoldMs),
       allowedUpdates: allowed,
     });
+  }
+
+  /** Keeps a file as if a user had sent it; its file_id goes into a document or photo of an update. */
+  addFile(file: StoredFile): void {
+    this.#files.set(file.file_id, file);
+  }
+
+  /** The file at a getFile path, for the download route. */
+  fileAt(path: string): StoredFile | undefined {
+    return [...this.#files.values()].find((file) => file.file_path === path);
   }
 
   userFor(userId: number): User {
@@ -327,6 +352,14 @@ export class BotApi {
     return this.members
       .administratorIds(chat.id)
       .map((userId) => chatMemberObject(this.userFor(userId), this.members.statusOf(chat.id, userId)));
+  }
+
+  #getFile(params: Params) {
+    const file = typeof params.file_id === "string" ? this.#files.get(params.file_id) : undefined;
+    if (file === undefined) throw badRequest("invalid file_id");
+    if (file.file_size > MAX_DOWNLOAD_BYTES) throw badRequest("file is too big");
+    const { file_id, file_unique_id, file_size, file_path } = file;
+    return { file_id, file_unique_id, file_size, file_path };
   }
 
   #answerCallbackQuery(params: Params): true {

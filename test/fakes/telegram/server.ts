@@ -6,7 +6,7 @@ import { BotApi, type BotIdentity, type Params } from "./bot-api.ts";
 import type { ChatMemberStatus } from "./chat-members.ts";
 import { BotApiError, type BotApiErrorShape } from "./errors.ts";
 import { normalizeFields, readParams, type Encoding } from "./params.ts";
-import { nextUpdateId, noteUpdateId, toUser, type UserInput } from "./updates.ts";
+import { fakeFileIds, nextUpdateId, noteUpdateId, toUser, type UserInput } from "./updates.ts";
 
 /**
  * A local Telegram Bot API server: the real telegraf client talks to it over HTTP
@@ -93,7 +93,21 @@ export interface FakeTelegram {
   setChatMember(chatId: number, userId: number, status: ChatMemberStatus, user?: Omit<UserInput, "id">): void;
   /** Messages the bot sent and did not delete (edits applied), oldest first. */
   sentMessages(chatId?: number): Message[];
+  /**
+   * Keeps a file as if a user had sent it: getFile finds it by its file_id, and its bytes are served at
+   * `<apiRoot>/file/bot<token>/<file_path>` (each download is logged as a "downloadFile" call).
+   */
+  addFile(content: Buffer | string, options?: { name?: string; mimeType?: string }): SentFile;
   close(): Promise<void>;
+}
+
+/** A file the fake keeps as if a user had sent it, shaped like a Document in a message. */
+export interface SentFile {
+  file_id: string;
+  file_unique_id: string;
+  file_size: number;
+  file_name?: string;
+  mime_type?: string;
 }
 
 export interface HeldMethod {
@@ -190,8 +204,35 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     }
   }
 
+  /** GET /file/bot<token>/<file_path>: a file's bytes, as Telegram serves getFile's path. */
+  function download(req: IncomingMessage, res: ServerResponse, tokenPart: string, path: string) {
+    req.resume();
+    const filePath = decodeURIComponent(path);
+    const call: TelegramCall = {
+      method: "downloadFile",
+      params: { file_path: filePath },
+      at: Date.now(),
+      encoding: "query",
+    };
+    const file = decodeURIComponent(tokenPart) === token ? api.fileAt(filePath) : undefined;
+    if (file === undefined) {
+      call.error = { error_code: 404, description: "Not Found" };
+      log.record(call);
+      sendJson(res, 404, NOT_FOUND);
+      return;
+    }
+    log.record(call);
+    res.writeHead(200, { "content-type": file.contentType, "content-length": file.bytes.length });
+    res.end(file.bytes);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const fileRoute = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (fileRoute !== null) {
+      download(req, res, fileRoute[1] as string, fileRoute[2] as string);
+      return;
+    }
     const match = /^\/bot([^/]+)\/([^/]+)\/?$/.exec(url.pathname);
     if (match === null) {
       req.resume();
@@ -342,6 +383,25 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       api.members.set(chatId, userId, status);
     },
     sentMessages: (chatId) => api.sentMessages(chatId),
+    addFile(content, options = {}) {
+      const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+      const ids = fakeFileIds("document");
+      const extension = /\.[A-Za-z0-9]{1,8}$/.exec(options.name ?? "")?.[0] ?? "";
+      const contentType = options.mimeType ?? "application/octet-stream";
+      api.addFile({
+        ...ids,
+        file_size: bytes.length,
+        file_path: `documents/file_${ids.file_unique_id}${extension}`,
+        bytes,
+        contentType,
+      });
+      return {
+        ...ids,
+        file_size: bytes.length,
+        ...(options.name === undefined ? {} : { file_name: options.name }),
+        ...(options.mimeType === undefined ? {} : { mime_type: options.mimeType }),
+      };
+    },
     async close() {
       api.queue.releaseHeld();
       for (const waiting of holds.values()) for (const resume of waiting) resume();

@@ -59,6 +59,13 @@ export interface PhotoMessageInput extends CommonMessageInput {
   caption?: string;
 }
 
+export interface DocumentMessageInput extends CommonMessageInput {
+  /** What FakeTelegram.addFile returned, so getFile finds it. */
+  document: Message.DocumentMessage["document"];
+  /** A command here gets a bot_command caption entity, as Telegram marks it. */
+  caption?: string;
+}
+
 export interface StickerMessageInput extends CommonMessageInput {
   emoji?: string;
 }
@@ -172,6 +179,22 @@ export function photoMessageUpdate(input: PhotoMessageInput): Update.MessageUpda
   return {
     update_id: updateIdFor(input.updateId),
     message: message as Update.MessageUpdate<Message.PhotoMessage>["message"],
+  };
+}
+
+/** A file sent as a document, maybe with a caption such as "/persona import". */
+export function documentMessageUpdate(
+  input: DocumentMessageInput,
+): Update.MessageUpdate<Message.DocumentMessage> {
+  const message: Message.DocumentMessage = { ...baseMessage(input), document: input.document };
+  if (input.caption !== undefined) {
+    message.caption = input.caption;
+    const entities = commandEntities(input.caption);
+    if (entities !== undefined) message.caption_entities = entities;
+  }
+  return {
+    update_id: updateIdFor(input.updateId),
+    message: message as Update.MessageUpdate<Message.DocumentMessage>["message"],
   };
 }
 

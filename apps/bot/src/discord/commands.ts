@@ -5,6 +5,7 @@ import {
   languagePacks,
   translate,
   translateIn,
+  type AnyCommand,
   type ArgSpec,
   type CommandRegistry,
   type LanguagePack,
@@ -21,6 +22,7 @@ import {
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   type RESTPutAPIApplicationCommandsResult,
+  type APIApplicationCommandAttachmentOption,
   type APIApplicationCommandStringOption,
 } from "discord.js";
 
@@ -67,6 +69,20 @@ function optionFrom(spec: ArgSpec, packs: readonly LanguagePack[]): APIApplicati
   };
 }
 
+/** A command that takes a file gets an optional attachment option, after its text options. */
+function attachmentOptionFrom(
+  attachment: NonNullable<AnyCommand["attachment"]>,
+  packs: readonly LanguagePack[],
+): APIApplicationCommandAttachmentOption {
+  return {
+    type: ApplicationCommandOptionType.Attachment,
+    name: attachment.name,
+    description: description(translate(DEFAULT_LANGUAGE, attachment.description)),
+    description_localizations: localizations(attachment.description, packs),
+    required: false,
+  };
+}
+
 /** The bodies for Discord's bulk overwrite, one per registry command, in registry order. */
 export function slashCommandsFrom(
   registry: CommandRegistry,
@@ -80,7 +96,10 @@ export function slashCommandsFrom(
       name: command.name,
       description: description(translate(DEFAULT_LANGUAGE, command.description)),
       description_localizations: localizations(command.description, packs),
-      options: args.map((spec) => optionFrom(spec, packs)),
+      options: [
+        ...args.map((spec) => optionFrom(spec, packs)),
+        ...(command.attachment ? [attachmentOptionFrom(command.attachment, packs)] : []),
+      ],
       // Installed to servers, usable there and in the bot's DMs. No default_member_permissions:
       // members may read /config; changing a setting is checked in core against Manage Server.
       integration_types: [ApplicationIntegrationType.GuildInstall],

@@ -1,5 +1,5 @@
 // One chat-input interaction, made platform-neutral for the core dispatcher.
-import type { CommandInvocation } from "@memebot/core";
+import type { AttachmentRef, CommandInvocation } from "@memebot/core";
 import {
   ApplicationCommandOptionType,
   PermissionFlagsBits,
@@ -17,6 +17,23 @@ function optionValues(interaction: ChatInputCommandInteraction): Record<string, 
   return values;
 }
 
+/** Files given in attachment options, as Discord resolved them (CDN URL, name, size, type). */
+function attachmentsOf(interaction: ChatInputCommandInteraction): AttachmentRef[] {
+  const attachments: AttachmentRef[] = [];
+  for (const option of interaction.options.data) {
+    const file = option.type === ApplicationCommandOptionType.Attachment ? option.attachment : undefined;
+    if (!file) continue;
+    attachments.push({
+      platform: "discord",
+      url: file.url,
+      ...(file.name ? { name: file.name } : {}),
+      ...(Number.isSafeInteger(file.size) && file.size >= 0 ? { size: file.size } : {}),
+      ...(file.contentType ? { mimeType: file.contentType } : {}),
+    });
+  }
+  return attachments;
+}
+
 export function invocationFrom(
   interaction: ChatInputCommandInteraction,
   receivedAt: number,
@@ -24,6 +41,7 @@ export function invocationFrom(
   const { user, guildId } = interaction;
   const inGuild = guildId !== null;
   const title = interaction.guild?.name;
+  const attachments = attachmentsOf(interaction);
   return {
     // Interaction ids are unique snowflakes, so a second delivery of one is recognised as a duplicate.
     key: `discord:${interaction.id}`,
@@ -43,6 +61,7 @@ export function invocationFrom(
     },
     name: interaction.commandName.toLowerCase(),
     args: { kind: "options", values: optionValues(interaction) },
+    ...(attachments.length > 0 ? { attachments } : {}),
     // A slash command is always meant for the application it was registered by.
     addressed: true,
     target: {

@@ -1,7 +1,7 @@
 // One Telegram update, made platform-neutral for the core dispatcher. Pure: no
 // network, no clock; the adapter hands in the time and the lazy admin check.
-import type { Actor, AdminCheck, CommandInvocation, ReplyTarget } from "@memebot/core";
-import type { Message, Update, User } from "telegraf/types";
+import type { Actor, AdminCheck, AttachmentRef, CommandInvocation, ReplyTarget } from "@memebot/core";
+import type { Message, MessageEntity, Update, User } from "telegraf/types";
 
 /** Telegram's placeholder user for messages an anonymous group admin sends "as the group". */
 export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
@@ -26,7 +26,7 @@ const hasNumericId = (value: unknown) => isObject(value) && Number.isSafeInteger
  */
 function isReadableMessage(message: unknown): message is Message {
   if (!isObject(message) || !Number.isSafeInteger(message.message_id)) return false;
-  const { chat, from, text, entities } = message;
+  const { chat, from, text, entities, caption, caption_entities: captionEntities } = message;
   if (!hasNumericId(chat) || typeof (chat as { type?: unknown }).type !== "string") return false;
   if (from !== undefined && !hasNumericId(from)) return false;
   if (message.sender_chat !== undefined && !hasNumericId(message.sender_chat)) return false;
@@ -34,6 +34,11 @@ function isReadableMessage(message: unknown): message is Message {
   if ("text" in message && typeof text !== "string") return false;
   if (!isOptional(message.is_topic_message, "boolean")) return false;
   if (!isOptional(message.message_thread_id, "number")) return false;
+  // A document or photo carries its command in the caption, marked by caption_entities.
+  if (caption !== undefined && typeof caption !== "string") return false;
+  if (captionEntities !== undefined && !(Array.isArray(captionEntities) && captionEntities.every(isObject))) {
+    return false;
+  }
   return entities === undefined || (Array.isArray(entities) && entities.every(isObject));
 }
 
@@ -93,18 +98,71 @@ interface ParsedCommand {
   argsText: string;
 }
 
-/** The command of a text message, read from its leading bot_command entity as Telegram marked it. */
-export function commandOf(message: Message.TextMessage): ParsedCommand | undefined {
-  const entity = message.entities?.[0];
+/** The command at the start of `text`, read from its leading bot_command entity as Telegram marked it. */
+function commandIn(text: string, entities: readonly MessageEntity[] | undefined): ParsedCommand | undefined {
+  const entity = entities?.[0];
   if (entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
-  const match = COMMAND_ENTITY.exec(message.text.slice(0, entity.length));
+  const match = COMMAND_ENTITY.exec(text.slice(0, entity.length));
   if (!match) return undefined;
   const [, name = "", mention] = match;
   return {
     name: name.toLowerCase(),
     ...(mention ? { mention } : {}),
-    argsText: message.text.slice(entity.length).trim(),
+    argsText: text.slice(entity.length).trim(),
   };
+}
+
+/** The command of a text message. */
+export const commandOf = (message: Message.TextMessage): ParsedCommand | undefined =>
+  commandIn(message.text, message.entities);
+
+/** The command in a media message's caption (a document sent with "/persona import" as its caption). */
+function captionCommandOf(message: Message): ParsedCommand | undefined {
+  const { caption, caption_entities: entities } = message as {
+    caption?: string;
+    caption_entities?: MessageEntity[];
+  };
+  return caption === undefined ? undefined : commandIn(caption, entities);
+}
+
+const optionalString = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+const optionalSize = (value: unknown) =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+
+/** The file a message carries: a document, or a photo's largest size. Read defensively: nothing here was checked. */
+function fileOf(message: unknown): AttachmentRef | undefined {
+  if (!isObject(message)) return undefined;
+  const { document, photo } = message;
+  let file: Record<string, unknown> | undefined;
+  let mimeType: string | undefined;
+  if (isObject(document)) {
+    file = document;
+    mimeType = optionalString(document.mime_type);
+  } else if (Array.isArray(photo)) {
+    // Telegram lists a photo's sizes smallest first.
+    const largest: unknown = photo.at(-1);
+    file = isObject(largest) ? largest : undefined;
+    mimeType = "image/jpeg";
+  }
+  const fileId = optionalString(file?.file_id);
+  if (!file || !fileId) return undefined;
+  const name = optionalString(file.file_name);
+  const size = optionalSize(file.file_size);
+  return {
+    platform: "telegram",
+    fileId,
+    ...(name ? { name } : {}),
+    ...(size !== undefined ? { size } : {}),
+    ...(mimeType ? { mimeType } : {}),
+  };
+}
+
+/** Files for a command: the message's own, or else those of the message it replies to. */
+function attachmentsOf(message: Message): AttachmentRef[] {
+  const own = fileOf(message);
+  if (own) return [own];
+  const repliedTo = fileOf((message as { reply_to_message?: unknown }).reply_to_message);
+  return repliedTo ? [repliedTo] : [];
 }
 
 /**
@@ -126,22 +184,21 @@ export function invocationFromUpdate(
   let nonCommand: "text" | "unsupported" | undefined;
   let argsText = "";
   let mentionedUs = false;
-  if ("text" in message) {
-    const command = commandOf(message);
-    if (command) {
-      if (command.mention !== undefined) {
-        // `/meme@OtherBot` in a group with several bots is that bot's business.
-        if (command.mention.toLowerCase() !== bot.username.toLowerCase()) return undefined;
-        mentionedUs = true;
-      }
-      name = command.name;
-      argsText = command.argsText;
-    } else nonCommand = "text";
-  } else nonCommand = "unsupported";
+  const command = "text" in message ? commandOf(message) : captionCommandOf(message);
+  if (command) {
+    if (command.mention !== undefined) {
+      // `/meme@OtherBot` in a group with several bots is that bot's business.
+      if (command.mention.toLowerCase() !== bot.username.toLowerCase()) return undefined;
+      mentionedUs = true;
+    }
+    name = command.name;
+    argsText = command.argsText;
+  } else nonCommand = "text" in message ? "text" : "unsupported";
   // Group chatter is not for us: stay silent without even asking the dispatcher.
   if (name === null && !isPrivate) return undefined;
 
   const chatId = String(message.chat.id);
+  const attachments = name === null ? [] : attachmentsOf(message);
   const title =
     "title" in message.chat
       ? message.chat.title
@@ -160,6 +217,7 @@ export function invocationFromUpdate(
     name,
     ...(nonCommand ? { nonCommand } : {}),
     args: { kind: "text", text: argsText },
+    ...(attachments.length > 0 ? { attachments } : {}),
     addressed: isPrivate || mentionedUs,
     target: {
       platform: "telegram",
