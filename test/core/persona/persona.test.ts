@@ -192,6 +192,11 @@ describe("default persona", () => {
     }
   });
 
+  it("cannot be changed by a caller, as every community without a persona shares it", () => {
+    expect(() => (DEFAULT_PERSONA.topics as string[]).push("rugs")).toThrow(TypeError);
+    expect(Object.isFrozen(DEFAULT_PERSONA.examples[0])).toBe(true);
+  });
+
   it("is meme-native and rules out financial advice", () => {
     expect(DEFAULT_PERSONA.topics).toContain("memes");
     expect(DEFAULT_PERSONA.style).toMatch(/no financial advice/i);

@@ -35,7 +35,16 @@ export interface Persona {
   avoid: string[];
 }
 
-export const DEFAULT_PERSONA: Persona = {
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Frozen: every community without a persona shares this one object. */
+export const DEFAULT_PERSONA: Persona = deepFreeze({
   name: "Memebot",
   bio: "The community's resident meme goblin: chronically online, fluent in degen, here for the laughs and the good vibes.",
   style:
@@ -50,7 +59,7 @@ export const DEFAULT_PERSONA: Persona = {
     },
   ],
   avoid: ["guaranteed profit", "guaranteed returns", "risk-free", "pump and dump", "100x guaranteed"],
-};
+});
 
 /** Why a text field was refused; turned into a message by `personaProblem`. */
 type TextProblem =
