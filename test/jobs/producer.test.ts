@@ -10,6 +10,7 @@ import {
   scrubText,
   tightCatalog,
   uniquePrefix,
+  withOtherKinds,
 } from "./support.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -59,11 +60,11 @@ describe("createJobProducer", () => {
       catalog,
       logger: recordingLogger(),
       scrubText,
-      handlers: {
+      handlers: withOtherKinds({
         "meme.text": async () => {
           throw new Error("model down");
         },
-      },
+      }),
       onFinalFailure: () => {
         failures += 1;
       },
@@ -120,9 +121,10 @@ describe("createJobProducer", () => {
     await producer.enqueue("meme.text", memePayload(), { jobId: "telegram:1:6" });
 
     const counts = await producer.counts();
-    expect(counts).toHaveLength(1);
-    expect(counts[0]?.queue).toBe("commands");
+    // Every catalog queue is reported, the idle conversation queue too.
+    expect(counts.map((entry) => entry.queue)).toEqual(["commands", "conversation"]);
     expect(counts[0]?.counts).toMatchObject({ waiting: 2, active: 0, failed: 0, completed: 0 });
+    expect(counts[1]?.counts).toMatchObject({ waiting: 0, active: 0, failed: 0, completed: 0 });
   });
 
   it("enqueues thousands of jobs per second over one shared connection", async ({ annotate }) => {

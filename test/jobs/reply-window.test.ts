@@ -5,7 +5,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DISCORD_TOKEN_LIFETIME_MS, ReplyExpiredError, type JobName, type JobPayload } from "@memebot/core";
-import { JobTimeoutError, type JobHandlers, type JobQueueProducer, type JobWorker } from "@memebot/jobs";
+import { JobTimeoutError, type JobQueueProducer, type JobWorker } from "@memebot/jobs";
 import { createMetrics, type Metrics } from "@memebot/telemetry";
 import { uniqueSnowflake } from "../support/unique-ids.ts";
 import {
@@ -16,6 +16,7 @@ import {
   startTestJobQueue,
   tightCatalog,
   uniquePrefix,
+  type CommandJobHandlers,
 } from "./support.ts";
 
 const MINUTE = 60_000;
@@ -41,7 +42,7 @@ afterAll(async () => {
 });
 
 /** A worker whose clock reads `aheadMs` later than the real one. */
-function start(handlers: JobHandlers, aheadMs: number) {
+function start(handlers: CommandJobHandlers, aheadMs: number) {
   // The catalog's own reply window (the real one for "meme.text"), with attempts a test can wait for.
   ({ producer, worker } = startTestJobQueue({
     redis,

@@ -21,7 +21,14 @@ import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.t
 import { openTestDatabase, testDatabaseUrl } from "../support/database.ts";
 import { uniqueSnowflake, uniqueTelegramGroupId } from "../support/unique-ids.ts";
 import { createMemoryDestination } from "../telemetry/memory-destination.ts";
-import { deletePrefix, memePayload, REDIS_URL, tightCatalog, uniquePrefix } from "./support.ts";
+import {
+  deletePrefix,
+  memePayload,
+  REDIS_URL,
+  tightCatalog,
+  uniquePrefix,
+  withOtherKinds,
+} from "./support.ts";
 
 // Configured secrets: the scrubber knows these values (secretsOf).
 const API_ROOT_PASSWORD = "bot-api-root-pass-4711";
@@ -271,13 +278,15 @@ beforeAll(async () => {
     catalog,
     logger: logger.child({ component: "worker" }),
     scrubText: scrubber.scrubText,
-    handlers: {
+    handlers: withOtherKinds({
       "meme.text": async (payload) => {
         throw errors.get(payload.topic) ?? new Error(`no error prepared for ${payload.topic}`);
       },
+    }),
+    onFinalFailure: async (_name, payload, error) => {
+      if ("run" in payload)
+        await reportFailedRun(payload.run, error, { deliver, runs: repositories.commandRuns });
     },
-    onFinalFailure: (_name, payload, error) =>
-      reportFailedRun(payload.run, error, { deliver, runs: repositories.commandRuns }),
   });
   await worker.ready();
 });

@@ -61,6 +61,22 @@ export interface TestJobQueue {
   worker: JobWorker;
 }
 
+/** The handlers a job test about command jobs gives; "meme.text" is the one command job kind. */
+export type CommandJobHandlers = Pick<JobHandlers, "meme.text">;
+
+/**
+ * Every kind's handler, as a worker needs: the test's own, and for the kinds it does not enqueue
+ * (conversation's chat.reply) one that fails loudly should such a job reach it.
+ */
+export function withOtherKinds(handlers: CommandJobHandlers): JobHandlers {
+  return {
+    "chat.reply": async () => {
+      throw new Error("this test enqueues no chat.reply job");
+    },
+    ...handlers,
+  };
+}
+
 /**
  * A producer and a worker on the "commands" queue of `prefix`, both on `catalog`, with a 5 s lock
  * (a test that kills workers sets its own). Close both when the test ends.
@@ -69,7 +85,7 @@ export function startTestJobQueue(options: {
   redis: Redis;
   prefix: string;
   catalog: JobCatalog;
-  handlers: JobHandlers;
+  handlers: CommandJobHandlers;
   onFinalFailure: FinalFailureHandler;
   logger: JobWorkerOptions["logger"];
   metrics?: JobWorkerOptions["metrics"];
@@ -83,7 +99,7 @@ export function startTestJobQueue(options: {
     prefix,
     concurrency: options.concurrency ?? 4,
     lockDurationMs: 5_000,
-    handlers: options.handlers,
+    handlers: withOtherKinds(options.handlers),
     onFinalFailure: options.onFinalFailure,
     logger: options.logger,
     scrubText,

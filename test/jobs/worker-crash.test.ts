@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDeliverOnce, createPlatformSender } from "@memebot/delivery";
 import { createJobProducer, createJobWorker, type JobWorkerOptions } from "@memebot/jobs";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
-import { deletePrefix, memePayload, recordingLogger, REDIS_URL, scrubText, uniquePrefix } from "./support.ts";
+import {
+  deletePrefix,
+  memePayload,
+  recordingLogger,
+  REDIS_URL,
+  scrubText,
+  uniquePrefix,
+  withOtherKinds,
+  type CommandJobHandlers,
+} from "./support.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const fixture = fileURLToPath(new URL("./fixtures/crashing-worker.ts", import.meta.url));
@@ -51,7 +60,9 @@ async function startChild(
 }
 
 /** A worker in this process, with the crashing worker's lock time, to pick up after it. */
-const startSurvivor = (options: Pick<JobWorkerOptions, "handlers" | "onFinalFailure">) =>
+const startSurvivor = (
+  options: Pick<JobWorkerOptions, "onFinalFailure"> & { handlers: CommandJobHandlers },
+) =>
   createJobWorker({
     connection: redis,
     prefix,
@@ -60,6 +71,7 @@ const startSurvivor = (options: Pick<JobWorkerOptions, "handlers" | "onFinalFail
     logger: recordingLogger(),
     scrubText,
     ...options,
+    handlers: withOtherKinds(options.handlers),
   });
 
 describe("a worker killed mid-job", () => {
@@ -139,7 +151,7 @@ describe("a worker killed mid-job", () => {
       // maxStalledCount is 1: the next worker to see the job fails it instead of running it.
       survivor = startSurvivor({
         onFinalFailure: (_name, failed, error) =>
-          void reports.push({ topic: failed.topic, error: String(error) }),
+          void reports.push({ topic: "topic" in failed ? failed.topic : "", error: String(error) }),
         handlers: { "meme.text": async (_job, context) => void runs.push(context.attempt) },
       });
       await vi.waitFor(async () => expect(await queue.getJobState(jobId)).toBe("failed"), {

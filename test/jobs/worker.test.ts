@@ -2,7 +2,7 @@ import { Queue, type JobType } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { JobName, JobPayload } from "@memebot/core";
-import { JobTimeoutError, type JobHandlers, type JobQueueProducer, type JobWorker } from "@memebot/jobs";
+import { JobTimeoutError, type JobQueueProducer, type JobWorker } from "@memebot/jobs";
 import { createMetrics, type Metrics } from "@memebot/telemetry";
 import {
   deletePrefix,
@@ -12,6 +12,7 @@ import {
   startTestJobQueue,
   tightCatalog,
   uniquePrefix,
+  type CommandJobHandlers,
 } from "./support.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -38,7 +39,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function start(handlers: JobHandlers, limits: Parameters<typeof tightCatalog>[0] = {}): JobWorker {
+function start(handlers: CommandJobHandlers, limits: Parameters<typeof tightCatalog>[0] = {}): JobWorker {
   const queue = startTestJobQueue({
     redis,
     prefix,
@@ -261,7 +262,7 @@ describe("createJobWorker", () => {
 
   it("fails a job kind it has no handler for", async () => {
     // The type requires a handler per catalog entry; a map built at run time can still lack one.
-    start({} as JobHandlers);
+    start({} as CommandJobHandlers);
     await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:8" });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });

@@ -12,6 +12,7 @@ import {
   type Dispatch,
   type JobName,
   type JobPayload,
+  type ListenerPipeline,
 } from "@memebot/core";
 import type { Platform, Prisma } from "@memebot/db";
 import { openInfrastructure, type Infrastructure } from "@memebot/runtime";
@@ -34,11 +35,11 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-export interface QueuedJob {
-  name: JobName;
+export interface QueuedJob<N extends JobName = JobName> {
+  name: N;
   /** BullMQ's id: jobIdFor(the run key). */
   id: string;
-  data: JobPayload<JobName>;
+  data: JobPayload<N>;
 }
 
 export interface StoredRun {
@@ -71,6 +72,8 @@ export interface BotCoreOptions {
 
 export interface BotCore {
   dispatch: Dispatch;
+  /** Where adapters hand messages that are not commands (conversation), as in production. */
+  listener: ListenerPipeline;
   registry: CommandRegistry;
   /** The real logger: hand it to the adapter too, so its lines land in `logs`. */
   logger: Infrastructure["logger"];
@@ -79,8 +82,8 @@ export interface BotCore {
   infrastructure: Infrastructure;
   /** The job producer the dispatcher enqueues with (its `counts()` give jobs by state). */
   producer: JobQueueProducer;
-  /** Jobs on the queues of this prefix, oldest first. */
-  jobs(): Promise<QueuedJob[]>;
+  /** Jobs of one kind ("meme.text" unless named) on the queues of this prefix, oldest first. */
+  jobs<N extends JobName = "meme.text">(name?: N): Promise<QueuedJob<N>[]>;
   /** Command runs stored in PostgreSQL that match `where`, oldest first. */
   runs(where: Prisma.CommandRunWhereInput): Promise<StoredRun[]>;
   /** The community's stored settings, or null while it is unknown. */
@@ -106,7 +109,7 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
   const destination = { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) };
   const logger = createLogger({ level: "info", secrets: secretsOf(env), destination });
   const infrastructure = await openInfrastructure(env, { logger });
-  const { dispatch, registry, producer } = createBotDispatch(
+  const { dispatch, registry, producer, listener } = createBotDispatch(
     infrastructure,
     options.attachmentOrigins ? { attachmentOrigins: options.attachmentOrigins } : {},
   );
@@ -116,6 +119,7 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
 
   return {
     dispatch,
+    listener,
     registry,
     logger,
     logs,
@@ -123,7 +127,8 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
     infrastructure,
     producer,
 
-    async jobs() {
+    async jobs<N extends JobName = "meme.text">(name?: N) {
+      const kind = name ?? "meme.text";
       const found = await Promise.all(
         queues.map((queue) =>
           queue.getJobs(["waiting", "prioritized", "active", "delayed", "completed", "failed"], 0, -1, true),
@@ -131,11 +136,12 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
       );
       return found
         .flat()
+        .filter((job) => job.name === kind)
         .sort((a, b) => a.timestamp - b.timestamp)
         .map((job) => ({
-          name: job.name as JobName,
+          name: job.name as N,
           id: job.id ?? "",
-          data: job.data as JobPayload<JobName>,
+          data: job.data as JobPayload<N>,
         }));
     },
 

@@ -5,14 +5,19 @@ import type { Readable, Writable } from "node:stream";
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import { servesConsole } from "@memebot/config";
 import {
+  createConversationConsumer,
+  createConversationTurns,
   createDispatcher,
   createGate,
+  createListenerPipeline,
   createPersonaStore,
   createRegistry,
   createSettingsModel,
   createSettingsStore,
+  DEFAULT_CONVERSATION_COOLDOWN_MS,
   type Dispatch,
   type JobProducer,
+  type ListenerPipeline,
 } from "@memebot/core";
 import { createRepositories } from "@memebot/db";
 import { createAttachmentFetcher } from "@memebot/delivery/attachments";
@@ -38,6 +43,8 @@ export function createBotDispatch(
   dispatch: Dispatch;
   registry: ReturnType<typeof createRegistry>;
   producer: ReturnType<typeof createJobProducer>;
+  /** Where adapters hand the messages that are not commands (conversation). */
+  listener: ListenerPipeline;
 } {
   const { env, redis, database, logger, metrics } = infrastructure;
   const registry = createRegistry();
@@ -47,19 +54,23 @@ export function createBotDispatch(
   const jobs: JobProducer = {
     async enqueue(name, payload, options) {
       const job = await producer.enqueue(name, payload, options);
+      // A command's job carries its run; a conversation job, the message's community and arrival.
+      const { community, receivedAt } = "run" in payload ? payload.run : payload;
       metrics.intakeToEnqueueSeconds.observe(
-        { platform: payload.run.community.platform },
-        (Date.now() - payload.run.receivedAt) / 1000,
+        { platform: community.platform },
+        (Date.now() - receivedAt) / 1000,
       );
       return job;
     },
   };
   // The same counters the workers' gateway charges: one per community and UTC day, in Redis.
   const ledger = createTokenBudgetLedger({ redis, prefix: env.QUEUE_PREFIX });
+  // One cache for commands and conversation: a /config change is seen by both at once.
+  const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
   const dispatch = createDispatcher({
     registry,
     settingsModel,
-    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel }),
+    settings,
     gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
     jobs,
     runs: repositories.commandRuns,
@@ -80,7 +91,21 @@ export function createBotDispatch(
     // The sample's labels come from bounded sets (registered commands, outcome ids), never from user text.
     onOutcome: (sample) => metrics.commandsTotal.inc({ ...sample }),
   });
-  return { dispatch, registry, producer };
+  const listener = createListenerPipeline({
+    consumers: [
+      createConversationConsumer({
+        settings,
+        turns: createConversationTurns({
+          redis,
+          prefix: env.QUEUE_PREFIX,
+          cooldownMs: DEFAULT_CONVERSATION_COOLDOWN_MS,
+        }),
+        jobs: { enqueueReply: (payload, enqueue) => jobs.enqueue("chat.reply", payload, enqueue) },
+      }),
+    ],
+    logger,
+  });
+  return { dispatch, registry, producer, listener };
 }
 
 export async function startBot(
@@ -88,9 +113,13 @@ export async function startBot(
   options: BotOptions = {},
 ): Promise<ProcessComponent[]> {
   const { env, logger } = infrastructure;
-  const { dispatch, registry, producer } = createBotDispatch(infrastructure);
+  const { dispatch, registry, producer, listener } = createBotDispatch(infrastructure);
   infrastructure.metrics.setJobCountsProvider(() => producer.counts());
-  const components: ProcessComponent[] = [{ name: "job-producer", stop: () => producer.close() }];
+  const components: ProcessComponent[] = [
+    { name: "job-producer", stop: () => producer.close() },
+    // Stopped after the adapters (components stop in reverse): no message arrives after it.
+    { name: "listener", stop: () => listener.close() },
+  ];
 
   // Each platform's library is loaded only when that platform is configured: discord.js alone
   // costs about 35 MB of memory that a Telegram-only bot should not carry.
@@ -100,6 +129,7 @@ export async function startBot(
       token: env.TELEGRAM_BOT_TOKEN,
       apiRoot: env.TELEGRAM_API_ROOT,
       dispatch,
+      listen: listener.receive,
       registry,
       logger,
       ...(env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET
@@ -121,6 +151,8 @@ export async function startBot(
       token: env.DISCORD_TOKEN,
       apiBase: env.DISCORD_API_BASE,
       dispatch,
+      listen: listener.receive,
+      messageContent: env.DISCORD_MESSAGE_CONTENT,
       registry,
       logger,
       registerCommands: env.DISCORD_REGISTER_COMMANDS,
@@ -136,6 +168,7 @@ export async function startBot(
     const { subscribeConsoleReplies } = await import("@memebot/delivery");
     const session = await startConsoleAdapter({
       dispatch,
+      listen: listener.receive,
       logger,
       pictureDir: env.CONSOLE_OUTPUT_DIR,
       ...options.console,

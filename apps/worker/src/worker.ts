@@ -1,15 +1,29 @@
 // Composes the worker process: the job worker on every catalog queue, whose handlers are
 // the core use cases wired to the model, the platforms and the database.
+import { createModelGateway } from "@memebot/ai";
+import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import {
+  answerConversation,
   answerMemeRequest,
+  createAnswerCache,
+  createPersonaStore,
+  createRegistry,
+  createSettingsModel,
+  createSettingsStore,
   jobCatalog,
   queueNamesOf,
   reportFailedRun,
+  type AnswerConversationDependencies,
   type AnswerMemeDependencies,
   type JobCatalog,
 } from "@memebot/core";
-import { createRepositories } from "@memebot/db";
-import { createDeliverOnce, createPlatformSender } from "@memebot/delivery";
+import { createModelCallRecorder, createRepositories } from "@memebot/db";
+import {
+  createDeliverOnce,
+  createDiscordChannelClient,
+  createPlatformSender,
+  createTypingIndicator,
+} from "@memebot/delivery";
 import { createJobProducer, createJobWorker } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { whenAborted } from "@memebot/telemetry";
@@ -37,8 +51,9 @@ export async function startWorker(
     ...(env.TELEGRAM_BOT_TOKEN
       ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
       : {}),
-    // Interaction webhooks authenticate with the interaction token: no bot token needed here.
-    discord: { apiBase: env.DISCORD_API_BASE },
+    // Interaction webhooks authenticate with the interaction token; conversation replies in a
+    // channel are posted as the bot, with its token.
+    discord: { apiBase: env.DISCORD_API_BASE, ...(env.DISCORD_TOKEN ? { botToken: env.DISCORD_TOKEN } : {}) },
     consoleChannel: { redis, prefix: env.QUEUE_PREFIX },
     ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}),
   });
@@ -51,6 +66,48 @@ export async function startWorker(
       ...(options.deliveryClaimTtlMs ? { claimTtlMs: options.deliveryClaimTtlMs } : {}),
     }),
     runs: repositories.commandRuns,
+  };
+
+  // Every model call goes through the gateway: routing, limits, the community's budget, accounting.
+  const gateway = createModelGateway({
+    config: env.models,
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    recorder: createModelCallRecorder(database.prisma, { logger }),
+    budget: createTokenBudgetLedger({ redis, prefix: env.QUEUE_PREFIX }),
+    logger,
+    metrics: {
+      requests: metrics.modelGatewayRequestsTotal,
+      latency: metrics.modelGatewayRequestSeconds,
+      breakerOpen: metrics.modelGatewayBreakerOpen,
+      calls: metrics.modelGatewayCallsTotal,
+    },
+  });
+  const settingsModel = createSettingsModel(createRegistry().all, { models: gateway.modelNames() });
+  const conversation: AnswerConversationDependencies = {
+    model: gateway,
+    history: repositories.conversations,
+    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel }),
+    personas: createPersonaStore({ repository: repositories.personas }),
+    answers: createAnswerCache({ redis, prefix: env.QUEUE_PREFIX }),
+    deliver: deps.deliver,
+    typing: createTypingIndicator({
+      ...(env.TELEGRAM_BOT_TOKEN
+        ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
+        : {}),
+      ...(env.DISCORD_TOKEN
+        ? {
+            discord: createDiscordChannelClient({
+              apiBase: env.DISCORD_API_BASE,
+              botToken: env.DISCORD_TOKEN,
+              timeoutMs: options.sendTimeoutMs ?? 5_000,
+            }),
+          }
+        : {}),
+      // Cosmetic: a lost "typing…" is not worth more than a debug line.
+      onError: (error) => logger.debug({ err: error }, "typing indicator not shown"),
+    }),
+    logger,
   };
 
   const worker = createJobWorker({
@@ -71,6 +128,7 @@ export async function startWorker(
         metrics.updateToReplySeconds.observe({ platform: payload.run.target.platform }, seconds);
         return result;
       },
+      "chat.reply": (payload, { signal }) => answerConversation(payload, conversation, signal),
     },
     // Command jobs carry their run: the user hears back once, and the run is recorded.
     onFinalFailure: async (_name, payload, error) => {
@@ -100,5 +158,7 @@ export async function startWorker(
       health: async () => ({ worker: worker.isRunning() ? true : "not taking jobs" }),
     },
     { name: "job-counts", stop: () => counter.close() },
+    // After the worker: jobs in flight may still be calling models. Flushes the accounting rows.
+    { name: "model-gateway", stop: () => gateway.close() },
   ];
 }

@@ -78,6 +78,8 @@ export const envSchema = z.preprocess(
       DISCORD_API_BASE: z.url({ error: "must be a URL" }).default("https://discord.com/api"),
       DISCORD_REGISTER_COMMANDS: flag,
       DISCORD_GUILD_ID: optionalString.pipe(z.string().regex(/^\d+$/, "must be numeric").optional()),
+      /** `1` asks for the privileged Message Content intent (all chatter, for sentiment); enable it in the portal too. */
+      DISCORD_MESSAGE_CONTENT: flag,
 
       LLM_BASE_URL: optionalString.pipe(
         z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),

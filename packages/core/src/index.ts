@@ -34,3 +34,4 @@ export {
   type UnsafeTextKind,
 } from "./safe-text.ts";
 export * from "./listen/index.ts";
+export * from "./conversation/index.ts";

@@ -52,6 +52,8 @@ export const replyTargetSchema = z.union([
   z.object({ platform: z.literal("console"), sessionId: z.string() }),
 ]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+export type DiscordInteractionTarget = Extract<ReplyTarget, { interactionToken: string }>;
+export type DiscordChannelTarget = Extract<ReplyTarget, { channelId: string }>;
 
 /**
  * A file that came with a command (a Telegram document or photo, a Discord attachment option), by
@@ -78,8 +80,6 @@ export const attachmentRefSchema = z.discriminatedUnion("platform", [
   }),
 ]);
 export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
-export type DiscordInteractionTarget = Extract<ReplyTarget, { interactionToken: string }>;
-export type DiscordChannelTarget = Extract<ReplyTarget, { channelId: string }>;
 
 export interface OutgoingMessage {
   text: string;

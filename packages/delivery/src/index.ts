@@ -25,3 +25,4 @@ export {
   type DiscordChannelClient,
   type DiscordChannelClientOptions,
 } from "./discord-channel.ts";
+export { createTypingIndicator, type TypingIndicatorOptions } from "./typing.ts";

@@ -76,13 +76,18 @@ export function createJobProducer(options: JobProducerOptions): JobQueueProducer
   }
 
   return {
-    async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, enqueueOptions: { jobId: string }) {
+    async enqueue<N extends JobName>(
+      name: N,
+      payload: JobPayload<N>,
+      enqueueOptions: { jobId: string; delayMs?: number },
+    ) {
       const definition = catalog[name];
       // Throws a ZodError on a bad payload: a programming error, better found here than in the worker.
       const data: unknown = definition.payload.parse(payload);
       const jobId = jobIdFor(enqueueOptions.jobId);
       const job = await queueFor(definition.queue).add(name, data, {
         jobId,
+        ...(enqueueOptions.delayMs ? { delay: enqueueOptions.delayMs } : {}),
         attempts: definition.attempts,
         backoff: backoffOptions(definition.backoffMs),
         removeOnComplete: REMOVE_ON_COMPLETE,

@@ -10,6 +10,7 @@ import {
   type JobCatalog,
   type JobName,
   type JobPayload,
+  type ReplyWindow,
 } from "@memebot/core";
 import { BACKOFF_TYPE, backoffBaseOf, missesReplyWindow, retryDelay } from "./backoff.ts";
 import { isPermanent, JobTimeoutError, originalError, unrecoverable, withScrubbedText } from "./errors.ts";
@@ -136,7 +137,10 @@ export function createJobWorker(options: JobWorkerOptions): JobWorker {
 
     const attempt = job.attemptsMade + 1;
     // An answer that can only be delivered until some moment (a Discord token) bounds the attempt too.
-    const window = definition.replyWindow?.(parsed.data);
+    // Only some kinds have one, each read from its own payload (which `parsed.data` is).
+    const replyWindowOf = definition.replyWindow as
+      ((payload: unknown) => ReplyWindow | undefined) | undefined;
+    const window = replyWindowOf?.(parsed.data);
     const timeoutMs = window
       ? Math.max(1, Math.min(definition.timeoutMs, window.closesAt - now()))
       : definition.timeoutMs;

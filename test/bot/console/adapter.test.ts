@@ -12,13 +12,14 @@ import type { CommandInvocation, Dispatch } from "@memebot/core";
 import { publishConsoleReply, subscribeConsoleReplies } from "@memebot/delivery";
 import { openInfrastructure } from "@memebot/runtime";
 import { startWorker } from "@memebot/worker";
-import { startConsoleAdapter } from "../../../apps/bot/src/console/adapter.ts";
+import { startConsoleAdapter, type ConsoleAdapterOptions } from "../../../apps/bot/src/console/adapter.ts";
 import { recordingLogger, REDIS_URL } from "../../jobs/support.ts";
 import { createBotCore, type BotCore } from "../../support/bot-core.ts";
 import { testDatabaseUrl } from "../../support/database.ts";
 import { startDatabaseProxy } from "../../support/tcp-proxy.ts";
 
-const HINT = "bot> I answer commands. Send /help to see them.";
+/** The conversation's offline answer (its wording varies), labelled with why no model answered. */
+const OFFLINE_CHAT = /^bot> .*offline engine[^\n]*no model is set up for chatting/i;
 const BANNER = "Memebot console. You are the admin of a local community. Try /help; Ctrl+D quits.";
 const OFFLINE_LABEL =
   "bot> (offline engine: no model endpoint is configured; these captions come from built-in templates, not the AI model)";
@@ -80,6 +81,8 @@ interface SessionOptions {
   replyTimeoutMs?: number;
   input?: PassThrough;
   pictureDir?: string;
+  /** The bot's listener, as production passes it: lines that are not commands go there. */
+  listen?: ConsoleAdapterOptions["listen"];
 }
 
 async function openSession(prefix: string, dispatch: Dispatch, options: SessionOptions = {}) {
@@ -102,6 +105,7 @@ async function openSession(prefix: string, dispatch: Dispatch, options: SessionO
     replyTimeoutMs: options.replyTimeoutMs ?? 15_000,
     ...(options.interactive === undefined ? {} : { interactive: options.interactive }),
     ...(options.pictureDir === undefined ? {} : { pictureDir: options.pictureDir }),
+    ...(options.listen === undefined ? {} : { listen: options.listen }),
     subscribe: async (sessionId, onMessage) => {
       const subscription = subscribeConsoleReplies({ redis: subscriber, prefix, sessionId, onMessage });
       await subscription.ready;
@@ -125,26 +129,26 @@ describe("console adapter, piped input", () => {
   it("handles each line in order and finishes with 0 once the worker's answer is in", async () => {
     const { dispatch, received, core, prefix } = await composeDispatch();
     await startRealWorker(prefix);
-    const console = await openSession(prefix, dispatch);
+    const console = await openSession(prefix, dispatch, { listen: core.listener.receive });
 
     console.input.end("/help\n\nhello\n/meme wen lambo\n/nope\n");
     expect(await console.session.done).toBe(0);
 
-    // Blank lines never reach the dispatcher; the others do, one after another.
+    // Blank lines never reach the dispatcher, nor does plain text (the conversation's); commands
+    // do, one after another.
     expect(received.map((invocation) => [invocation.key, invocation.name])).toEqual([
       [`console:${console.session.sessionId}:1`, "help"],
-      [`console:${console.session.sessionId}:2`, null],
       [`console:${console.session.sessionId}:3`, "meme"],
       [`console:${console.session.sessionId}:4`, "nope"],
     ]);
-    // The immediate answers come in the order of the questions; the meme came while waiting.
+    // The immediate answers come in the order of the questions; the meme and the conversation's
+    // answer came while waiting.
     const lines = console.botLines();
     const helpAt = lines.indexOf("bot> Commands you can use here:");
-    const hintAt = lines.indexOf(HINT);
     const unknownAt = lines.indexOf("bot> I don't know /nope. Send /help to see what I can do.");
     expect(helpAt).toBe(0);
-    expect(hintAt).toBeGreaterThan(helpAt);
-    expect(unknownAt).toBeGreaterThan(hintAt);
+    expect(unknownAt).toBeGreaterThan(helpAt);
+    expect(lines.filter((line) => OFFLINE_CHAT.test(line))).toHaveLength(1);
     expect(lines).toContain("bot> /meme <topic> — Write a meme about a topic");
     // Already printed when `done` resolved: every line of the answer carries the "bot> " mark.
     expect(lines.filter((line) => line.includes("WEN LAMBO")).length).toBeGreaterThanOrEqual(1);
@@ -225,17 +229,26 @@ describe("console adapter, piped input", () => {
     expect(console.printed()).not.toContain("gave up");
   });
 
-  it("answers plain text with a hint and ignores blank lines", async () => {
-    const { dispatch, received, prefix } = await composeDispatch();
-    const console = await openSession(prefix, dispatch);
+  it("hands plain text to the conversation, waits for its answer, and ignores blank lines", async () => {
+    const { dispatch, received, core, prefix } = await composeDispatch();
+    await startRealWorker(prefix);
+    const console = await openSession(prefix, dispatch, { listen: core.listener.receive });
 
     console.input.end("\n   \nhello there\n\t\n");
     expect(await console.session.done).toBe(0);
 
-    expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ name: null, nonCommand: "text", addressed: true });
-    // Not a terminal: no banner, no prompt, nothing for the blank lines.
-    expect(console.printed()).toBe(`${HINT}\n`);
+    expect(received).toHaveLength(0);
+    const [job] = await core.jobs("chat.reply");
+    expect(job?.data).toMatchObject({
+      key: `console:${console.session.sessionId}:1`,
+      text: "hello there",
+      threadKey: `console:${console.session.sessionId}`,
+      target: { platform: "console", sessionId: console.session.sessionId },
+    });
+    // Not a terminal: no banner, no prompt, nothing for the blank lines; one answer, labelled offline.
+    const printed = console.printed().split("\n").filter(Boolean);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(OFFLINE_CHAT);
   });
 
   it("says sorry and carries on when a command fails on our side", async () => {

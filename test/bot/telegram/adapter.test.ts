@@ -150,19 +150,21 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     expect(await harness.core.jobs()).toHaveLength(0);
   });
 
-  it("answers a photo or plain text in private with a hint, and ignores them in a group without dispatching", async () => {
+  it("answers a photo in private with a hint, hands plain text to the listener, and ignores a group's sticker", async () => {
     await deliver(
       photoMessageUpdate({ chat: dm(alice), from: alice, caption: "look" }),
       stickerMessageUpdate({ chat: group, from: bob }),
       textMessageUpdate({ chat: group, from: bob, text: "gm frens" }),
     );
     await harness.fake.waitForCall("sendMessage");
-    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "hello bot" }));
-    expect(sentTexts()).toEqual([
-      "I can't read that kind of message. Send a command such as /help.",
-      "I answer commands. Send /help to see them.",
-    ]);
-    expect(harness.samples.filter((sample) => sample.result === "skipped")).toHaveLength(2);
+    const hello = textMessageUpdate({ chat: dm(alice), from: alice, text: "hello bot" });
+    await deliver(hello);
+    expect(sentTexts()).toEqual(["I can't read that kind of message. Send a command such as /help."]);
+    expect(harness.samples.filter((sample) => sample.result === "skipped")).toHaveLength(1);
+    expect(harness.samples.filter((sample) => sample.result === "listened")).toHaveLength(2);
+    // The private message is the conversation's: one chat.reply job; the group's chatter is nobody's.
+    const replies = await harness.core.jobs("chat.reply");
+    expect(replies.map((job) => [job.id, job.data.text])).toEqual([[jobIdFor(keyOf(hello)), "hello bot"]]);
   });
 
   it("handles an update delivered twice once: one job, one reply", async () => {

@@ -41,6 +41,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     token: fake.token,
     apiRoot: fake.apiRoot,
     dispatch: core.dispatch,
+    listen: core.listener.receive,
     registry: core.registry,
     logger: core.logger,
     onIntake: (sample) => samples.push(sample),

@@ -13,7 +13,8 @@ export interface MessageBody {
   tts?: boolean;
   poll?: unknown;
   sticker_ids?: string[];
-  message_reference?: { message_id?: string; channel_id?: string } | null;
+  message_reference?: { message_id?: string; channel_id?: string; fail_if_not_exists?: boolean } | null;
+  allowed_mentions?: { parse?: string[]; users?: string[]; roles?: string[]; replied_user?: boolean } | null;
 }
 
 export const EPHEMERAL = 1 << 6;

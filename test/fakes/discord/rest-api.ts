@@ -142,6 +142,8 @@ export class DiscordRestApi {
         this.#deleteWebhookMessage(p),
       ),
       route("POST", "/channels/:channel/messages", true, (req, p) => this.#createChannelMessage(req, p)),
+      // "typing…" for about 10 s; nothing to keep (tests read the call log).
+      route("POST", "/channels/:channel/typing", true, () => noContent()),
     ];
   }
 

@@ -13,11 +13,17 @@ import {
   translate,
   type CommandInvocation,
   type Dispatch,
+  type ListenedMessage,
   type OutgoingMessage,
 } from "@memebot/core";
 
 export interface ConsoleAdapterOptions {
   dispatch: Dispatch;
+  /**
+   * Takes a line that is not a command, as a private message to the bot (conversation); says how
+   * many answers will come. Without it such a line goes to the dispatcher ("I answer commands").
+   */
+  listen?: (message: ListenedMessage) => Promise<{ replies: number }>;
   /** Starts listening for the worker's answers to this session; resolves once listening. */
   subscribe: (
     sessionId: string,
@@ -40,6 +46,14 @@ export interface ConsoleSession {
   done: Promise<number>;
   stop(): Promise<void>;
 }
+
+/** The console's one community, which the local user administers. */
+const LOCAL_COMMUNITY = {
+  platform: "console",
+  externalId: "local",
+  title: "Local console",
+  kind: "group",
+} as const;
 
 const username = () => {
   try {
@@ -126,10 +140,14 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   async function handle(text: string) {
     lineNumber += 1;
     const command = parseCommandLine(text);
+    if (!command && options.listen) {
+      await listen(options.listen, text);
+      return;
+    }
     const invocation: CommandInvocation = {
       key: `console:${sessionId}:${lineNumber}`,
       platform: "console",
-      community: { platform: "console", externalId: "local", title: "Local console", kind: "group" },
+      community: LOCAL_COMMUNITY,
       actor: { platform: "console", externalId: `local:${user}`, username: user, displayName: user },
       name: command?.name ?? null,
       ...(command ? {} : { nonCommand: "text" as const }),
@@ -150,6 +168,30 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     } catch (error) {
       options.logger.error({ err: error }, "console command failed");
       // In the default language: the community's is in its settings, and reading them may be what failed.
+      print({ text: translate(DEFAULT_LANGUAGE, "error.internal") });
+    }
+  }
+
+  async function listen(take: NonNullable<ConsoleAdapterOptions["listen"]>, text: string) {
+    const message: ListenedMessage = {
+      key: `console:${sessionId}:${lineNumber}`,
+      platform: "console",
+      community: LOCAL_COMMUNITY,
+      // One conversation per session: a new console starts afresh.
+      threadKey: `console:${sessionId}`,
+      author: { externalId: `local:${user}`, isBot: false },
+      origin: "user",
+      text,
+      isPrivate: true,
+      mentionsBot: false,
+      repliesToBot: false,
+      replyTo: { platform: "console", sessionId },
+      receivedAt: Date.now(),
+    };
+    try {
+      awaitingAnswers += (await take(message)).replies;
+    } catch (error) {
+      options.logger.error({ err: error }, "console message could not be listened to");
       print({ text: translate(DEFAULT_LANGUAGE, "error.internal") });
     }
   }

@@ -9,12 +9,14 @@ import {
   type Dispatch,
   type DispatchResult,
   type Language,
+  type ListenedMessage,
 } from "@memebot/core";
 import {
   Client,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
+  Partials,
   RESTJSONErrorCodes,
   type ChatInputCommandInteraction,
   type Interaction,
@@ -22,6 +24,7 @@ import {
 import { whenAborted } from "@memebot/telemetry";
 import { registerSlashCommands } from "./commands.ts";
 import { invocationFrom } from "./invocation.ts";
+import { listenedMessageFromDiscord } from "./listen.ts";
 import { answerPrivately, answerPublicly } from "./respond.ts";
 
 export interface DiscordAdapterLogger {
@@ -35,6 +38,13 @@ export interface DiscordAdapterOptions {
   /** REST base without the version, e.g. "https://discord.com/api"; the gateway URL is asked from it. */
   apiBase: string;
   dispatch: Dispatch;
+  /**
+   * Takes the messages of channels and DMs the bot can see (MESSAGE_CREATE): with it, the client
+   * also asks for the GuildMessages and DirectMessages intents.
+   */
+  listen?: (message: ListenedMessage) => Promise<unknown>;
+  /** Also ask for the privileged Message Content intent (DISCORD_MESSAGE_CONTENT), to read all chatter. */
+  messageContent?: boolean;
   registry: CommandRegistry;
   logger: DiscordAdapterLogger;
   /** Bulk-overwrite the slash commands from the registry once the client is ready. */
@@ -81,7 +91,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const drainTimeoutMs = options.drainTimeoutMs ?? 5_000;
   const now = options.now ?? Date.now;
 
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiBase } });
+  const listen = options.listen;
+  const intents = [GatewayIntentBits.Guilds];
+  if (listen) intents.push(GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages);
+  if (listen && options.messageContent) intents.push(GatewayIntentBits.MessageContent);
+  const client = new Client({
+    intents,
+    // DM channels are not cached before their first message; without this their messages are dropped.
+    ...(listen ? { partials: [Partials.Channel] } : {}),
+    rest: { api: options.apiBase },
+  });
   const inFlight = new Set<Promise<void>>();
 
   /** Dispatches, deferring the reply if the dispatcher has not answered in time. */
@@ -190,6 +209,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     inFlight.add(handling);
     void handling.finally(() => inFlight.delete(handling));
   });
+  if (listen) {
+    client.on(Events.MessageCreate, (message) => {
+      const botId = client.user?.id;
+      if (botId === undefined) return;
+      const handling = listen(listenedMessageFromDiscord(message, botId, now())).then(
+        () => undefined,
+        (error: unknown) =>
+          logger.error({ err: error, messageId: message.id }, "discord message could not be listened to"),
+      );
+      inFlight.add(handling);
+      void handling.finally(() => inFlight.delete(handling));
+    });
+  }
   // An 'error' event without a listener would throw and take the process down.
   client.on(Events.Error, (error) => logger.error({ err: error }, "discord client error"));
   client.on(Events.Warn, (message) => logger.warn({ detail: message }, "discord client warning"));

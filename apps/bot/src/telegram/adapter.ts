@@ -10,6 +10,7 @@ import {
   type Dispatch,
   type DispatchResult,
   type Language,
+  type ListenedMessage,
 } from "@memebot/core";
 import { createTelegramSender, DeliveryError, type RetryOptions } from "@memebot/delivery/telegram";
 import { matchesSecret, readRequestBody, refuseRequest, whenAborted } from "@memebot/telemetry";
@@ -23,6 +24,7 @@ import {
   messageOf,
   type BotIdentity,
 } from "./invocation.ts";
+import { listenedMessageFromUpdate } from "./listen.ts";
 
 export interface TelegramAdapterLogger {
   info(object: object, message: string): void;
@@ -36,7 +38,8 @@ export interface TelegramIntakeSample {
   /** Undefined when the update was skipped before dispatch (edits, group chatter, other bots' commands). */
   key?: string;
   command: string | null;
-  result: DispatchResult["kind"] | "skipped" | "failed";
+  /** "listened": a message that is not a command, handed to the listener pipeline. */
+  result: DispatchResult["kind"] | "skipped" | "failed" | "listened";
   receivedAt: number;
   /** From intake until the answer was sent (or the job enqueued, or the update skipped). */
   durationMs: number;
@@ -47,6 +50,11 @@ export interface TelegramAdapterOptions {
   /** Bot API root, e.g. "https://api.telegram.org" (keep a trailing slash if it has a path). */
   apiRoot: string;
   dispatch: Dispatch;
+  /**
+   * Takes the text messages that are not commands (private chats, and what groups show the bot);
+   * without it they go to the dispatcher as before ("I answer commands" in private chats).
+   */
+  listen?: (message: ListenedMessage) => Promise<unknown>;
   registry: CommandRegistry;
   logger: TelegramAdapterLogger;
   /** Receive updates by webhook at this URL (checked against the secret) instead of long polling. */
@@ -163,6 +171,24 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   async function handle(update: Update, receivedAt: number) {
     const message = messageOf(update);
     const me = identity;
+    const listened = me && options.listen ? listenedMessageFromUpdate(update, me, receivedAt) : undefined;
+    if (listened && options.listen) {
+      // Awaited like a dispatch: once it returns, the message's job is enqueued (or it was dropped).
+      await options
+        .listen(listened)
+        .catch((error: unknown) =>
+          logger.error({ err: error, key: listened.key }, "telegram message could not be listened to"),
+        );
+      onIntake?.({
+        updateId: update.update_id,
+        key: listened.key,
+        command: null,
+        result: "listened",
+        receivedAt,
+        durationMs: now() - receivedAt,
+      });
+      return;
+    }
     const invocation =
       message && me
         ? invocationFromUpdate(update, me, receivedAt, async (options) => {

@@ -53,7 +53,8 @@ export interface JobProducer {
   enqueue<N extends JobName>(
     name: N,
     payload: JobPayload<N>,
-    options: { jobId: string },
+    /** `delayMs`: the job starts no sooner (a conversation answer waiting out the chat's cooldown). */
+    options: { jobId: string; delayMs?: number },
   ): Promise<{ jobId: string }>;
 }
 

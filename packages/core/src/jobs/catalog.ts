@@ -1,6 +1,7 @@
 // The job catalog: every kind of background job, its payload schema, retry
 // policy and time limit in one place. Producers and processors are typed from it.
 import { z } from "zod";
+import { conversationReplySchema } from "../conversation/payload.ts";
 import { actorSchema, communityRefSchema, replyTargetSchema } from "../platform.ts";
 import { languages, type Language } from "../messages/index.ts";
 import { replyWindowOf, type ReplyWindow } from "./reply-window.ts";
@@ -48,6 +49,16 @@ export const jobCatalog = {
     timeoutMs: 60_000,
     // A Discord answer goes through a 15-minute interaction token.
     replyWindow: (payload) => replyWindowOf(payload.run),
+  }),
+  "chat.reply": defineJob({
+    // A queue of its own: a model thinking over a long answer never holds up a command's job.
+    queue: "conversation",
+    payload: conversationReplySchema,
+    attempts: 3,
+    backoffMs: 2_000,
+    // Two model calls (the second when the first answer broke the output rules), each within the
+    // chat task's deadline (30 s at least), then the parts' sends.
+    timeoutMs: 120_000,
   }),
 } as const;
 

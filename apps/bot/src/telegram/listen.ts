@@ -1,0 +1,102 @@
+// A Telegram text message that is not a command, made platform-neutral for the listener
+// pipeline (conversation today). Pure: no network, no clock.
+//
+// In groups with privacy mode on (BotFather's default), Telegram sends the bot only the messages
+// that mention it (@username), reply to one of its messages, or are commands: exactly what
+// conversation needs. Listening to all group chatter (sentiment) needs privacy mode off
+// (BotFather: /setprivacy → Disable) or the bot made a group admin.
+import type { ListenedMessage } from "@memebot/core";
+import type { Message, MessageEntity, Update } from "telegraf/types";
+import {
+  commandOf,
+  isAnonymousGroupAdmin,
+  isPrivateChat,
+  messageOf,
+  type BotIdentity,
+} from "./invocation.ts";
+
+/** The spans of `text` that name us: an @username mention, or a text_mention of our id. */
+function mentionsOfBot(text: string, entities: readonly MessageEntity[], bot: BotIdentity) {
+  const ours = `@${bot.username}`.toLowerCase();
+  return entities.filter((entity) => {
+    if (entity.type === "mention") {
+      return text.slice(entity.offset, entity.offset + entity.length).toLowerCase() === ours;
+    }
+    return entity.type === "text_mention" && entity.user.id === bot.id;
+  });
+}
+
+/** The text without the mentions that addressed us ("@memebot gm" is "gm" to the model). */
+function withoutSpans(text: string, spans: readonly MessageEntity[]): string {
+  let result = text;
+  // Right to left, so earlier offsets stay valid.
+  for (const span of [...spans].sort((a, b) => b.offset - a.offset)) {
+    result = `${result.slice(0, span.offset)} ${result.slice(span.offset + span.length)}`;
+  }
+  return result.replace(/[ \t]+/g, " ").trim();
+}
+
+/**
+ * A member writing as a chat (an anonymous admin, or someone posting as their channel) shows up
+ * as one of Telegram's placeholder bots; a person stands behind it, and the chat is who they are.
+ */
+function authorOf(message: Message, from: NonNullable<Message["from"]>) {
+  const senderChat = message.sender_chat;
+  if (senderChat && (isAnonymousGroupAdmin(message) || senderChat.type === "channel")) {
+    return { externalId: `chat:${senderChat.id}`, isBot: false };
+  }
+  return { externalId: String(from.id), isBot: from.is_bot };
+}
+
+/**
+ * The listened message for an update, or undefined when it is none: commands (the dispatcher's),
+ * edits, non-text messages, channel posts. Bot authors come back marked as such; the pipeline
+ * drops them.
+ */
+export function listenedMessageFromUpdate(
+  update: Update,
+  bot: BotIdentity,
+  receivedAt: number,
+): ListenedMessage | undefined {
+  const message = messageOf(update);
+  const from = message?.from;
+  if (!message || !from || message.chat.type === "channel" || !("text" in message)) return undefined;
+  // Any command, ours or another bot's, belongs to the command path.
+  if (commandOf(message)) return undefined;
+
+  const text = message.text;
+  const ourMentions = mentionsOfBot(text, message.entities ?? [], bot);
+  const chatId = String(message.chat.id);
+  const isPrivate = isPrivateChat(message);
+  const isTopic = message.is_topic_message === true && message.message_thread_id !== undefined;
+  const title =
+    "title" in message.chat
+      ? message.chat.title
+      : [message.chat.first_name, message.chat.last_name].filter(Boolean).join(" ") || undefined;
+  return {
+    // The same key a command in this update would have: Telegram redelivers with the same update_id.
+    key: `telegram:${bot.id}:${update.update_id}`,
+    platform: "telegram",
+    community: {
+      platform: "telegram",
+      externalId: chatId,
+      ...(title ? { title } : {}),
+      kind: isPrivate ? "private" : "group",
+    },
+    threadKey: isTopic ? `telegram:${chatId}:${message.message_thread_id}` : `telegram:${chatId}`,
+    author: authorOf(message, from),
+    // A channel's post forwarded into its discussion group is the channel speaking, not a member.
+    origin: message.is_automatic_forward ? "system" : "user",
+    text: withoutSpans(text, ourMentions),
+    isPrivate,
+    mentionsBot: ourMentions.length > 0,
+    repliesToBot: message.reply_to_message?.from?.id === bot.id,
+    replyTo: {
+      platform: "telegram",
+      chatId,
+      replyToMessageId: message.message_id,
+      ...(isTopic ? { messageThreadId: message.message_thread_id } : {}),
+    },
+    receivedAt,
+  };
+}

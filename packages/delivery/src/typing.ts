@@ -1,0 +1,70 @@
+// "typing…" while the model works on a conversation answer. Telegram shows a chat action for
+// about 5 seconds and Discord's indicator lasts about 10, so each is sent again on an interval
+// until the answer is ready. It is cosmetic: a failure is reported to `onError` and never fails
+// the answer.
+import { Telegram } from "telegraf";
+import type { ReplyTarget, StartTyping } from "@memebot/core";
+import { DEFAULT_SEND_TIMEOUT_MS } from "./defaults.ts";
+import type { DiscordChannelClient } from "./discord-channel.ts";
+
+export interface TypingIndicatorOptions {
+  telegram?: { token: string; apiRoot: string };
+  /** Needs the bot token: only channel targets (conversation) show typing on Discord. */
+  discord?: Pick<DiscordChannelClient, "typing">;
+  /** How often the action is sent again: Telegram every 4 s, Discord every 8 s by default. */
+  intervalMs?: { telegram?: number; discord?: number };
+  /** Upper bound of one request. */
+  timeoutMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+const chatIdOf = (chatId: string): number | string => (/^-?\d{1,16}$/.test(chatId) ? Number(chatId) : chatId);
+
+export function createTypingIndicator(options: TypingIndicatorOptions): StartTyping {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const telegram =
+    options.telegram && new Telegram(options.telegram.token, { apiRoot: options.telegram.apiRoot });
+  const discord = options.discord;
+  const onError = options.onError ?? (() => undefined);
+
+  /** The call that shows typing at `target` once, or undefined when its platform shows none here. */
+  function actionFor(target: ReplyTarget): { send: () => Promise<unknown>; everyMs: number } | undefined {
+    if (target.platform === "telegram" && telegram) {
+      const payload = {
+        chat_id: chatIdOf(target.chatId),
+        action: "typing",
+        ...(target.messageThreadId === undefined ? {} : { message_thread_id: target.messageThreadId }),
+      };
+      return {
+        // callApi, as the sender does: only it takes a signal.
+        send: () =>
+          telegram.callApi(
+            "sendChatAction",
+            payload as never,
+            { signal: AbortSignal.timeout(timeoutMs) } as never,
+          ),
+        everyMs: options.intervalMs?.telegram ?? 4_000,
+      };
+    }
+    if (target.platform === "discord" && "channelId" in target && discord) {
+      return { send: () => discord.typing(target.channelId), everyMs: options.intervalMs?.discord ?? 8_000 };
+    }
+    return undefined;
+  }
+
+  return (target) => {
+    const action = actionFor(target);
+    if (!action) return () => undefined;
+    let stopped = false;
+    const show = () => {
+      if (!stopped) action.send().catch(onError);
+    };
+    show();
+    const timer = setInterval(show, action.everyMs);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  };
+}
