@@ -1,15 +1,15 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import {
-  createChatModel,
   createMemeTextWriter,
   createOfflineMemeEngine,
   OFFLINE_TEMPLATES,
   sanitizeTopic,
-  type ChatModel,
+  type MemeTextWriter,
 } from "@memebot/ai";
-import { findUnsafeText, stripUnsafeText } from "@memebot/core";
+import { DEFAULT_PERSONA, findUnsafeText, stripUnsafeText } from "@memebot/core";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
+import { gatewayFactory, modelsConfig, provider } from "./gateway/support.ts";
 
 const EVM_ADDRESS = "0x52908400098527886E0F7030069857D2E4169EE7";
 const SOLANA_ADDRESS = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
@@ -185,10 +185,15 @@ describe("the offline engine", () => {
 
 describe("the meme writer", () => {
   let fake: FakeOpenAI;
-  let model: ChatModel;
+  const community = { platform: "console", externalId: "local", kind: "group" } as const;
+  const request = (topic: string) => ({ topic, language: "en", persona: DEFAULT_PERSONA, community });
+  /** A writer over the real gateway whose one provider is the fake. */
+  const writerFor = (context: TestContext): MemeTextWriter =>
+    createMemeTextWriter({
+      gateway: gatewayFactory(context).open(modelsConfig([provider("fake", fake.baseURL)])).gateway,
+    });
   beforeAll(async () => {
     fake = await startFakeOpenAI();
-    model = createChatModel({ baseURL: fake.baseURL, model: "qwen-test", timeoutMs: 2_000, maxRetries: 0 });
   });
   afterAll(async () => {
     await fake.close();
@@ -207,13 +212,10 @@ describe("the meme writer", () => {
 
   it.each(BAD_ANSWERS)(
     "GIVEN a model that answers %j / %j THEN asks once more and then uses the offline captions",
-    async (top, bottom) => {
+    async (top, bottom, context) => {
       const before = fake.requests.length;
       fake.setBehaviour({ kind: "reply", content: JSON.stringify({ top, bottom }) });
-      const text = await createMemeTextWriter({ model }).write({
-        topic: "bonk scam.io @dev <@&123>",
-        language: "en",
-      });
+      const text = await writerFor(context).write(request("bonk scam.io @dev <@&123>"));
 
       expect(fake.requests.length - before).toBe(2);
       expect(text).toMatchObject({ engine: "offline", fallbackReason: "invalid_response" });
@@ -222,7 +224,7 @@ describe("the meme writer", () => {
     },
   );
 
-  it("GIVEN a model that answers cleanly the second time THEN posts the second answer", async () => {
+  it("GIVEN a model that answers cleanly the second time THEN posts the second answer", async (context) => {
     let calls = 0;
     fake.setBehaviour(() => ({
       kind: "reply",
@@ -230,7 +232,7 @@ describe("the meme writer", () => {
         ++calls === 1 ? { top: "FOLLOW", bottom: "@dev" } : { top: "NOBODY:", bottom: "BONK HOLDERS" },
       ),
     }));
-    const text = await createMemeTextWriter({ model }).write({ topic: "bonk", language: "en" });
+    const text = await writerFor(context).write(request("bonk"));
     expect(text).toMatchObject({ top: "NOBODY:", bottom: "BONK HOLDERS", engine: "model" });
   });
 });
