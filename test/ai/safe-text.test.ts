@@ -210,9 +210,9 @@ describe("the meme writer", () => {
     ["BUY AT SCAM", ".IO TODAY"],
   ];
 
-  it.each(BAD_ANSWERS)(
+  it.for(BAD_ANSWERS)(
     "GIVEN a model that answers %j / %j THEN asks once more and then uses the offline captions",
-    async (top, bottom, context) => {
+    async ([top, bottom], context) => {
       const before = fake.requests.length;
       fake.setBehaviour({ kind: "reply", content: JSON.stringify({ top, bottom }) });
       const text = await writerFor(context).write(request("bonk scam.io @dev <@&123>"));
