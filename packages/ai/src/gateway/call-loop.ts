@@ -7,7 +7,7 @@ import type { TaskConfig } from "@memebot/config";
 import type { TokenUsage } from "../completion.ts";
 import { untilAborted } from "../model-failure.ts";
 import type { BreakerReport } from "./breaker.ts";
-import type { Candidate } from "./candidates.ts";
+import { ranked, type Candidate } from "./candidates.ts";
 import type { LatencyTracker } from "./latency.ts";
 import type { ProviderLimits } from "./limits.ts";
 import type { AttemptOutcome, GatewayMetrics } from "./metrics.ts";
@@ -37,6 +37,8 @@ export interface Slot {
   pass: { probe: boolean };
   /** undefined when Redis could not be asked (the request went ahead unlimited). */
   leaseId: string | undefined;
+  /** Whether this request is the provider and model's first measurement (see latency.ts). */
+  firstMeasurement: boolean;
 }
 
 /** One candidate's turn: one request, or more (a repair round), each under its own slot. */
@@ -111,10 +113,13 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     const pass = breaker.tryPass();
     if (!pass.allowed) return { blocked: true, waitMs: pass.waitMs, mayFreeSooner: false };
     const leaseTtlMs = Math.min(provider.timeoutMs, call.timeLeft()) + leaseMarginMs;
+    // Counted from now: other calls ranking candidates meanwhile see this one is being tried.
+    const firstMeasurement = latency.started(candidate.key);
     const acquiring = limits.acquire(provider, leaseTtlMs);
     try {
       const decision = await untilAborted(acquiring, call.signal);
-      if (decision.granted) return { pass, leaseId: decision.leaseId };
+      if (decision.granted) return { pass, leaseId: decision.leaseId, firstMeasurement };
+      latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
       // A concurrency slot frees when its holder finishes, usually long before its lease expires.
       return { blocked: true, waitMs: decision.waitMs, mayFreeSooner: decision.why === "concurrency" };
@@ -122,12 +127,17 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       if (!call.signal.aborted) {
         // Redis is failing: the request goes ahead rather than every call answering offline.
         warnLimits(provider.name, error);
-        return { pass, leaseId: undefined };
+        return { pass, leaseId: undefined, firstMeasurement };
       }
+      latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
       // The lease may still be granted after we stopped waiting: give it back.
       acquiring
-        .then((decision) => decision.granted && release(candidate, { pass, leaseId: decision.leaseId }, 0))
+        .then(
+          (decision) =>
+            decision.granted &&
+            release(candidate, { pass, leaseId: decision.leaseId, firstMeasurement: false }, 0),
+        )
         .catch(() => undefined);
       throwIfCallerAborted(call);
       return { blocked: true, waitMs: Infinity, mayFreeSooner: false };
@@ -158,7 +168,6 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       const { provider, breaker } = candidate.route;
       const timeoutMs = Math.max(1, Math.min(provider.timeoutMs, call.timeLeft()));
       const started = performance.now();
-      latency.started(candidate.key);
       let outcome: AttemptOutcome = "aborted";
       let pauseMs = 0;
       try {
@@ -181,7 +190,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         // A timeout because the call's own deadline ran out says nothing about the provider.
         const cutShort = outcome === "timeout" && call.timeLeft() <= 1 && timeoutMs < provider.timeoutMs;
         const measured = outcome === "ok" || outcome === "invalid" || (outcome === "timeout" && !cutShort);
-        latency.ended(candidate.key, measured ? elapsedMs : undefined);
+        latency.ended(candidate.key, slot.firstMeasurement, measured ? elapsedMs : undefined);
         breaker.report(slot.pass, cutShort ? "neutral" : breakerReportOf(outcome));
         release(candidate, slot, pauseMs);
         const labels = { provider: provider.name, model: candidate.model.name, task: call.request.task };
@@ -215,8 +224,10 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         if (call.signal.aborted) break;
         let soonest = Infinity;
         let sent = false;
-        for (const candidate of candidates) {
-          if (done.has(candidate)) continue;
+        for (const candidate of ranked(
+          candidates.filter((candidate) => !done.has(candidate)),
+          latency,
+        )) {
           const taken = await tryTake(call, candidate);
           if ("blocked" in taken) {
             if (worthWaiting(call, taken)) soonest = Math.min(soonest, taken.waitMs);

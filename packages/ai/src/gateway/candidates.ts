@@ -44,16 +44,28 @@ export function candidatesFor(
 ): Candidate[] {
   const preferred = preferredModel !== undefined && servedBy.has(preferredModel) ? [preferredModel] : [];
   const candidates: Candidate[] = [];
-  for (const name of new Set([...preferred, ...task.models])) {
-    const served = servedBy.get(name) ?? [];
-    const estimates = new Map(served.map((candidate) => [candidate, latency.estimate(candidate.key)]));
-    // Array.prototype.sort is stable: equal priority and speed keep configuration order.
-    const ordered = [...served].sort(
-      (a, b) =>
-        a.route.provider.priority - b.route.provider.priority ||
-        (estimates.get(a) ?? 0) - (estimates.get(b) ?? 0),
-    );
-    candidates.push(...ordered);
-  }
-  return candidates;
+  for (const name of new Set([...preferred, ...task.models])) candidates.push(...(servedBy.get(name) ?? []));
+  return ranked(candidates, latency);
+}
+
+/**
+ * The candidates in the order to try them now: models keep their order; within a model, by
+ * priority, then by latency. Ranked afresh before every try, since latency estimates move while
+ * a call runs (in a burst, the first requests to an unmeasured provider make it look slower).
+ */
+export function ranked(candidates: readonly Candidate[], latency: LatencyTracker): Candidate[] {
+  const modelRank = new Map<string, number>();
+  for (const { model } of candidates)
+    if (!modelRank.has(model.name)) modelRank.set(model.name, modelRank.size);
+  const speeds = new Map(candidates.map((candidate) => [candidate, latency.rank(candidate.key)]));
+  const rank = (candidate: Candidate) => modelRank.get(candidate.model.name) ?? 0;
+  const speed = (candidate: Candidate) => speeds.get(candidate) ?? ([0, 0] as const);
+  // Array.prototype.sort is stable: equal priority and speed keep configuration order.
+  return [...candidates].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.route.provider.priority - b.route.provider.priority ||
+      speed(a)[0] - speed(b)[0] ||
+      speed(a)[1] - speed(b)[1],
+  );
 }

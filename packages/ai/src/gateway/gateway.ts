@@ -9,6 +9,7 @@ import type { ModelsConfig } from "@memebot/config";
 import { jsonSchemaOf, parseJsonAnswer } from "../completion.ts";
 import { ModelResponseError } from "../errors.ts";
 import { untilAborted } from "../model-failure.ts";
+import { linkedAbort } from "./abort.ts";
 import { createCircuitBreaker } from "./breaker.ts";
 import { createCallLoop, type Attempt, type Call, type GatewayLogger, type Verdict } from "./call-loop.ts";
 import { candidatesFor, servedByOf, type Candidate, type Route } from "./candidates.ts";
@@ -126,9 +127,9 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       return { ok: false, reason: "not_configured" };
     }
 
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), task.deadlineMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+    const abort = linkedAbort(request.signal);
+    const timer = setTimeout(() => abort.abort(), task.deadlineMs);
+    const { signal } = abort;
     const state: Call = {
       request,
       task,
@@ -158,6 +159,7 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       throw error;
     } finally {
       clearTimeout(timer);
+      abort.dispose();
     }
   }
 

@@ -1,18 +1,22 @@
 // How fast each provider serves each model, in this process: an exponentially weighted moving
 // average of answered requests' durations, used to order providers of equal priority.
-// A pair never measured counts as instant, so it gets tried and measured. While its first
-// request is still out it counts as at least as slow as that request's age: otherwise every
-// call in a burst would pick the unmeasured (perhaps very slow) provider before the first answer.
+// A pair never measured comes first, so it gets one request that measures it. While that request
+// is out, the pair comes after every measured one (else every call of a burst would pick the
+// unmeasured, perhaps very slow, provider before its first answer); among pairs still being
+// measured, the one whose first request is youngest comes first.
 
 const WEIGHT_OF_NEWEST = 0.3;
 
+/** Compared in order: a pair being measured ranks after the others; then by milliseconds. */
+export type LatencyRank = readonly [measuring: 0 | 1, ms: number];
+
 export interface LatencyTracker {
-  /** Milliseconds expected for the next request to this provider and model. */
-  estimate(key: string): number;
-  /** A request is starting. */
-  started(key: string): void;
-  /** A request ended; durationMs when its duration says something about speed (an answer, a timeout). */
-  ended(key: string, durationMs?: number): void;
+  /** Where this provider and model stand: lower ranks are tried first. */
+  rank(key: string): LatencyRank;
+  /** A request is about to go; true when it is the pair's first measurement (pass it to ended). */
+  started(key: string): boolean;
+  /** A request ended (or never went); durationMs when its duration says something about speed. */
+  ended(key: string, first: boolean, durationMs?: number): void;
 }
 
 export function createLatencyTracker(now: () => number): LatencyTracker {
@@ -20,17 +24,19 @@ export function createLatencyTracker(now: () => number): LatencyTracker {
   const firstRequestStartedAt = new Map<string, number>();
 
   return {
-    estimate(key) {
+    rank(key) {
       const average = averages.get(key);
-      if (average !== undefined) return average;
+      if (average !== undefined) return [0, average];
       const since = firstRequestStartedAt.get(key);
-      return since === undefined ? 0 : now() - since;
+      return since === undefined ? [0, 0] : [1, now() - since];
     },
     started(key) {
-      if (!averages.has(key) && !firstRequestStartedAt.has(key)) firstRequestStartedAt.set(key, now());
+      if (averages.has(key) || firstRequestStartedAt.has(key)) return false;
+      firstRequestStartedAt.set(key, now());
+      return true;
     },
-    ended(key, durationMs) {
-      firstRequestStartedAt.delete(key);
+    ended(key, first, durationMs) {
+      if (first) firstRequestStartedAt.delete(key);
       if (durationMs === undefined) return;
       const average = averages.get(key);
       averages.set(

@@ -1,13 +1,18 @@
 // Per-provider limits shared by every process through Redis: requests in flight at once (a lease
 // per request, so a crashed process cannot hold a slot past its lease), requests started per
-// minute, and the pause a provider asked for with a 429's retry-after. One script call takes a
-// slot (checking all three), one gives it back (and stores a retry-after when there is one).
+// minute, and the pause a provider asked for with a 429's retry-after.
+//
+// Taking a slot checks all three and takes it in one script call; giving it back (and storing a
+// retry-after) is one script call too. The calls a process makes in one event-loop turn go to
+// Redis together, as one call of the same script: under load, a finished request's release and
+// the next request's acquire usually share it (releases are applied first, so their slots are
+// there for the acquires).
 //
 // Keys, under `<prefix>:gateway:<provider>:`
 //   leases          ZSET of lease ids scored by their expiry (ms, Redis's clock)
 //   rpm:<minute>    requests started in that minute (a fixed window; expires after two)
 //   retry-after     present while the provider asked us to wait; its TTL is the wait
-// The minute's key is built inside the script from Redis's clock, so the scripts assume one
+// The minute's key is built inside the script from Redis's clock, so the script assumes one
 // Redis (not a Cluster, where every key must be declared up front).
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
@@ -32,79 +37,151 @@ export interface ProviderLimits {
   release(provider: ProviderLimit, leaseId: string, retryAfterMs?: number): Promise<void>;
 }
 
+// KEYS: per operation, its provider's leases, rpm and retry-after keys.
+// ARGV: per operation, its kind ("acquire" or "release"), lease id, lease TTL or pause (ms),
+// max concurrent, requests per minute (0: none).
+// Reply: per operation, {granted (1/0), why, wait ms}; releases answer {1, "released", 0}.
 // Redis's own clock, so every process agrees on when a lease expires and which minute it is.
-const ACQUIRE_SCRIPT = `
+const SLOTS_SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local pause = redis.call('PTTL', KEYS[3])
-if pause > 0 then return {0, 'retry_after', pause} end
-local ttl = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {0, 'concurrency', math.max(1, tonumber(oldest[2]) - now)}
-end
-local rpm = tonumber(ARGV[4])
-if rpm > 0 then
-  local minute = math.floor(now / 60000)
-  local counter = KEYS[2] .. ':' .. minute
-  if tonumber(redis.call('GET', counter) or '0') >= rpm then
-    return {0, 'rpm', math.max(1, (minute + 1) * 60000 - now)}
+local count = #ARGV / 5
+local reply = {}
+for i = 0, count - 1 do
+  local a, k = i * 5, i * 3
+  if ARGV[a + 1] == 'release' then
+    redis.call('ZREM', KEYS[k + 1], ARGV[a + 2])
+    local pause = tonumber(ARGV[a + 3])
+    if pause > 0 and redis.call('PTTL', KEYS[k + 3]) < pause then
+      redis.call('SET', KEYS[k + 3], '1', 'PX', pause)
+    end
   end
-  redis.call('INCR', counter)
-  redis.call('PEXPIRE', counter, 120000)
 end
-redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
--- The set lives as long as its longest lease, so an idle provider leaves nothing behind.
-if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
-return {1, 'granted', 0}
+for i = 0, count - 1 do
+  local a, k = i * 5, i * 3
+  local leases, counter, pauseKey = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+  local granted, why, wait = 1, 'released', 0
+  if ARGV[a + 1] == 'acquire' then
+    local ttl, max, rpm = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
+    local pause = redis.call('PTTL', pauseKey)
+    redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
+    if pause > 0 then
+      granted, why, wait = 0, 'retry_after', pause
+    elseif redis.call('ZCARD', leases) >= max then
+      local oldest = redis.call('ZRANGE', leases, 0, 0, 'WITHSCORES')
+      granted, why, wait = 0, 'concurrency', math.max(1, tonumber(oldest[2]) - now)
+    else
+      local minute = math.floor(now / 60000)
+      local minuteKey = counter .. ':' .. minute
+      if rpm > 0 and tonumber(redis.call('GET', minuteKey) or '0') >= rpm then
+        granted, why, wait = 0, 'rpm', math.max(1, (minute + 1) * 60000 - now)
+      else
+        if rpm > 0 then
+          redis.call('INCR', minuteKey)
+          redis.call('PEXPIRE', minuteKey, 120000)
+        end
+        redis.call('ZADD', leases, now + ttl, ARGV[a + 2])
+        -- The set lives as long as its longest lease, so an idle provider leaves nothing behind.
+        if redis.call('PTTL', leases) < ttl then redis.call('PEXPIRE', leases, ttl) end
+        why = 'granted'
+      end
+    end
+  end
+  reply[#reply + 1] = granted
+  reply[#reply + 1] = why
+  reply[#reply + 1] = wait
+end
+return reply
 `;
 
-const RELEASE_SCRIPT = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-local pause = tonumber(ARGV[2])
-if pause > 0 and redis.call('PTTL', KEYS[2]) < pause then
-  redis.call('SET', KEYS[2], '1', 'PX', pause)
-end
-return 1
-`;
+interface Operation {
+  kind: "acquire" | "release";
+  provider: ProviderLimit;
+  leaseId: string;
+  /** acquire: the lease's TTL; release: the pause to store (0: none). */
+  ms: number;
+  settle(reply: [number, SlotRefusal | "granted" | "released", number]): void;
+  fail(error: unknown): void;
+}
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 export function createProviderLimits(redis: Redis, prefix: string): ProviderLimits {
-  // defineCommand sends each script once and then calls it by its SHA (EVALSHA).
-  if (!("memebotGatewayAcquire" in redis)) {
-    redis.defineCommand("memebotGatewayAcquire", { numberOfKeys: 3, lua: ACQUIRE_SCRIPT });
-  }
-  if (!("memebotGatewayRelease" in redis)) {
-    redis.defineCommand("memebotGatewayRelease", { numberOfKeys: 2, lua: RELEASE_SCRIPT });
-  }
-  const scripts = redis as unknown as Record<"memebotGatewayAcquire" | "memebotGatewayRelease", Script>;
+  // defineCommand sends the script once and then calls it by its SHA (EVALSHA). Without
+  // numberOfKeys, the first argument says how many keys follow.
+  if (!("memebotGatewaySlots" in redis)) redis.defineCommand("memebotGatewaySlots", { lua: SLOTS_SCRIPT });
+  const script = (redis as unknown as Record<"memebotGatewaySlots", Script>).memebotGatewaySlots;
   const keyOf = (provider: ProviderLimit, name: string) => `${prefix}:gateway:${provider.name}:${name}`;
+  let queued: Operation[] = [];
 
-  return {
-    async acquire(provider, leaseTtlMs) {
-      const leaseId = randomUUID();
-      const [granted, why, waitMs] = (await scripts.memebotGatewayAcquire.call(
-        redis,
-        keyOf(provider, "leases"),
-        keyOf(provider, "rpm"),
-        keyOf(provider, "retry-after"),
+  function enqueue(operation: Operation) {
+    queued.push(operation);
+    // After everything this turn of the event loop has queued (promise continuations included).
+    if (queued.length === 1) process.nextTick(flush);
+  }
+
+  function flush() {
+    const batch = queued;
+    queued = [];
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const { kind, provider, leaseId, ms } of batch) {
+      keys.push(keyOf(provider, "leases"), keyOf(provider, "rpm"), keyOf(provider, "retry-after"));
+      args.push(
+        kind,
         leaseId,
-        Math.max(1, Math.ceil(leaseTtlMs)),
+        Math.max(0, Math.ceil(ms)),
         provider.maxConcurrent,
         provider.requestsPerMinute ?? 0,
-      )) as [number, SlotRefusal, number];
-      return granted === 1 ? { granted: true, leaseId } : { granted: false, why, waitMs: Number(waitMs) };
-    },
-    async release(provider, leaseId, retryAfterMs = 0) {
-      await scripts.memebotGatewayRelease.call(
-        redis,
-        keyOf(provider, "leases"),
-        keyOf(provider, "retry-after"),
-        leaseId,
-        Math.max(0, Math.ceil(retryAfterMs)),
       );
+    }
+    script.call(redis, keys.length, ...keys, ...args).then(
+      (reply) => {
+        const values = reply as (number | string)[];
+        batch.forEach((operation, i) =>
+          operation.settle([
+            Number(values[i * 3]),
+            values[i * 3 + 1] as SlotRefusal | "granted" | "released",
+            Number(values[i * 3 + 2]),
+          ]),
+        );
+      },
+      (error: unknown) => {
+        for (const operation of batch) operation.fail(error);
+      },
+    );
+  }
+
+  return {
+    acquire(provider, leaseTtlMs) {
+      const leaseId = randomUUID();
+      return new Promise((resolve, reject) => {
+        enqueue({
+          kind: "acquire",
+          provider,
+          leaseId,
+          ms: Math.max(1, leaseTtlMs),
+          settle: ([granted, why, waitMs]) =>
+            resolve(
+              granted === 1
+                ? { granted: true, leaseId }
+                : { granted: false, why: why as SlotRefusal, waitMs },
+            ),
+          fail: reject,
+        });
+      });
+    },
+    release(provider, leaseId, retryAfterMs = 0) {
+      return new Promise((resolve, reject) => {
+        enqueue({
+          kind: "release",
+          provider,
+          leaseId,
+          ms: retryAfterMs,
+          settle: () => resolve(),
+          fail: reject,
+        });
+      });
     },
   };
 }

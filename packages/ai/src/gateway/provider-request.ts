@@ -7,7 +7,8 @@ import type {
 } from "openai/resources/chat/completions";
 import { answerText, usageOf, type TokenUsage } from "../completion.ts";
 import { ModelResponseError, ModelUnavailableError } from "../errors.ts";
-import { classifyModelFailure, retryAfterMsOf, untilAborted } from "../model-failure.ts";
+import { classifyModelFailure, retryAfterMsOf } from "../model-failure.ts";
+import { linkedAbort } from "./abort.ts";
 import type { AttemptOutcome } from "./metrics.ts";
 import { visibleText } from "./visible-text.ts";
 
@@ -124,17 +125,22 @@ async function bounded<T>(
   bounds: RequestBounds,
   work: (signal: AbortSignal, timedOut: () => void) => Promise<T>,
 ): Promise<T> {
-  const timeout = new AbortController();
-  const timedOut = () => timeout.abort(new ModelUnavailableError("timeout", { model }));
+  const abort = linkedAbort(bounds.signal);
+  const timedOut = () => abort.abort(new ModelUnavailableError("timeout", { model }));
   const timer = setTimeout(timedOut, bounds.timeoutMs);
-  const signal = AbortSignal.any([bounds.signal, timeout.signal]);
+  const { signal } = abort;
   try {
-    return await untilAborted(work(signal, timedOut), signal);
+    // The client rejects once the signal fires (it makes no retries here, so no untimed sleeps)...
+    const result = await work(signal, timedOut);
+    // ...but a stream that is aborted just stops: an answer cut short is no answer.
+    if (signal.aborted) throw signal.reason;
+    return result;
   } catch (error) {
     if (bounds.callerSignal?.aborted) throw bounds.callerSignal.reason;
     throw failureOf(error, model, signal.aborted);
   } finally {
     clearTimeout(timer);
+    abort.dispose();
   }
 }
 
