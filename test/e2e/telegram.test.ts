@@ -181,7 +181,9 @@ describe("Telegram end to end", { timeout: 60_000 }, () => {
     expect(metrics).toMatch(
       /memebot_commands_total\{platform="telegram",command="meme",outcome="queued"\} \d+/,
     );
-    expect(metrics).toMatch(/memebot_model_request_seconds_count\{model="fake-model",outcome="ok"\} \d+/);
+    expect(metrics).toMatch(
+      /memebot_model_gateway_request_seconds_count\{provider="default",model="fake-model",task="meme-text"\} \d+/,
+    );
     expect(metrics).toContain("memebot_jobs_total");
   });
 });

@@ -8,7 +8,7 @@ describe("createMetrics", () => {
     metrics.commandsTotal.inc({ platform: "telegram", command: "meme", outcome: "ok" });
     metrics.commandsTotal.inc({ platform: "telegram", command: "meme", outcome: "ok" });
     metrics.jobsTotal.inc({ job: "generate-meme", state: "retried" });
-    metrics.modelRequestSeconds.observe({ model: "qwen", outcome: "ok" }, 1.7);
+    metrics.modelGatewayRequestSeconds.observe({ provider: "vllm", model: "qwen", task: "chat" }, 1.7);
     metrics.intakeToEnqueueSeconds.observe({ platform: "discord" }, 0.004);
     metrics.updateToReplySeconds.observe({ platform: "console" }, 3);
 
@@ -17,8 +17,12 @@ describe("createMetrics", () => {
     expect(contentType).toContain("text/plain");
     expect(body).toContain('memebot_commands_total{platform="telegram",command="meme",outcome="ok"} 2');
     expect(body).toContain('memebot_jobs_total{job="generate-meme",state="retried"} 1');
-    expect(body).toContain('memebot_model_request_seconds_bucket{le="2.5",model="qwen",outcome="ok"} 1');
-    expect(body).toContain('memebot_model_request_seconds_bucket{le="1",model="qwen",outcome="ok"} 0');
+    expect(body).toContain(
+      'memebot_model_gateway_request_seconds_bucket{le="2.5",provider="vllm",model="qwen",task="chat"} 1',
+    );
+    expect(body).toContain(
+      'memebot_model_gateway_request_seconds_bucket{le="1",provider="vllm",model="qwen",task="chat"} 0',
+    );
     expect(body).toContain('memebot_intake_to_enqueue_seconds_count{platform="discord"} 1');
     expect(body).toContain('memebot_update_to_reply_seconds_sum{platform="console"} 3');
   });

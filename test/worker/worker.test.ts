@@ -206,7 +206,9 @@ describe("the worker", () => {
 
     const { body } = await infrastructure.metrics.render();
     expect(body).toMatch(/memebot_jobs_total\{job="meme.text",state="completed"\} [1-9]/);
-    expect(body).toMatch(/memebot_model_request_seconds_count\{model="fake-model",outcome="ok"\} [1-9]/);
+    expect(body).toMatch(
+      /memebot_model_gateway_request_seconds_count\{provider="default",model="fake-model",task="meme-text"\} [1-9]/,
+    );
     expect(body).toMatch(/memebot_update_to_reply_seconds_count\{platform="telegram"\} [1-9]/);
     expect(body).toMatch(/memebot_queue_jobs\{queue="commands",state="completed"\} [1-9]/);
   });

@@ -1,6 +1,6 @@
 // Composes the worker process: the job worker on every catalog queue, whose handlers are
 // the core use cases wired to the model, the platforms and the database.
-import { createModelGateway } from "@memebot/ai";
+import { createMemeTextWriter, createModelGateway } from "@memebot/ai";
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import {
   answerConversation,
@@ -27,7 +27,6 @@ import {
 import { createJobProducer, createJobWorker } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { whenAborted } from "@memebot/telemetry";
-import { createWorkerMemeWriter } from "./meme-writer.ts";
 
 export interface WorkerOptions {
   /** Retry policy and time limits; the project's catalog unless a test tightens it. */
@@ -57,16 +56,12 @@ export async function startWorker(
     consoleChannel: { redis, prefix: env.QUEUE_PREFIX },
     ...(options.sendTimeoutMs ? { timeoutMs: options.sendTimeoutMs } : {}),
   });
-  const deps: AnswerMemeDependencies = {
-    writeMemeText: createWorkerMemeWriter(env, logger, metrics),
-    deliver: createDeliverOnce({
-      redis,
-      prefix: env.QUEUE_PREFIX,
-      send: sender.send,
-      ...(options.deliveryClaimTtlMs ? { claimTtlMs: options.deliveryClaimTtlMs } : {}),
-    }),
-    runs: repositories.commandRuns,
-  };
+  const deliver = createDeliverOnce({
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    send: sender.send,
+    ...(options.deliveryClaimTtlMs ? { claimTtlMs: options.deliveryClaimTtlMs } : {}),
+  });
 
   // Every model call goes through the gateway: routing, limits, the community's budget, accounting.
   const gateway = createModelGateway({
@@ -83,14 +78,25 @@ export async function startWorker(
       calls: metrics.modelGatewayCallsTotal,
     },
   });
+  // Each job reads the community's settings (model choice, budget) and persona, cached a few seconds.
   const settingsModel = createSettingsModel(createRegistry().all, { models: gateway.modelNames() });
+  const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
+  const personas = createPersonaStore({ repository: repositories.personas });
+  const memeWriter = createMemeTextWriter({ gateway, logger });
+  const meme: AnswerMemeDependencies = {
+    writeMemeText: (request) => memeWriter.write(request),
+    settings,
+    personas,
+    deliver,
+    runs: repositories.commandRuns,
+  };
   const conversation: AnswerConversationDependencies = {
     model: gateway,
     history: repositories.conversations,
-    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel }),
-    personas: createPersonaStore({ repository: repositories.personas }),
+    settings,
+    personas,
     answers: createAnswerCache({ redis, prefix: env.QUEUE_PREFIX }),
-    deliver: deps.deliver,
+    deliver,
     typing: createTypingIndicator({
       ...(env.TELEGRAM_BOT_TOKEN
         ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
@@ -123,7 +129,7 @@ export async function startWorker(
     metrics,
     handlers: {
       "meme.text": async (payload, { signal }) => {
-        const result = await answerMemeRequest(payload, deps, signal);
+        const result = await answerMemeRequest(payload, meme, signal);
         const seconds = (Date.now() - payload.run.receivedAt) / 1000;
         metrics.updateToReplySeconds.observe({ platform: payload.run.target.platform }, seconds);
         return result;
@@ -132,7 +138,7 @@ export async function startWorker(
     },
     // Command jobs carry their run: the user hears back once, and the run is recorded.
     onFinalFailure: async (_name, payload, error) => {
-      if ("run" in payload) await reportFailedRun(payload.run, error, deps);
+      if ("run" in payload) await reportFailedRun(payload.run, error, meme);
     },
   });
   await worker.ready();
@@ -145,7 +151,9 @@ export async function startWorker(
     {
       queues: queueNamesOf(catalog),
       concurrency: env.WORKER_CONCURRENCY,
-      model: env.LLM_BASE_URL ? env.LLM_MODEL : null,
+      // Names only: base URLs may carry credentials.
+      providers: env.models.providers.map((provider) => provider.name),
+      models: gateway.modelNames(),
     },
     "worker taking jobs",
   );

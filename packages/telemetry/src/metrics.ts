@@ -14,7 +14,6 @@ export type Metrics = {
   jobsExpiredTotal: Counter<"job">;
   /** Filled at scrape time from the provider given to `setJobCountsProvider`. */
   jobsByState: Gauge<"queue" | "state">;
-  modelRequestSeconds: Histogram<"model" | "outcome">;
   /** The model gateway's requests to providers (a repair round is a second request), by how each ended. */
   modelGatewayRequestsTotal: Counter<"provider" | "model" | "task" | "outcome">;
   modelGatewayRequestSeconds: Histogram<"provider" | "model" | "task">;
@@ -117,13 +116,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       registers: [registry],
     }),
     jobsByState,
-    modelRequestSeconds: new Histogram({
-      name: `${prefix}model_request_seconds`,
-      help: "Duration of requests to model servers",
-      labelNames: ["model", "outcome"],
-      buckets: MODEL_BUCKETS,
-      registers: [registry],
-    }),
     modelGatewayRequestsTotal: new Counter({
       name: `${prefix}model_gateway_requests_total`,
       help: "Requests the model gateway sent to providers, by provider, model, task and outcome",
