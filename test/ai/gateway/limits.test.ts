@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createModelGateway, type ModelGateway } from "@memebot/ai";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
-import { gatewayFactory, modelsConfig, provider, REDIS_URL, sleep } from "./support.ts";
+import { recordingLogger } from "../../jobs/support.ts";
+import { closedPortURL, gatewayFactory, modelsConfig, provider, REDIS_URL, sleep } from "./support.ts";
 
 const schema = z.object({ answer: z.string() });
 const reply = JSON.stringify({ answer: "gm" });
@@ -89,6 +90,34 @@ describe("limits shared through Redis", () => {
     expect(await holding).toMatchObject({ ok: true });
   });
 
+  it("GIVEN many calls at once THEN their slots are taken in one Redis call", async (context) => {
+    const factory = gatewayFactory(context);
+    const { gateway } = factory.open(modelsConfig([provider("limited", limited.baseURL)]));
+    await jsonCall(gateway);
+    // A second connection watches what the gateway's connection asks of Redis.
+    const monitor = await new Redis(REDIS_URL).monitor();
+    const scriptCalls: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (/^eval/i.test(args[0] ?? "") && args.some((arg) => arg.startsWith(factory.prefix))) {
+        scriptCalls.push(args.filter((arg) => arg === "acquire" || arg === "release").join(","));
+      }
+    });
+    try {
+      await Promise.all(Array.from({ length: 10 }, () => jsonCall(gateway)));
+      await sleep(100);
+    } finally {
+      monitor.disconnect();
+    }
+    // Ten acquires together; the releases follow as the answers come in.
+    expect(scriptCalls[0]).toBe(Array(10).fill("acquire").join(","));
+    expect(
+      scriptCalls
+        .join(",")
+        .split(",")
+        .filter((op) => op === "release"),
+    ).toHaveLength(10);
+  });
+
   it("GIVEN a provider at its limit THEN the next candidate answers instead of waiting", async (context) => {
     limited.setBehaviour({ kind: "reply", content: reply, delayMs: 400 });
     const factory = gatewayFactory(context);
@@ -155,6 +184,31 @@ describe("limits shared through Redis", () => {
     // The lease lasted the request's 300 ms timeout plus the 200 ms margin from when it was taken.
     expect(performance.now() - started).toBeGreaterThan(100);
     expect(limited.requests).toHaveLength(2);
+  });
+});
+
+describe("when Redis fails", () => {
+  it("GIVEN Redis unreachable THEN calls still reach the provider, without limits, and say so in the log", async () => {
+    const port = new URL(await closedPortURL()).port;
+    const unreachable = new Redis({ port: Number(port), enableOfflineQueue: false, lazyConnect: true });
+    unreachable.on("error", () => undefined);
+    const logs = recordingLogger();
+    const gateway = createModelGateway({
+      config: modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 1 })]),
+      redis: unreachable,
+      prefix: "test-gateway-unreachable",
+      logger: logs,
+    });
+    try {
+      const results = await Promise.all([jsonCall(gateway), jsonCall(gateway)]);
+      expect(results.map(answeredBy)).toEqual(["limited", "limited"]);
+      expect(logs.lines).toContainEqual(
+        expect.objectContaining({ level: "warn", object: expect.objectContaining({ provider: "limited" }) }),
+      );
+    } finally {
+      await gateway.close();
+      unreachable.disconnect();
+    }
   });
 });
 

@@ -134,6 +134,23 @@ describe("streamed text", () => {
     });
   });
 
+  it("GIVEN the caller aborts while the answer streams THEN the call rejects with its reason and tries no one else", async (context) => {
+    first.setBehaviour({ kind: "reply", content: ANSWER, chunkDelayMs: 50 });
+    const { gateway, recorder } = gatewayFactory(context).open(twoProviders());
+    const controller = new AbortController();
+    const reason = new Error("conversation closed");
+    const { result, shown } = textCall(gateway, {
+      signal: controller.signal,
+      onText: (soFar) => {
+        shown.push(soFar);
+        controller.abort(reason);
+      },
+    });
+    await expect(result).rejects.toBe(reason);
+    expect(second.requests).toHaveLength(0);
+    expect(recorder.rows).toMatchObject([{ provider: "offline", outcome: "unavailable" }]);
+  });
+
   it("GIVEN a model that only thinks THEN its empty answer is invalid", async (context) => {
     first.setBehaviour({ kind: "reply", content: "<think>what could I say</think>  " });
     const { gateway, recorder } = gatewayFactory(context).open(

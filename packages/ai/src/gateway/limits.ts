@@ -3,10 +3,9 @@
 // minute, and the pause a provider asked for with a 429's retry-after.
 //
 // Taking a slot checks all three and takes it in one script call; giving it back (and storing a
-// retry-after) is one script call too. The calls a process makes in one event-loop turn go to
-// Redis together, as one call of the same script: under load, a finished request's release and
-// the next request's acquire usually share it (releases are applied first, so their slots are
-// there for the acquires).
+// retry-after) is one script call too. What a process asks in one turn of the event loop goes
+// to Redis together, as one call of the same script (releases are applied first, so their slots
+// are there for the acquires): under load, that is one Redis call for dozens of requests.
 //
 // Keys, under `<prefix>:gateway:<provider>:`
 //   leases          ZSET of lease ids scored by their expiry (ms, Redis's clock)
@@ -116,8 +115,9 @@ export function createProviderLimits(redis: Redis, prefix: string): ProviderLimi
 
   function enqueue(operation: Operation) {
     queued.push(operation);
-    // After everything this turn of the event loop has queued (promise continuations included).
-    if (queued.length === 1) process.nextTick(flush);
+    // Once this turn of the event loop has handled all its I/O: under load, the answers of many
+    // requests arrive in one turn, and their releases and the next calls' acquires share one call.
+    if (queued.length === 1) setImmediate(flush);
   }
 
   function flush() {
