@@ -70,6 +70,20 @@ describe("circuit breaker", () => {
     expect(flaky.requests).toHaveLength(3);
   });
 
+  it("GIVEN an open breaker past the deadline and no other provider THEN the call ends at once and says why", async (context) => {
+    const { gateway } = openWithClock(context);
+    await tripBreaker(gateway);
+    steady.setBehaviour({ kind: "status", status: 503 });
+    const started = performance.now();
+    expect(await jsonCall(gateway)).toEqual({
+      ok: false,
+      reason: "unavailable",
+      detail: "steady/qwen: server_error (HTTP 503); flaky/qwen: circuit open",
+    });
+    // The 30 s cool-down outlasts the 5 s deadline: no point waiting for it.
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it("GIVEN the cool-down has passed and the provider recovered THEN one probe succeeds and the breaker closes", async (context) => {
     const { gateway, advance, breakerStates } = openWithClock(context);
     await tripBreaker(gateway);

@@ -82,7 +82,7 @@ describe("limits shared through Redis", () => {
     expect(await jsonCall(waiter.gateway)).toEqual({
       ok: false,
       reason: "unavailable",
-      detail: "deadline passed",
+      detail: "limited/qwen: at its concurrency limit; deadline passed",
     });
     expect(performance.now() - started).toBeGreaterThanOrEqual(440);
     expect(performance.now() - started).toBeLessThan(650);
@@ -156,7 +156,11 @@ describe("limits shared through Redis", () => {
     );
     expect(answeredBy(await jsonCall(gateway))).toBe("limited");
     const started = performance.now();
-    expect(answeredBy(await jsonCall(gateway))).toBe("unavailable");
+    expect(await jsonCall(gateway)).toEqual({
+      ok: false,
+      reason: "unavailable",
+      detail: "limited/qwen: at its per-minute limit",
+    });
     expect(performance.now() - started).toBeLessThan(200);
   });
 

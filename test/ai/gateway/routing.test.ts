@@ -312,6 +312,29 @@ describe("the caller's abort", () => {
   });
 });
 
+describe("a bug of ours", () => {
+  it("GIVEN a schema whose check throws THEN the call still returns a value (unavailable) and logs the error's name", async (context) => {
+    const { gateway, logs, recorder } = gatewayFactory(context).open(
+      modelsConfig([provider("alpha", alpha.baseURL)]),
+    );
+    const throwingSchema = captionSchema.refine(() => {
+      throw new RangeError("a broken refinement");
+    });
+    const result = await gateway.json({
+      task: "meme-text",
+      system: "You write memes.",
+      messages: [{ role: "user", content: "Topic: bonk" }],
+      schema: throwingSchema,
+      schemaName: "caption",
+    });
+    expect(result).toEqual({ ok: false, reason: "unavailable", detail: "internal error" });
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: "warn", object: { error: "RangeError", task: "meme-text" } }),
+    );
+    expect(recorder.rows).toMatchObject([{ outcome: "unavailable", provider: "offline" }]);
+  });
+});
+
 describe("metrics", () => {
   it("GIVEN the telemetry package's metrics THEN requests, latency, calls and breaker state are exported with configuration names only", async (context) => {
     alpha.setBehaviour({ kind: "status", status: 502 });

@@ -83,7 +83,19 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
 // A provider answering 429 with a zero retry-after is tried at most this often per call.
 const MAX_RATE_LIMITED_TRIES = 3;
 
-type Blocked = { blocked: true; waitMs: number; mayFreeSooner: boolean };
+type Blocked = {
+  blocked: true;
+  /** For the call's detail: why the candidate was passed over. */
+  why: "circuit open" | "at its concurrency limit" | "at its per-minute limit" | "asked us to wait (429)";
+  waitMs: number;
+  mayFreeSooner: boolean;
+};
+
+const REFUSALS = {
+  concurrency: "at its concurrency limit",
+  rpm: "at its per-minute limit",
+  retry_after: "asked us to wait (429)",
+} as const;
 
 export function createCallLoop(options: CallLoopOptions): CallLoop {
   const { limits, latency, metrics, logger, pollMs, leaseMarginMs, track } = options;
@@ -111,7 +123,8 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
   async function tryTake(call: Call, candidate: Candidate): Promise<Slot | Blocked> {
     const { provider, breaker } = candidate.route;
     const pass = breaker.tryPass();
-    if (!pass.allowed) return { blocked: true, waitMs: pass.waitMs, mayFreeSooner: false };
+    if (!pass.allowed)
+      return { blocked: true, why: "circuit open", waitMs: pass.waitMs, mayFreeSooner: false };
     const leaseTtlMs = Math.min(provider.timeoutMs, call.timeLeft()) + leaseMarginMs;
     // Counted from now: other calls ranking candidates meanwhile see this one is being tried.
     const firstMeasurement = latency.started(candidate.key);
@@ -122,7 +135,12 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
       // A concurrency slot frees when its holder finishes, usually long before its lease expires.
-      return { blocked: true, waitMs: decision.waitMs, mayFreeSooner: decision.why === "concurrency" };
+      return {
+        blocked: true,
+        why: REFUSALS[decision.why],
+        waitMs: decision.waitMs,
+        mayFreeSooner: decision.why === "concurrency",
+      };
     } catch (error) {
       if (!call.signal.aborted) {
         // Redis is failing: the request goes ahead rather than every call answering offline.
@@ -140,7 +158,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         )
         .catch(() => undefined);
       throwIfCallerAborted(call);
-      return { blocked: true, waitMs: Infinity, mayFreeSooner: false };
+      return { blocked: true, why: "circuit open", waitMs: Infinity, mayFreeSooner: false };
     }
   }
 
@@ -168,7 +186,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       const { provider, breaker } = candidate.route;
       const timeoutMs = Math.max(1, Math.min(provider.timeoutMs, call.timeLeft()));
       const started = performance.now();
-      let outcome: AttemptOutcome = "aborted";
+      let outcome: AttemptOutcome = "bad_response";
       let pauseMs = 0;
       try {
         const answer = await perform({ signal: call.signal, callerSignal: call.request.signal, timeoutMs });
@@ -178,6 +196,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         outcome = verdict.ok ? "ok" : "invalid";
         return verdict;
       } catch (error) {
+        if (call.request.signal?.aborted) outcome = "aborted";
         if (error instanceof AttemptFailure) {
           outcome = error.outcome;
           if (outcome === "rate_limited") {
@@ -216,7 +235,11 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       const done = new Set<Candidate>();
       const rateLimitedTries = new Map<Candidate, number>();
       const failures: string[] = [];
+      // Candidates passed over and never tried, with why: for the detail of a call that found no answer.
+      const passedOver = new Map<Candidate, Blocked["why"]>();
+      const tried = new Set<Candidate>();
       let invalid: Candidate | undefined;
+      const nameOf = (candidate: Candidate) => `${candidate.route.provider.name}/${candidate.model.name}`;
       const detail = () => failures.join("; ");
 
       for (;;) {
@@ -230,11 +253,13 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         )) {
           const taken = await tryTake(call, candidate);
           if ("blocked" in taken) {
+            passedOver.set(candidate, taken.why);
             if (worthWaiting(call, taken)) soonest = Math.min(soonest, taken.waitMs);
             continue;
           }
           sent = true;
-          const name = `${candidate.route.provider.name}/${candidate.model.name}`;
+          tried.add(candidate);
+          const name = nameOf(candidate);
           try {
             const verdict = await attempt(call, candidate, taken);
             if (verdict.ok) return { kind: "answer", value: verdict.value, candidate, detail: detail() };
@@ -253,6 +278,17 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
             if (error.outcome === "rate_limited") rateLimitedTries.set(candidate, tries);
             // A rate-limited provider stays a candidate: the limits skip it until its retry-after passes.
             if (error.outcome !== "rate_limited" || tries >= MAX_RATE_LIMITED_TRIES) done.add(candidate);
+            if (error.outcome === "bad_response" && error.causeName !== undefined) {
+              // Not a failure we know: the client threw something unexpected while reading the answer.
+              logger?.warn(
+                {
+                  provider: candidate.route.provider.name,
+                  model: candidate.model.name,
+                  error: error.causeName,
+                },
+                "model gateway: unexpected error reading an answer; tried the next provider",
+              );
+            }
             if (error.outcome === "rejected") {
               logger?.warn(
                 {
@@ -272,6 +308,9 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         await pause(call, Math.min(soonest, pollMs));
       }
       throwIfCallerAborted(call);
+      for (const [candidate, why] of passedOver) {
+        if (!tried.has(candidate)) failures.push(`${nameOf(candidate)}: ${why}`);
+      }
       if (call.signal.aborted || call.timeLeft() <= 1) failures.push("deadline passed");
       if (invalid) return { kind: "invalid", candidate: invalid, detail: detail() };
       return { kind: "unavailable", detail: detail() };

@@ -155,8 +155,14 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       return { ok: false, reason: "unavailable", detail: end.detail };
     } catch (error) {
       // The caller's abort: the call rejects with its reason, and its row says no model answered.
-      if (request.signal?.aborted && error === request.signal.reason) finish("unavailable");
-      throw error;
+      finish("unavailable");
+      if (request.signal?.aborted && error === request.signal.reason) throw error;
+      // Anything else is a bug of ours; the caller still gets a value and answers offline.
+      logger?.warn(
+        { error: errorName(error), task: request.task },
+        "model gateway: unexpected error in a call",
+      );
+      return { ok: false, reason: "unavailable", detail: "internal error" };
     } finally {
       clearTimeout(timer);
       abort.dispose();

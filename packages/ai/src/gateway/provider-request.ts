@@ -36,6 +36,8 @@ export class AttemptFailure extends Error {
     readonly status: number | undefined,
     /** For a 429: how long the provider asked us to wait, when it said. */
     readonly retryAfterMs: number | undefined,
+    /** For an error we did not expect: its name (never its message, which we did not write). */
+    readonly causeName?: string,
   ) {
     super(`request failed: ${outcome}${status === undefined ? "" : ` (HTTP ${status})`}`);
   }
@@ -152,5 +154,12 @@ function failureOf(error: unknown, model: string, deadlinePassed: boolean): unkn
   }
   // A 200 that is not a completion (a proxy's HTML page, no choices): the provider is broken, not the model.
   if (typed instanceof ModelResponseError) return new AttemptFailure("bad_response", undefined, undefined);
-  return typed;
+  // Anything else is unexpected (a client bug, an answer shaped so it breaks the client): it still
+  // only costs this provider its turn, and the call goes on.
+  return new AttemptFailure(
+    "bad_response",
+    undefined,
+    undefined,
+    typed instanceof Error ? typed.name : "unknown",
+  );
 }
