@@ -6,7 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createModelGateway, type ModelGateway } from "@memebot/ai";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
+import { randomUUID } from "node:crypto";
 import { recordingLogger } from "../../jobs/support.ts";
+import { startTcpProxy } from "../../support/tcp-proxy.ts";
 import { closedPortURL, gatewayFactory, modelsConfig, provider, REDIS_URL, sleep } from "./support.ts";
 
 const schema = z.object({ answer: z.string() });
@@ -192,6 +194,35 @@ describe("limits shared through Redis", () => {
 });
 
 describe("when Redis fails", () => {
+  it("GIVEN Redis stops answering THEN calls go ahead after a short wait instead of running into their deadline", async () => {
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
+    const silent = new Redis({ port: proxy.port });
+    const logs = recordingLogger();
+    const gateway = createModelGateway({
+      config: modelsConfig([provider("limited", limited.baseURL)], { deadlineMs: 5_000 }),
+      redis: silent,
+      prefix: `test-gateway-silent-${randomUUID()}`,
+      logger: logs,
+    });
+    try {
+      expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+      proxy.blackHole();
+      const started = performance.now();
+      expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(2_000);
+      expect(logs.lines).toContainEqual(
+        expect.objectContaining({ level: "warn", object: expect.objectContaining({ provider: "limited" }) }),
+      );
+    } finally {
+      // The first call's lease release is lost in the black hole: close() stops waiting for it.
+      await gateway.close();
+      silent.disconnect();
+      await proxy.close();
+    }
+  });
+
   it("GIVEN Redis unreachable THEN calls still reach the provider, without limits, and say so in the log", async () => {
     const port = new URL(await closedPortURL()).port;
     const unreachable = new Redis({ port: Number(port), enableOfflineQueue: false, lazyConnect: true });

@@ -82,11 +82,18 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 // A provider answering 429 with a zero retry-after is tried at most this often per call.
 const MAX_RATE_LIMITED_TRIES = 3;
+// Redis answers a slot request in about a millisecond; past this it is taken as failing.
+const LIMITS_WAIT_MS = 1_000;
 
 type Blocked = {
   blocked: true;
   /** For the call's detail: why the candidate was passed over. */
-  why: "circuit open" | "at its concurrency limit" | "at its per-minute limit" | "asked us to wait (429)";
+  why:
+    | "circuit open"
+    | "at its concurrency limit"
+    | "at its per-minute limit"
+    | "asked us to wait (429)"
+    | "no time left";
   waitMs: number;
   mayFreeSooner: boolean;
 };
@@ -129,8 +136,12 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     // Counted from now: other calls ranking candidates meanwhile see this one is being tried.
     const firstMeasurement = latency.started(candidate.key);
     const acquiring = limits.acquire(provider, leaseTtlMs);
+    let waitTimer: NodeJS.Timeout | undefined;
+    const redisSilent = new Promise<never>((_, reject) => {
+      waitTimer = setTimeout(() => reject(new Error("Redis did not answer in time")), LIMITS_WAIT_MS);
+    });
     try {
-      const decision = await untilAborted(acquiring, call.signal);
+      const decision = await untilAborted(Promise.race([acquiring, redisSilent]), call.signal);
       if (decision.granted) return { pass, leaseId: decision.leaseId, firstMeasurement };
       latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
@@ -142,13 +153,6 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         mayFreeSooner: decision.why === "concurrency",
       };
     } catch (error) {
-      if (!call.signal.aborted) {
-        // Redis is failing: the request goes ahead rather than every call answering offline.
-        warnLimits(provider.name, error);
-        return { pass, leaseId: undefined, firstMeasurement };
-      }
-      latency.ended(candidate.key, firstMeasurement);
-      breaker.report(pass, "neutral");
       // The lease may still be granted after we stopped waiting: give it back.
       acquiring
         .then(
@@ -157,8 +161,17 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
             release(candidate, { pass, leaseId: decision.leaseId, firstMeasurement: false }, 0),
         )
         .catch(() => undefined);
+      if (!call.signal.aborted) {
+        // Redis is failing or silent: the request goes ahead rather than every call answering offline.
+        warnLimits(provider.name, error);
+        return { pass, leaseId: undefined, firstMeasurement };
+      }
+      latency.ended(candidate.key, firstMeasurement);
+      breaker.report(pass, "neutral");
       throwIfCallerAborted(call);
-      return { blocked: true, why: "circuit open", waitMs: Infinity, mayFreeSooner: false };
+      return { blocked: true, why: "no time left", waitMs: Infinity, mayFreeSooner: false };
+    } finally {
+      clearTimeout(waitTimer);
     }
   }
 

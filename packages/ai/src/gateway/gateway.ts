@@ -287,11 +287,21 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
     json: (request) => call(request, jsonAttempt(request)),
     modelNames: () => [...servedBy.keys()],
     async close() {
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      // Lease releases and budget additions still on their way, for a while: a lease never
+      // released expires by itself, and a silent Redis must not hold up shutdown.
+      const giveUp = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref());
+      await Promise.race([
+        (async () => {
+          while (pending.size > 0) await Promise.allSettled([...pending]);
+        })(),
+        giveUp,
+      ]);
       await recorder?.flush();
     },
   };
 }
+
+const CLOSE_WAIT_MS = 2_000;
 
 export function schemaInstruction(schema: Record<string, unknown>): string {
   return `Answer with JSON only, matching this JSON Schema: ${JSON.stringify(schema)}`;

@@ -68,7 +68,7 @@ for i = 0, count - 1 do
       granted, why, wait = 0, 'retry_after', pause
     elseif redis.call('ZCARD', leases) >= max then
       local oldest = redis.call('ZRANGE', leases, 0, 0, 'WITHSCORES')
-      granted, why, wait = 0, 'concurrency', math.max(1, tonumber(oldest[2]) - now)
+      granted, why, wait = 0, 'concurrency', math.max(1, tonumber(oldest[2] or now + 1000) - now)
     else
       local minute = math.floor(now / 60000)
       local minuteKey = counter .. ':' .. minute
