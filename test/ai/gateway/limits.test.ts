@@ -133,7 +133,8 @@ describe("limits shared through Redis", () => {
     await sleep(50);
     const started = performance.now();
     expect(answeredBy(await jsonCall(second))).toBe("spare");
-    expect(performance.now() - started).toBeLessThan(300);
+    // Well before the holder's 400 ms answer.
+    expect(performance.now() - started).toBeLessThan(350);
     expect(answeredBy(await holding)).toBe("limited");
   });
 
@@ -163,7 +164,7 @@ describe("limits shared through Redis", () => {
       reason: "unavailable",
       detail: "limited/qwen: at its per-minute limit",
     });
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it("GIVEN a process that died holding a slot THEN the slot frees itself when its lease expires", async (context) => {
