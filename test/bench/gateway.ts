@@ -7,7 +7,7 @@
 //     gateway, BENCH_CONCURRENCY (64) at a time;
 //   - as many direct `openai` SDK calls to the healthy provider, as many at a time, with the same
 //     request body, parsed and validated the same way.
-// Both run in BENCH_ROUNDS (4) alternating blocks, ABBA order (gateway, direct, direct, gateway…),
+// Both run in BENCH_ROUNDS (10) alternating blocks, ABBA order (gateway, direct, direct, gateway…),
 // so a drift in the machine's load or the JIT's warmth weighs on both alike.
 // The gateway starts cold: it has to find out that "down" is down (its breaker opens after 5
 // failures) and that "slow" is slow (one request measures it); those first calls are counted.
@@ -37,7 +37,7 @@ import { startFakeOpenAI } from "../fakes/openai/server.ts";
 
 const calls = Number(process.env.BENCH_CALLS ?? 5_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP ?? 200);
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 
