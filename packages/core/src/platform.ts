@@ -85,6 +85,13 @@ export interface OutgoingMessage {
   text: string;
   /** A local file to send as a picture with the text as its caption. */
   imagePath?: string;
+  /**
+   * The key of the command or message this answers (a run key or a listened message's key). The
+   * console uses it to know which answers are still to come; chat platforms ignore it.
+   */
+  answers?: string;
+  /** More parts of the same answer follow (an answer split to the platform's length limit). */
+  partial?: boolean;
 }
 
 export interface AdminCheckOptions {

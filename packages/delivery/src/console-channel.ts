@@ -43,9 +43,14 @@ function parseMessage(raw: string): OutgoingMessage | undefined {
   try {
     const value: unknown = JSON.parse(raw);
     if (typeof value !== "object" || value === null) return undefined;
-    const { text, imagePath } = value as { text?: unknown; imagePath?: unknown };
+    const { text, imagePath, answers, partial } = value as Record<string, unknown>;
     if (typeof text !== "string") return undefined;
-    return typeof imagePath === "string" ? { text, imagePath } : { text };
+    return {
+      text,
+      ...(typeof imagePath === "string" ? { imagePath } : {}),
+      ...(typeof answers === "string" ? { answers } : {}),
+      ...(partial === true ? { partial } : {}),
+    };
   } catch {
     return undefined;
   }

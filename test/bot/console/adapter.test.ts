@@ -186,6 +186,7 @@ describe("console adapter, piped input", () => {
       await publishConsoleReply(redis, prefix, console.session.sessionId, {
         text: "TO THE MOON\nOR NOT",
         imagePath: "/tmp/memes/moon.png",
+        answers: `console:${console.session.sessionId}:1`,
       });
     });
     expect(await console.session.done).toBe(0);
@@ -204,6 +205,7 @@ describe("console adapter, piped input", () => {
       await publishConsoleReply(redis, prefix, console.session.sessionId, {
         text: "LOOK",
         imagePath: source,
+        answers: `console:${console.session.sessionId}:1`,
       });
     });
     expect(await console.session.done).toBe(0);
@@ -227,6 +229,27 @@ describe("console adapter, piped input", () => {
     expect(await console.session.done).toBe(0);
     expect(console.printed()).toContain("FAST WORKER");
     expect(console.printed()).not.toContain("gave up");
+  });
+
+  it("waits for the last part of an answer split in parts, not for any message", async () => {
+    const { dispatch, prefix } = await composeDispatch();
+    const console = await openSession(prefix, dispatch, { replyTimeoutMs: 5_000 });
+    const key = `console:${console.session.sessionId}:1`;
+    const publish = (text: string, fields: { answers?: string; partial?: boolean }) =>
+      publishConsoleReply(redis, prefix, console.session.sessionId, { text, ...fields });
+
+    console.input.end("/meme one\n");
+    // The first part, a message that answers nothing, another command's answer: none ends the wait.
+    await vi.waitFor(() => publish("part 1 of 2", { answers: key, partial: true }));
+    await publish("not an answer to anything", {});
+    await publish("an answer to some other line", { answers: `${key}0` });
+    await vi.waitFor(() => expect(console.printed()).toContain("some other line"));
+    const early = await Promise.race([console.session.done, Promise.resolve("still waiting")]);
+    expect(early).toBe("still waiting");
+
+    await publish("part 2 of 2", { answers: key });
+    expect(await console.session.done).toBe(0);
+    expect(console.printed()).toContain("bot> part 2 of 2");
   });
 
   it("hands plain text to the conversation, waits for its answer, and ignores blank lines", async () => {

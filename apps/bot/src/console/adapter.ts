@@ -71,9 +71,18 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   const sessionId = randomUUID();
   const user = username();
 
-  // Commands queued minus answers received. It may dip below zero for a moment: a fast worker's
-  // answer can arrive before the dispatch that queued its job has returned here.
-  let awaitingAnswers = 0;
+  // Keys of the commands and messages whose answer the worker will send, and of answers that came
+  // before we learnt to wait for them (a fast worker can answer before dispatch has returned here).
+  // Keys, not a count: an answer split in parts, or one sent again, is still one answer.
+  const awaiting = new Set<string>();
+  const answeredEarly = new Set<string>();
+  const expectAnswer = (key: string) => {
+    if (!answeredEarly.delete(key)) awaiting.add(key);
+  };
+  const answerArrived = (message: OutgoingMessage) => {
+    if (message.answers === undefined || message.partial) return;
+    if (!awaiting.delete(message.answers)) answeredEarly.add(message.answers);
+  };
   let inputEnded = false;
   let lineNumber = 0;
   let settle: (code: number) => void = () => undefined;
@@ -117,12 +126,12 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     }
   };
   const finishIfIdle = () => {
-    if (inputEnded && awaitingAnswers <= 0 && inFlight.size === 0) void printing.then(() => settle(0));
+    if (inputEnded && awaiting.size === 0 && inFlight.size === 0) void printing.then(() => settle(0));
   };
 
   const subscription = await options.subscribe(sessionId, (message) => {
     print(message);
-    awaitingAnswers -= 1;
+    answerArrived(message);
     promptAfterOutput();
     finishIfIdle();
   });
@@ -159,7 +168,7 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     };
     try {
       const result = await options.dispatch(invocation);
-      if (result.kind === "queued") awaitingAnswers += 1;
+      if (result.kind === "queued") expectAnswer(invocation.key);
       else if (result.kind === "reply" || (result.kind === "ignored" && result.reason === "limited")) {
         print(result.message);
         // Console lines are never redelivered, but the mark is kept alike on every platform.
@@ -189,7 +198,7 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       receivedAt: Date.now(),
     };
     try {
-      awaitingAnswers += (await take(message)).replies;
+      if ((await take(message)).replies > 0) expectAnswer(message.key);
     } catch (error) {
       options.logger.error({ err: error }, "console message could not be listened to");
       print({ text: translate(DEFAULT_LANGUAGE, "error.internal") });
@@ -228,13 +237,13 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
     // Ctrl+D leaves the cursor after the prompt; whatever comes next starts on a line of its own.
     if (interactive) output.write("\n");
     // End of piped input, or Ctrl+D, with answers still coming: wait for them, but not forever.
-    if (awaitingAnswers > 0 || inFlight.size > 0) {
+    if (awaiting.size > 0 || inFlight.size > 0) {
       if (interactive) {
         const seconds = Math.ceil(replyTimeoutMs / 1000);
         output.write(`bot> (waiting up to ${seconds} s for the answers still coming; Ctrl+C quits now)\n`);
       }
       setTimeout(() => {
-        if (awaitingAnswers > 0) output.write(`bot> (gave up waiting for ${awaitingAnswers} answer(s))\n`);
+        if (awaiting.size > 0) output.write(`bot> (gave up waiting for ${awaiting.size} answer(s))\n`);
         settle(1);
       }, replyTimeoutMs).unref();
     }

@@ -178,7 +178,12 @@ export async function answerConversation(
   // Each part has its own delivery key: a retried job skips the parts already posted.
   const parts = splitMessage(answer.text, MESSAGE_LIMITS[payload.target.platform]);
   for (const [index, part] of parts.entries()) {
-    await deps.deliver(payload.target, { text: part }, `${payload.key}:answer:${index}`);
+    const message = {
+      text: part,
+      answers: payload.key,
+      ...(index < parts.length - 1 ? { partial: true } : {}),
+    };
+    await deps.deliver(payload.target, message, `${payload.key}:answer:${index}`);
   }
   await deps.history.append({
     ...place,

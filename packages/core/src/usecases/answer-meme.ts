@@ -79,7 +79,7 @@ export async function answerMemeRequest(
     const reason = meme.fallbackReason ?? "unavailable";
     lines.push("", t("meme.offlineLabel", { reason: t(`meme.offlineReason.${reason}`) }));
   }
-  await deps.deliver(run.target, { text: lines.join("\n") }, run.key);
+  await deps.deliver(run.target, { text: lines.join("\n"), answers: run.key }, run.key);
   const outcome =
     meme.engine === "model" ? "meme.model" : `meme.offline.${meme.fallbackReason ?? "unavailable"}`;
   await deps.runs.record({ ...runRecordOf(run), status: "succeeded", outcome, detail: meme.model });

@@ -28,7 +28,8 @@ export async function reportFailedRun(
   const detail = error instanceof Error ? error.message : String(error);
   // Recorded first: when the platform refuses us for good (bot blocked), the apology fails too.
   await deps.runs.record({ ...runRecordOf(run), status: "failed", outcome: "job.failed", detail });
-  await deps.deliver(run.target, { text: t("job.failed", { command: run.command }) }, `${run.key}:failed`);
+  const apology = { text: t("job.failed", { command: run.command }), answers: run.key };
+  await deps.deliver(run.target, apology, `${run.key}:failed`);
 }
 
 /** The command-run record of a job's run, for its final status. */
