@@ -255,6 +255,20 @@ describe("conversation on Telegram", () => {
     expect(turns[0]?.role).toBe("user");
   });
 
+  it("GIVEN an answer Telegram refuses for good THEN the member hears back once that it failed, instead of nothing", async () => {
+    answer = () => "an answer that will not get through";
+    // A 400 is permanent: the job fails at once, and its failure report speaks instead.
+    telegram.failNext("sendMessage", { error_code: 400, description: "Bad Request: message is too long" });
+    await deliver(textMessageUpdate({ chat: dm(bob), from: bob, text: "say something" }));
+
+    await vi.waitFor(() => expect(sent(bob.id)).toHaveLength(1), { timeout: 15_000 });
+    expect(sent(bob.id)[0]?.params.text).toBe(
+      "Sorry, I couldn't answer that one: something failed on our side. Try me again in a minute.",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sent(bob.id)).toHaveLength(1);
+  });
+
   it("GIVEN a 9,000-character answer and a failed send THEN posts 3 parts within 4,096 in order, retrying without posting any part twice or asking the model again", async () => {
     answer = () => longAnswer();
     const before = chatRequests(model).length;

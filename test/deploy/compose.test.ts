@@ -62,7 +62,14 @@ const SECRETS_BY_SERVICE: Record<string, SecretName[]> = {
     "DISCORD_TOKEN",
     "METRICS_TOKEN",
   ],
-  worker: ["POSTGRES_PASSWORD", "REDIS_PASSWORD", "TELEGRAM_BOT_TOKEN", "LLM_API_KEY", "METRICS_TOKEN"],
+  worker: [
+    "POSTGRES_PASSWORD",
+    "REDIS_PASSWORD",
+    "TELEGRAM_BOT_TOKEN",
+    "DISCORD_TOKEN",
+    "LLM_API_KEY",
+    "METRICS_TOKEN",
+  ],
   ollama: [],
 };
 
@@ -262,8 +269,9 @@ describe("docker-compose.yml", () => {
         [...(SECRETS_BY_SERVICE[name] ?? ["(service not in the table)"])].sort(),
       );
     }
-    expect(environmentOf(serviceOf(compose, "worker"))).not.toHaveProperty("DISCORD_TOKEN");
     expect(environmentOf(serviceOf(compose, "worker"))).not.toHaveProperty("TELEGRAM_WEBHOOK_SECRET");
+    // The bot never calls a model: no model key reaches it.
+    expect(environmentOf(serviceOf(compose, "bot"))).not.toHaveProperty("LLM_API_KEY");
   });
 
   it("GIVEN the bot's and the worker's environment THEN each parses, and reaches the compose services", () => {

@@ -43,7 +43,7 @@ describe("bot shutdown", { timeout: 60_000 }, () => {
       .logs()
       .filter((line) => line.msg === "shutdown step done")
       .map((line) => line.step);
-    expect(steps).toEqual(["http", "telegram", "job-producer", "infrastructure"]);
+    expect(steps).toEqual(["http", "telegram", "listener", "job-producer", "infrastructure"]);
     expect(bot.logs().at(-1)?.msg).toBe("shutdown complete");
   });
 });

@@ -3,7 +3,7 @@
 import type { Readable, Writable } from "node:stream";
 // The accounting entry point, not the package's: the bot only reads the ledger and needs no model client.
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
-import { servesConsole } from "@memebot/config";
+import { modelNamesOf, servesConsole } from "@memebot/config";
 import {
   createConversationConsumer,
   createConversationTurns,
@@ -48,7 +48,8 @@ export function createBotDispatch(
 } {
   const { env, redis, database, logger, metrics } = infrastructure;
   const registry = createRegistry();
-  const settingsModel = createSettingsModel(registry.all);
+  // The models admins may choose per task (`/config model.<task>`) are the configured ones.
+  const settingsModel = createSettingsModel(registry.all, { models: modelNamesOf(env.models) });
   const repositories = createRepositories(database.prisma, { scrubText: infrastructure.scrubber.scrubText });
   const producer = createJobProducer({ connection: redis, prefix: env.QUEUE_PREFIX });
   const jobs: JobProducer = {

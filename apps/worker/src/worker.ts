@@ -1,6 +1,7 @@
 // Composes the worker process: the job worker on every catalog queue, whose handlers are
 // the core use cases wired to the model, the platforms and the database.
 import { createMemeTextWriter, createModelGateway } from "@memebot/ai";
+import { modelNamesOf } from "@memebot/config";
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import {
   answerConversation,
@@ -12,6 +13,7 @@ import {
   createSettingsStore,
   jobCatalog,
   queueNamesOf,
+  reportFailedConversation,
   reportFailedRun,
   type AnswerConversationDependencies,
   type AnswerMemeDependencies,
@@ -79,7 +81,7 @@ export async function startWorker(
     },
   });
   // Each job reads the community's settings (model choice, budget) and persona, cached a few seconds.
-  const settingsModel = createSettingsModel(createRegistry().all, { models: gateway.modelNames() });
+  const settingsModel = createSettingsModel(createRegistry().all, { models: modelNamesOf(env.models) });
   const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
   const personas = createPersonaStore({ repository: repositories.personas });
   const memeWriter = createMemeTextWriter({ gateway, logger });
@@ -136,9 +138,10 @@ export async function startWorker(
       },
       "chat.reply": (payload, { signal }) => answerConversation(payload, conversation, signal),
     },
-    // Command jobs carry their run: the user hears back once, and the run is recorded.
+    // The user hears back once: command jobs carry their run (recorded too), conversation jobs their message.
     onFinalFailure: async (_name, payload, error) => {
       if ("run" in payload) await reportFailedRun(payload.run, error, meme);
+      else await reportFailedConversation(payload, { deliver });
     },
   });
   await worker.ready();

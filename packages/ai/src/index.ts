@@ -6,14 +6,6 @@ export {
 } from "./errors.ts";
 export { extractJson } from "./json.ts";
 export {
-  createChatModel,
-  type ChatModel,
-  type ChatModelOptions,
-  type JsonCompletionRequest,
-  type ModelRequestOutcome,
-  type ModelRequestSample,
-} from "./chat-model.ts";
-export {
   createOfflineMemeEngine,
   sanitizeTopic,
   OFFLINE_TEMPLATES,

@@ -1,6 +1,7 @@
 export { envSchema, parseEnv, secretsOf, servesConsole, EnvError, type Env } from "./env.ts";
 export {
   MODEL_TASKS,
+  modelNamesOf,
   defaultTaskConfigs,
   loadModelsConfig,
   type ModelTask,

@@ -281,6 +281,14 @@ function buildConfig(file: ParsedFile, path: string, settings: ModelsConfigSetti
 }
 
 /** Every model name once, the best-priority provider's first, then in the file's order. */
+/**
+ * Every configured model name once, those of the best-priority provider first, then in the file's
+ * order: the default model list of a task, and the choices of the `model.<task>` settings.
+ */
+export function modelNamesOf(config: Pick<ModelsConfig, "providers">): string[] {
+  return modelsByPreference(config.providers);
+}
+
 function modelsByPreference(providers: readonly ProviderConfig[]): string[] {
   const best = new Map<string, number>();
   for (const provider of providers) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "./server.ts";
 
 // Plain fetch here: the fake's wire format is what is under test. The real openai client
-// runs against it in test/ai/chat-model.test.ts.
+// runs against it in test/ai/gateway/.
 let fake: FakeOpenAI;
 
 beforeEach(async () => {

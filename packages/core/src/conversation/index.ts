@@ -30,6 +30,7 @@ export {
 } from "./history.ts";
 export { createAnswerCache, type AnswerCache, type KeptAnswer } from "./answer-cache.ts";
 export { offlineConversationAnswer, type OfflineReason } from "./offline.ts";
+export { reportFailedConversation } from "./report-failed.ts";
 export {
   answerConversation,
   MAX_ANSWER_LENGTH,

@@ -40,6 +40,8 @@ const en = {
   "conversation.offlineReason.unavailable": "the model did not answer",
   "conversation.offlineReason.invalid_response": "the model's answer could not be posted",
   "conversation.offlineReason.over_budget": "this community's daily model budget is spent",
+  "conversation.failed":
+    "Sorry, I couldn't answer that one: something failed on our side. Try me again in a minute.",
 
   "config.header": "Settings for this community:",
   "config.line": "{key} = {value}  ({allowed})",

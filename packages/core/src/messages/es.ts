@@ -39,6 +39,8 @@ const messages: Messages = {
   "conversation.offlineReason.unavailable": "el modelo no respondió",
   "conversation.offlineReason.invalid_response": "la respuesta del modelo no se podía publicar",
   "conversation.offlineReason.over_budget": "esta comunidad ya gastó su presupuesto diario de modelo",
+  "conversation.failed":
+    "Perdón, no pude responder a eso: algo falló de nuestro lado. Vuelve a intentarlo en un minuto.",
 
   "config.header": "Ajustes de esta comunidad:",
   "config.line": "{key} = {value}  ({allowed})",
