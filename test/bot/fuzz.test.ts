@@ -1,6 +1,7 @@
 // Property tests: random Unicode, huge arguments and malformed updates thrown at the invocation
-// parsers and at the dispatcher as production composes it (real Redis and PostgreSQL). Nothing may
-// throw, and every input ends in a reply, a queued job, or being ignored.
+// and listened-message parsers, at the dispatcher and at the listener pipeline as production
+// composes them (real Redis and PostgreSQL). Nothing may throw, and every input ends in a reply, a
+// queued job, or being ignored.
 import { randomUUID } from "node:crypto";
 import { ChatInputCommandInteraction, Client } from "discord.js";
 import fc from "fast-check";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCommandLine, type CommandInvocation } from "@memebot/core";
 import { invocationFrom } from "../../apps/bot/src/discord/invocation.ts";
 import { invocationFromUpdate } from "../../apps/bot/src/telegram/invocation.ts";
+import { listenedMessageFromUpdate } from "../../apps/bot/src/telegram/listen.ts";
 import { createBotCore, type BotCore } from "../support/bot-core.ts";
 import { chatInputInteraction } from "../fakes/discord/interactions.ts";
 
@@ -125,6 +127,66 @@ const telegramUpdate = fc
     return update;
   });
 
+/** Any entity, well formed or not: a mention or text_mention of us or of someone else, spans anywhere. */
+const telegramEntity = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constantFrom("mention", "text_mention", "bold", "url"),
+      offset: fc.oneof(fc.integer({ min: -5, max: 80 }), fc.anything()),
+      length: fc.oneof(fc.integer({ min: -5, max: 80 }), fc.anything()),
+      user: fc.option(
+        fc.oneof(
+          fc.constant({ id: BOT.id, is_bot: true, first_name: "Meme" }),
+          fc.record({ id: fc.anything() }),
+          fc.anything(),
+        ),
+        { nil: undefined },
+      ),
+    }),
+  },
+  { weight: 1, arbitrary: fc.anything() },
+);
+
+/** A Telegram text message that is no command (what the listener reads), possibly with broken fields. */
+const telegramChatUpdate = fc
+  .record({
+    updateId: fc.integer({ min: 1 }),
+    privateChat: fc.boolean(),
+    userId: fc.integer({ min: 1, max: 2 ** 40 }),
+    text: fc.oneof(
+      trickyText,
+      trickyText.map((tail) => `@meme_bot ${tail}`),
+      trickyText.map((tail) => `Meme ${tail}`),
+    ),
+    entities: fc.option(fc.array(telegramEntity, { maxLength: 4 }), { nil: undefined }),
+    replyTo: fc.option(fc.anything(), { nil: undefined }),
+    threadId: fc.option(fc.oneof(fc.integer(), fc.anything()), { nil: undefined, freq: 3 }),
+    mangle: fc.option(
+      fc.constantFrom("chat", "from", "text", "entities", "sender_chat", "reply_to_message", "from.id"),
+      { nil: undefined, freq: 3 },
+    ),
+    junk: fc.anything(),
+  })
+  .map((input) => {
+    const chatId = input.privateChat ? input.userId : -1_000_000 - (input.userId % 1000);
+    const message: Record<string, unknown> = {
+      message_id: 1,
+      date: 1_700_000_000,
+      chat: input.privateChat
+        ? { id: chatId, type: "private", first_name: "F" }
+        : { id: chatId, type: "supergroup", title: "G", is_forum: true },
+      from: { id: input.userId, is_bot: false, first_name: "F" },
+      text: input.text,
+      ...(input.entities ? { entities: input.entities } : {}),
+      ...(input.replyTo === undefined ? {} : { reply_to_message: input.replyTo }),
+      ...(input.threadId === undefined ? {} : { is_topic_message: true, message_thread_id: input.threadId }),
+    };
+    if (input.mangle === "from.id") message.from = { ...(message.from as object), id: input.junk };
+    else if (input.mangle !== undefined) message[input.mangle] = input.junk;
+    return { update_id: input.updateId, message };
+  });
+
 function expectWellFormed(invocation: CommandInvocation) {
   expect(invocation.key).toMatch(/\S/);
   expect(invocation.community.externalId).toMatch(/\S/);
@@ -170,6 +232,22 @@ describe("invocation parsers and dispatcher under random input", () => {
         if (!invocation) return;
         expectWellFormed(invocation);
         await expectHandled({ ...invocation, key: `${invocation.key}:${randomUUID()}` });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("GIVEN random and malformed Telegram chat messages THEN the listener reads each or ignores it, never throws", async () => {
+    await fc.assert(
+      fc.asyncProperty(telegramChatUpdate, async (update) => {
+        const message = listenedMessageFromUpdate(update as unknown as Update, BOT, Date.now());
+        if (!message) return;
+        expect(message.key).toMatch(/\S/);
+        expect(message.community.externalId).toMatch(/\S/);
+        expect(message.author.externalId).toMatch(/\S/);
+        expect(typeof message.text).toBe("string");
+        const report = await core.listener.receive({ ...message, key: `${message.key}:${randomUUID()}` });
+        expect(report.handled.every((handled) => handled.outcome !== "failed")).toBe(true);
       }),
       { numRuns: 150 },
     );

@@ -58,6 +58,29 @@ describe("listenedMessageFromUpdate", () => {
     expect(listenedMessageFromUpdate(byName, bot, 0)).toMatchObject({ mentionsBot: true, text: "gm" });
   });
 
+  it("GIVEN malformed mention entities THEN the message is still read and none of them counts", () => {
+    const malformed = [
+      { type: "text_mention", offset: 0, length: 5 },
+      { type: "text_mention", offset: 0, length: 5, user: null },
+      { type: "text_mention", offset: 0, length: 5, user: "Talky" },
+      { type: "text_mention", offset: 0, length: 5, user: { id: String(bot.id) } },
+      { type: "text_mention", offset: "0", length: 5, user: { id: bot.id } },
+      { type: "mention", offset: 1.5, length: 15 },
+      { type: "mention", offset: -1, length: 15 },
+      { type: "mention", offset: 0 },
+      { type: "mention", offset: 0, length: 9_999 },
+    ];
+    for (const entity of malformed) {
+      const update = withMessage(textMessageUpdate({ chat: group, from: alice, text: "Talky gm" }), {
+        entities: [entity as never],
+      });
+      expect(listenedMessageFromUpdate(update, bot, 0), JSON.stringify(entity)).toMatchObject({
+        mentionsBot: false,
+        text: "Talky gm",
+      });
+    }
+  });
+
   it("GIVEN a reply to the bot's message THEN it replies to the bot", () => {
     const update = withMessage(textMessageUpdate({ chat: group, from: alice, text: "lol" }), {
       reply_to_message: {

@@ -14,7 +14,7 @@ export interface BotIdentity {
   username: string;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const isOptional = (value: unknown, type: "string" | "number" | "boolean") =>
   value === undefined || typeof value === type;

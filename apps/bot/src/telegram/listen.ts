@@ -10,19 +10,34 @@ import type { Message, MessageEntity, Update } from "telegraf/types";
 import {
   commandOf,
   isAnonymousGroupAdmin,
+  isObject,
   isPrivateChat,
   messageOf,
   type BotIdentity,
 } from "./invocation.ts";
 
+/**
+ * Whether an entity's span lies inside `text`. Telegram's own always does; a malformed one (a forged
+ * webhook body) could otherwise cut the text at a random place or make it unreadable.
+ */
+const isSpanWithin = (text: string, entity: MessageEntity) =>
+  Number.isSafeInteger(entity.offset) &&
+  Number.isSafeInteger(entity.length) &&
+  entity.offset >= 0 &&
+  entity.length > 0 &&
+  entity.offset + entity.length <= text.length;
+
 /** The spans of `text` that name us: an @username mention, or a text_mention of our id. */
 function mentionsOfBot(text: string, entities: readonly MessageEntity[], bot: BotIdentity) {
   const ours = `@${bot.username}`.toLowerCase();
   return entities.filter((entity) => {
+    if (!isSpanWithin(text, entity)) return false;
     if (entity.type === "mention") {
       return text.slice(entity.offset, entity.offset + entity.length).toLowerCase() === ours;
     }
-    return entity.type === "text_mention" && entity.user.id === bot.id;
+    // Read defensively: a text_mention without its user must not lose the whole update.
+    const user: unknown = entity.type === "text_mention" ? entity.user : undefined;
+    return isObject(user) && user.id === bot.id;
   });
 }
 
