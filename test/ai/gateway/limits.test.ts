@@ -4,7 +4,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createModelGateway, type ModelGateway } from "@memebot/ai";
+import { createModelGateway, createTokenBudgetLedger, type ModelGateway } from "@memebot/ai";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
 import { randomUUID } from "node:crypto";
 import { recordingLogger } from "../../jobs/support.ts";
@@ -218,6 +218,52 @@ describe("when Redis fails", () => {
       );
     } finally {
       // The first call's lease release is lost in the black hole: close() stops waiting for it.
+      await gateway.close();
+      silent.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it("GIVEN Redis stops answering AND the community has a budget THEN the budget read gives up like the limits and the provider answers", async () => {
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
+    const silent = new Redis({ port: proxy.port });
+    const prefix = `test-gateway-silent-budget-${randomUUID()}`;
+    const logs = recordingLogger();
+    const gateway = createModelGateway({
+      config: modelsConfig([provider("limited", limited.baseURL)], { deadlineMs: 5_000 }),
+      redis: silent,
+      prefix,
+      budget: createTokenBudgetLedger({ redis: silent, prefix }),
+      logger: logs,
+    });
+    const budgeted = {
+      community: { platform: "telegram", externalId: "-100budget" },
+      dailyTokenBudget: 1_000_000,
+    };
+    try {
+      await silent.ping();
+      proxy.blackHole();
+      const started = performance.now();
+      const result = await gateway.json({
+        task: "sentiment",
+        system: "Rate it.",
+        messages: [{ role: "user", content: "wagmi" }],
+        schema,
+        schemaName: "answer",
+        ...budgeted,
+      });
+      const elapsed = performance.now() - started;
+      expect(answeredBy(result)).toBe("limited");
+      // About one second for the budget read and one for the slot, far from the 5 s deadline.
+      expect(elapsed).toBeGreaterThanOrEqual(1_800);
+      expect(elapsed).toBeLessThan(3_500);
+      expect(logs.lines).toContainEqual(
+        expect.objectContaining({
+          level: "warn",
+          message: "model gateway: could not read the token budget; call allowed",
+        }),
+      );
+    } finally {
       await gateway.close();
       silent.disconnect();
       await proxy.close();

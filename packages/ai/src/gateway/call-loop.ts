@@ -5,13 +5,14 @@
 // (or until this process frees a slot) and looks again, until the deadline.
 import type { TaskConfig } from "@memebot/config";
 import type { TokenUsage } from "../completion.ts";
-import { untilAborted } from "../model-failure.ts";
 import type { BreakerReport } from "./breaker.ts";
 import { ranked, type Candidate } from "./candidates.ts";
 import type { LatencyTracker } from "./latency.ts";
 import type { ProviderLimits } from "./limits.ts";
 import type { AttemptOutcome, GatewayMetrics } from "./metrics.ts";
 import { AttemptFailure, type ProviderAnswer, type RequestBounds } from "./provider-request.ts";
+import { redisAnswer } from "./redis-wait.ts";
+import { errorName, safely } from "./report.ts";
 import type { CallScope } from "./types.ts";
 
 export interface GatewayLogger {
@@ -82,8 +83,6 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 // A provider answering 429 with a zero retry-after is tried at most this often per call.
 const MAX_RATE_LIMITED_TRIES = 3;
-// Redis answers a slot request in about a millisecond; past this it is taken as failing.
-const LIMITS_WAIT_MS = 1_000;
 
 type Blocked = {
   blocked: true;
@@ -123,8 +122,10 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
   }
 
   function warnLimits(provider: string, error: unknown) {
-    const reason = error instanceof Error ? error.name : "unknown";
-    logger?.warn({ provider, reason }, "model gateway: Redis did not answer; provider limits not applied");
+    logger?.warn(
+      { provider, reason: errorName(error) },
+      "model gateway: Redis did not answer; provider limits not applied",
+    );
   }
 
   async function tryTake(call: Call, candidate: Candidate): Promise<Slot | Blocked> {
@@ -136,12 +137,8 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     // Counted from now: other calls ranking candidates meanwhile see this one is being tried.
     const firstMeasurement = latency.started(candidate.key);
     const acquiring = limits.acquire(provider, leaseTtlMs);
-    let waitTimer: NodeJS.Timeout | undefined;
-    const redisSilent = new Promise<never>((_, reject) => {
-      waitTimer = setTimeout(() => reject(new Error("Redis did not answer in time")), LIMITS_WAIT_MS);
-    });
     try {
-      const decision = await untilAborted(Promise.race([acquiring, redisSilent]), call.signal);
+      const decision = await redisAnswer(acquiring, call.signal);
       if (decision.granted) return { pass, leaseId: decision.leaseId, firstMeasurement };
       latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
@@ -170,8 +167,6 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       breaker.report(pass, "neutral");
       throwIfCallerAborted(call);
       return { blocked: true, why: "no time left", waitMs: Infinity, mayFreeSooner: false };
-    } finally {
-      clearTimeout(waitTimer);
     }
   }
 
@@ -352,12 +347,4 @@ function breakerReportOf(outcome: AttemptOutcome): BreakerReport {
 
 function throwIfCallerAborted(call: Call): void {
   if (call.request.signal?.aborted) throw call.request.signal.reason;
-}
-
-function safely(report: () => void): void {
-  try {
-    report();
-  } catch {
-    // A broken metrics hook must not turn an answer into a failure.
-  }
 }

@@ -8,7 +8,6 @@ import type { z } from "zod";
 import type { ModelsConfig } from "@memebot/config";
 import { jsonSchemaOf, parseJsonAnswer } from "../completion.ts";
 import { ModelResponseError } from "../errors.ts";
-import { untilAborted } from "../model-failure.ts";
 import { linkedAbort } from "./abort.ts";
 import { createCircuitBreaker } from "./breaker.ts";
 import { createCallLoop, type Attempt, type Call, type GatewayLogger, type Verdict } from "./call-loop.ts";
@@ -17,6 +16,8 @@ import { createLatencyTracker } from "./latency.ts";
 import { createProviderLimits } from "./limits.ts";
 import type { CallOutcome, GatewayMetrics } from "./metrics.ts";
 import { requestCompletion, requestStream, type ChatBody, type ProviderAnswer } from "./provider-request.ts";
+import { redisAnswer } from "./redis-wait.ts";
+import { errorName, safely } from "./report.ts";
 import type {
   CallScope,
   GatewayResult,
@@ -173,10 +174,11 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
     const { community, dailyTokenBudget } = request;
     if (!budget || !community || !dailyTokenBudget || dailyTokenBudget <= 0) return false;
     try {
-      return (await untilAborted(budget.spentToday(community), signal)) >= dailyTokenBudget;
+      // Bounded like the limits: a silent Redis must not hold the call until its deadline.
+      return (await redisAnswer(budget.spentToday(community), signal)) >= dailyTokenBudget;
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
-      // The ledger is unreachable: the call goes ahead rather than refusing everyone.
+      // The ledger is unreachable or silent: the call goes ahead rather than refusing everyone.
       logger?.warn(
         { reason: errorName(error) },
         "model gateway: could not read the token budget; call allowed",
@@ -328,14 +330,4 @@ function judgeText(answer: ProviderAnswer): Verdict<string> {
   return text === ""
     ? { ok: false, issues: ["the answer was empty"], text: answer.text }
     : { ok: true, value: text };
-}
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : "unknown");
-
-function safely(report: () => void): void {
-  try {
-    report();
-  } catch {
-    // A broken metrics hook must not turn an answer into a failure.
-  }
 }
