@@ -85,10 +85,13 @@ export async function startWorker(
   const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
   const personas = createPersonaStore({ repository: repositories.personas });
   const memeWriter = createMemeTextWriter({ gateway, logger });
+  // What a job wrote, kept until it is posted, so a retry never asks the model twice.
+  const answers = createAnswerCache({ redis, prefix: env.QUEUE_PREFIX });
   const meme: AnswerMemeDependencies = {
     writeMemeText: (request) => memeWriter.write(request),
     settings,
     personas,
+    answers,
     deliver,
     runs: repositories.commandRuns,
   };
@@ -97,7 +100,7 @@ export async function startWorker(
     history: repositories.conversations,
     settings,
     personas,
-    answers: createAnswerCache({ redis, prefix: env.QUEUE_PREFIX }),
+    answers,
     deliver,
     typing: createTypingIndicator({
       ...(env.TELEGRAM_BOT_TOKEN

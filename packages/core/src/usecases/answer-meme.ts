@@ -7,6 +7,7 @@ import type { Persona } from "../persona/persona.ts";
 import type { PersonaStore } from "../persona/store.ts";
 import type { SettingsStore } from "../settings-store.ts";
 import { modelChoiceOf } from "../settings.ts";
+import type { AnswerCache, KeptAnswer } from "../conversation/answer-cache.ts";
 import type { DeliverOnce } from "./deliver.ts";
 import { runRecordOf } from "./report-failed-run.ts";
 
@@ -39,6 +40,8 @@ export interface AnswerMemeDependencies {
   /** The community's settings (its model choice and budget) and persona, as of this job. */
   settings: Pick<SettingsStore, "get">;
   personas: Pick<PersonaStore, "get">;
+  /** The meme written for a run, kept so a retried job posts it instead of asking the model again. */
+  answers: AnswerCache;
   deliver: DeliverOnce;
   runs: RunRecorder;
   /** The clock the reply window is judged by; Date.now unless a test moves it. */
@@ -55,11 +58,28 @@ export async function answerMemeRequest(
   deps: AnswerMemeDependencies,
   signal?: AbortSignal,
 ): Promise<{ outcome: string }> {
-  const { run, topic } = payload;
+  const { run } = payload;
   const window = replyWindowOf(run);
   if (window && (deps.now ?? Date.now)() > window.lastStartAt) {
     throw new ReplyExpiredError(window.closesAt, "start");
   }
+  // A retry (the send or the record failed after the model answered) posts the meme already
+  // written: asking again would charge the community twice for one meme.
+  const answer =
+    (await deps.answers.get(run.key)) ??
+    (await deps.answers.keep(run.key, await writeMeme(payload, deps, signal)));
+  await deps.deliver(run.target, { text: answer.text, answers: run.key }, run.key);
+  const outcome = answer.engine === "model" ? "meme.model" : `meme.offline.${answer.reason ?? "unavailable"}`;
+  await deps.runs.record({ ...runRecordOf(run), status: "succeeded", outcome, detail: answer.model });
+  return { outcome };
+}
+
+/** Writes the meme in the community's persona, with its model choice and budget, as the message to post. */
+async function writeMeme(
+  { run, topic }: JobPayload<"meme.text">,
+  deps: AnswerMemeDependencies,
+  signal: AbortSignal | undefined,
+): Promise<KeptAnswer> {
   const [settings, persona] = await Promise.all([
     deps.settings.get(run.community),
     deps.personas.get(run.community),
@@ -79,9 +99,11 @@ export async function answerMemeRequest(
     const reason = meme.fallbackReason ?? "unavailable";
     lines.push("", t("meme.offlineLabel", { reason: t(`meme.offlineReason.${reason}`) }));
   }
-  await deps.deliver(run.target, { text: lines.join("\n"), answers: run.key }, run.key);
-  const outcome =
-    meme.engine === "model" ? "meme.model" : `meme.offline.${meme.fallbackReason ?? "unavailable"}`;
-  await deps.runs.record({ ...runRecordOf(run), status: "succeeded", outcome, detail: meme.model });
-  return { outcome };
+  return {
+    text: lines.join("\n"),
+    engine: meme.engine,
+    ...(meme.engine === "offline" ? { reason: meme.fallbackReason ?? "unavailable" } : {}),
+    ...(meme.model ? { model: meme.model } : {}),
+    at: (deps.now ?? Date.now)(),
+  };
 }
