@@ -94,6 +94,41 @@ describe("listenedMessageFromUpdate", () => {
     expect(listenedMessageFromUpdate(update, bot, 0)?.repliesToBot).toBe(true);
   });
 
+  it("GIVEN a message in a forum topic the bot created THEN the topic's opening notice is no reply to the bot", () => {
+    const topicCreated = {
+      message_id: 77,
+      date: 0,
+      chat: group,
+      from: { id: bot.id, is_bot: true, first_name: "Talky" },
+      message_thread_id: 77,
+      forum_topic_created: { name: "memes", icon_color: 7322096 },
+    };
+    const inTopic = withMessage(textMessageUpdate({ chat: group, from: alice, text: "lol" }), {
+      is_topic_message: true,
+      message_thread_id: 77,
+      reply_to_message: topicCreated as never,
+    });
+    expect(listenedMessageFromUpdate(inTopic, bot, 0)).toMatchObject({
+      repliesToBot: false,
+      threadKey: `telegram:${group.id}:77`,
+    });
+    // Some clients leave forum_topic_created out of the nested message; its id is still the thread's.
+    const { forum_topic_created: _created, ...withoutNotice } = topicCreated;
+    const bareNotice = withMessage(textMessageUpdate({ chat: group, from: alice, text: "lol" }), {
+      is_topic_message: true,
+      message_thread_id: 77,
+      reply_to_message: withoutNotice as never,
+    });
+    expect(listenedMessageFromUpdate(bareNotice, bot, 0)?.repliesToBot).toBe(false);
+    // A real reply to the bot inside the topic still is one.
+    const realReply = withMessage(textMessageUpdate({ chat: group, from: alice, text: "lol" }), {
+      is_topic_message: true,
+      message_thread_id: 77,
+      reply_to_message: { ...withoutNotice, message_id: 80, text: "gm" } as never,
+    });
+    expect(listenedMessageFromUpdate(realReply, bot, 0)?.repliesToBot).toBe(true);
+  });
+
   it("GIVEN a forum topic THEN the topic is a thread of its own and the answer goes there", () => {
     const update = withMessage(textMessageUpdate({ chat: group, from: alice, text: "hi" }), {
       is_topic_message: true,

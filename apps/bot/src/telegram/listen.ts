@@ -64,6 +64,20 @@ function authorOf(message: Message, from: NonNullable<Message["from"]>) {
 }
 
 /**
+ * Whether the message answers one of ours. In a forum topic every message carries the topic's
+ * opening notice (forum_topic_created, whose id is the thread's) as reply_to_message; in a topic the
+ * bot opened, that notice is the bot's, and counting it would make every message a reply to us.
+ */
+function repliesToBot(message: Message, bot: BotIdentity): boolean {
+  const repliedTo: unknown = (message as { reply_to_message?: unknown }).reply_to_message;
+  if (!isObject(repliedTo) || !isObject(repliedTo.from)) return false;
+  if ("forum_topic_created" in repliedTo) return false;
+  if (message.message_thread_id !== undefined && repliedTo.message_id === message.message_thread_id)
+    return false;
+  return repliedTo.from.id === bot.id;
+}
+
+/**
  * The listened message for an update, or undefined when it is none: commands (the dispatcher's),
  * edits, non-text messages, channel posts. Bot authors come back marked as such; the pipeline
  * drops them.
@@ -105,7 +119,7 @@ export function listenedMessageFromUpdate(
     text: withoutSpans(text, ourMentions),
     isPrivate,
     mentionsBot: ourMentions.length > 0,
-    repliesToBot: message.reply_to_message?.from?.id === bot.id,
+    repliesToBot: repliesToBot(message, bot),
     replyTo: {
       platform: "telegram",
       chatId,
