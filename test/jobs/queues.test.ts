@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { jobCatalog, type JobPayload } from "@memebot/core";
-import { createJobProducer, createJobWorker, type JobWorker } from "@memebot/jobs";
+import { createJobProducer, createJobWorker, type JobHandlers, type JobWorker } from "@memebot/jobs";
 import { deletePrefix, memePayload, REDIS_URL, recordingLogger, scrubText, uniquePrefix } from "./support.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -80,5 +80,11 @@ describe("one worker per catalog queue", () => {
     expect(chatsStarted).toHaveLength(1);
     releaseChats();
     await vi.waitFor(() => expect(chatsStarted).toHaveLength(2));
+  });
+
+  it("GIVEN a handler map that leaves out a catalog kind THEN it does not compile", () => {
+    // @ts-expect-error: "chat.reply" has no handler, and every catalog entry needs one.
+    const incomplete: JobHandlers = { "meme.text": async () => undefined };
+    expect(Object.keys(incomplete)).toEqual(["meme.text"]);
   });
 });
