@@ -96,6 +96,22 @@ describe("circuit breaker", () => {
     expect(flaky.requests).toHaveLength(5);
   });
 
+  it("GIVEN half-open AND a call whose schema cannot be sent THEN the probe is not used up and the next call probes", async (context) => {
+    const { gateway, advance } = openWithClock(context);
+    await tripBreaker(gateway);
+    advance(COOL_DOWN_MS + 1);
+    flaky.setBehaviour({ kind: "reply", content: reply });
+    const unsendable = await gateway.json({
+      task: "image-prompt",
+      system: "Describe it.",
+      messages: [{ role: "user", content: "a frog" }],
+      schema: z.object({ when: z.date() }),
+      schemaName: "when",
+    });
+    expect(unsendable).toMatchObject({ ok: false, reason: "unavailable" });
+    expect(answeredBy(await jsonCall(gateway))).toBe("flaky");
+  });
+
   it("GIVEN the probe fails THEN the breaker opens again for a whole cool-down", async (context) => {
     const { gateway, advance } = openWithClock(context);
     await tripBreaker(gateway);

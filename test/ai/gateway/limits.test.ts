@@ -167,6 +167,29 @@ describe("limits shared through Redis", () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 
+  it("GIVEN maxConcurrent 1 AND a call whose schema cannot be sent THEN that call holds no slot and the next call answers at once", async (context) => {
+    const factory = gatewayFactory(context);
+    const { gateway, logs } = factory.open(
+      modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 1 })]),
+    );
+    const unsendable = await gateway.json({
+      task: "sentiment",
+      system: "Rate it.",
+      messages: [{ role: "user", content: "wagmi" }],
+      // JSON Schema has no dates: turning this into one throws.
+      schema: z.object({ when: z.date() }),
+      schemaName: "when",
+    });
+    expect(unsendable).toEqual({ ok: false, reason: "unavailable", detail: "internal error" });
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: "warn", message: "model gateway: unexpected error in a call" }),
+    );
+    const started = performance.now();
+    expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(limited.requests).toHaveLength(1);
+  });
+
   it("GIVEN a process that died holding a slot THEN the slot frees itself when its lease expires", async (context) => {
     limited.setBehaviour({ kind: "hang" });
     const factory = gatewayFactory(context);

@@ -107,6 +107,29 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
   const { limits, latency, metrics, logger, pollMs, leaseMarginMs, track } = options;
   // Calls of this process waiting for a slot; woken when this process frees one.
   const waiting = new Set<() => void>();
+  // Slots handed to a call's attempt that no request has used yet: an attempt that throws before
+  // sending (a bug, a schema that cannot be sent) gives them back in run(), so no lease stays in
+  // Redis and no half-open breaker stays "probing" for ever.
+  const unsent = new WeakMap<Call, Map<Slot, Candidate>>();
+
+  function handOut(call: Call, candidate: Candidate, slot: Slot): Slot {
+    let slots = unsent.get(call);
+    if (!slots) unsent.set(call, (slots = new Map()));
+    slots.set(slot, candidate);
+    return slot;
+  }
+
+  /** Frees every slot of `call` that send never used, as if its request had said nothing. */
+  function giveBackUnsent(call: Call) {
+    const slots = unsent.get(call);
+    if (!slots) return;
+    for (const [slot, candidate] of slots) {
+      latency.ended(candidate.key, slot.firstMeasurement);
+      candidate.route.breaker.report(slot.pass, "neutral");
+      release(candidate, slot, 0);
+    }
+    slots.clear();
+  }
 
   function release(candidate: Candidate, slot: Slot, pauseMs: number) {
     if (slot.leaseId === undefined) return;
@@ -139,7 +162,8 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     const acquiring = limits.acquire(provider, leaseTtlMs);
     try {
       const decision = await redisAnswer(acquiring, call.signal);
-      if (decision.granted) return { pass, leaseId: decision.leaseId, firstMeasurement };
+      if (decision.granted)
+        return handOut(call, candidate, { pass, leaseId: decision.leaseId, firstMeasurement });
       latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
       // A concurrency slot frees when its holder finishes, usually long before its lease expires.
@@ -161,7 +185,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       if (!call.signal.aborted) {
         // Redis is failing or silent: the request goes ahead rather than every call answering offline.
         warnLimits(provider.name, error);
-        return { pass, leaseId: undefined, firstMeasurement };
+        return handOut(call, candidate, { pass, leaseId: undefined, firstMeasurement });
       }
       latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
@@ -192,6 +216,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
   const loop: CallLoop = {
     async send(call, candidate, slot, perform, judge) {
       const { provider, breaker } = candidate.route;
+      unsent.get(call)?.delete(slot);
       const timeoutMs = Math.max(1, Math.min(provider.timeoutMs, call.timeLeft()));
       const started = performance.now();
       let outcome: AttemptOutcome = "bad_response";
@@ -270,6 +295,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
           const name = nameOf(candidate);
           try {
             const verdict = await attempt(call, candidate, taken);
+            giveBackUnsent(call);
             if (verdict.ok) return { kind: "answer", value: verdict.value, candidate, detail: detail() };
             // The model answered wrongly (after its repair round). Another provider of the same
             // model would most likely answer the same, so those are skipped; a different model
@@ -280,6 +306,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
               if (other.model.name === candidate.model.name) done.add(other);
             }
           } catch (error) {
+            giveBackUnsent(call);
             if (!(error instanceof AttemptFailure)) throw error;
             failures.push(`${name}: ${error.message.replace("request failed: ", "")}`);
             const tries = (rateLimitedTries.get(candidate) ?? 0) + 1;

@@ -107,7 +107,8 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
     track,
   });
 
-  async function call<T>(request: CallScope, attempt: Attempt<T>): Promise<GatewayResult<T>> {
+  /** `prepare` builds what every request of the call shares; it runs before any slot is taken. */
+  async function call<T>(request: CallScope, prepare: () => Attempt<T>): Promise<GatewayResult<T>> {
     const started = performance.now();
     const task = config.tasks[request.task];
     const usage = { tokensIn: 0, tokensOut: 0 };
@@ -139,6 +140,7 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       timeLeft: () => started + task.deadlineMs - performance.now(),
     };
     try {
+      const attempt = prepare();
       if (await overBudget(request, signal)) {
         finish("over_budget");
         return { ok: false, reason: "over_budget" };
@@ -244,11 +246,12 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
         judgeText,
       );
 
-  const jsonAttempt =
-    <T>(request: JsonCallRequest<T>): Attempt<T> =>
-    async (state, candidate, slot) => {
+  const jsonAttempt = <T>(request: JsonCallRequest<T>): Attempt<T> => {
+    // Before any slot is taken: a schema JSON Schema cannot express (z.date()) fails the call
+    // here, holding nothing.
+    const schema = jsonSchemaOf(request.schema);
+    return async (state, candidate, slot) => {
       const { provider } = candidate.route;
-      const schema = jsonSchemaOf(request.schema);
       const body: ChatBody = provider.jsonSchema
         ? {
             ...chatBody(request, candidate, request.system),
@@ -283,10 +286,11 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
         repairSlot,
       );
     };
+  };
 
   return {
-    text: (request) => call(request, textAttempt(request)),
-    json: (request) => call(request, jsonAttempt(request)),
+    text: (request) => call(request, () => textAttempt(request)),
+    json: (request) => call(request, () => jsonAttempt(request)),
     modelNames: () => [...servedBy.keys()],
     async close() {
       // Lease releases and budget additions still on their way, for a while: a lease never
