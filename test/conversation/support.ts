@@ -20,10 +20,11 @@ export const uniqueConversationPrefix = () => `test-conversation-${randomUUID()}
 export async function startConversationWorker(
   prefix: string,
   model: FakeOpenAI,
-  platform: Parameters<typeof fakeServicesEnv>[0] & { discordToken?: string },
+  platform: Parameters<typeof fakeServicesEnv>[0] & { discordToken?: string; modelTimeoutMs?: number },
 ): Promise<RunningWorker> {
   return startTestWorker(prefix, {
     ...fakeServicesEnv(platform),
+    ...(platform.modelTimeoutMs ? { LLM_TIMEOUT_MS: String(platform.modelTimeoutMs) } : {}),
     LLM_API_KEY: MODEL_API_KEY,
     ...(platform.discordToken ? { DISCORD_TOKEN: platform.discordToken } : {}),
     LLM_BASE_URL: model.baseURL,

@@ -33,17 +33,23 @@ let harness: Harness;
 let worker: RunningWorker;
 /** What the fake model answers next; each test sets its own. */
 let answer: (body: FakeChatRequest) => string;
+/** The fake model's pause before each streamed piece of its answer; each test may set its own. */
+let pauseMs: () => number;
 
 beforeAll(async () => {
   [telegram, model] = await Promise.all([
     startFakeTelegram({ bot: uniqueTelegramBot("talky_meme_bot"), pollHoldMs: 100 }),
-    startFakeOpenAI({ behaviour: (body) => ({ kind: "reply", content: answer(body) }) }),
+    startFakeOpenAI({
+      behaviour: (body) => ({ kind: "reply", content: answer(body), chunkDelayMs: pauseMs() }),
+    }),
   ]);
   harness = await startHarness({ fake: telegram, prefix });
   worker = await startConversationWorker(prefix, model, {
     prefix,
     telegram: { token: telegram.token, apiRoot: telegram.apiRoot },
     model,
+    // Room for a model slower than the chat's cooldown.
+    modelTimeoutMs: 20_000,
   });
   await harness.adapter.start();
 });
@@ -61,6 +67,7 @@ beforeEach(() => {
   bob = { id: uniqueTelegramUserId(), username: "bob", first_name: "Bob" };
   group = { id: uniqueTelegramGroupId(), type: "supergroup", title: "Degens United" };
   answer = () => "gm fren, the vibes are immaculate today.";
+  pauseMs = () => 0;
 });
 
 const dm = (user: UserInput): ChatInput => ({ id: user.id, type: "private" });
@@ -193,6 +200,54 @@ describe("conversation on Telegram", () => {
     expect(chatMessagesOf(requests[1]?.body ?? {})).toEqual(["one", "two", "three"]);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(sent(bob.id)).toHaveLength(2);
+  });
+
+  it("GIVEN a message that arrives while a slow model answers the one before THEN the next answer comes after the first and answers only the new message", async () => {
+    let asked = 0;
+    // The first answer streams slowly, past the chat's cooldown (5 s): the second message's job
+    // starts meanwhile. (`asked` is counted before the pause is read.)
+    const slowAnswer = "answer to the first, which took the model a long while to think through";
+    pauseMs = () => (asked === 1 ? 1_400 : 0);
+    answer = () => {
+      asked += 1;
+      return asked === 1 ? slowAnswer : "answer to the second";
+    };
+    const before = chatRequests(model).length;
+    const first = textMessageUpdate({ chat: dm(alice), from: alice, text: "first question" });
+    await deliver(first);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const second = textMessageUpdate({ chat: dm(alice), from: alice, text: "second question" });
+    await deliver(second);
+
+    await vi.waitFor(() => expect(sent(alice.id)).toHaveLength(2), { timeout: 25_000 });
+    const [firstAnswer, secondAnswer] = sent(alice.id);
+    expect(firstAnswer?.params).toMatchObject({
+      text: slowAnswer,
+      reply_parameters: { message_id: (first as { message: Message }).message.message_id },
+    });
+    expect(secondAnswer?.params).toMatchObject({
+      text: "answer to the second",
+      reply_parameters: { message_id: (second as { message: Message }).message.message_id },
+    });
+    // The second prompt holds the first answer, and ends with the member's new message alone.
+    const requests = requestsFrom(before);
+    expect(requests).toHaveLength(2);
+    const turns = turnsOf(requests[1]?.body ?? {});
+    expect(turns.map((turn) => turn.role)).toEqual(["user", "assistant", "user"]);
+    expect(turns[1]?.content).toBe(slowAnswer);
+    expect(turns[2]?.content).toContain("second question");
+    expect(turns[2]?.content).not.toContain("first question");
+    // Stored in the order it was said: each answer right after the message it answered.
+    await vi.waitFor(async () =>
+      expect((await storedThread(harness.core, `telegram:${alice.id}`)).map((row) => row.text)).toEqual([
+        "first question",
+        slowAnswer,
+        "second question",
+        "answer to the second",
+      ]),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(sent(alice.id)).toHaveLength(2);
   });
 
   it("GIVEN the conversation setting off THEN stays silent and keeps nothing", async () => {

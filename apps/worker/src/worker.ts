@@ -7,6 +7,7 @@ import {
   answerConversation,
   answerMemeRequest,
   createAnswerCache,
+  createThreadLocks,
   createPersonaStore,
   createRegistry,
   createSettingsModel,
@@ -101,6 +102,7 @@ export async function startWorker(
     settings,
     personas,
     answers,
+    threadLocks: createThreadLocks({ redis, prefix: env.QUEUE_PREFIX }),
     deliver,
     typing: createTypingIndicator({
       ...(env.TELEGRAM_BOT_TOKEN

@@ -11,7 +11,7 @@ const keptAnswerSchema = z.object({
   reason: z.enum(["not_configured", "unavailable", "invalid_response", "over_budget"]).optional(),
   /** The gateway's model name, for the run's outcome. */
   model: z.string().optional(),
-  /** When it was composed (ms): the assistant message's time in the history. */
+  /** The answer's time in the history (ms): just after the newest message it answered. */
   at: z.number(),
 });
 export type KeptAnswer = z.infer<typeof keptAnswerSchema>;

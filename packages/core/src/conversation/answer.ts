@@ -18,6 +18,7 @@ import { offlineConversationAnswer, type OfflineReason } from "./offline.ts";
 import type { ConversationReply } from "./payload.ts";
 import { buildConversationPrompt, type ConversationEntry, type PromptMessage } from "./prompt.ts";
 import { MESSAGE_LIMITS, splitMessage } from "./split.ts";
+import type { ThreadLocks } from "./thread-lock.ts";
 
 /** The model gateway as conversation uses it (ModelGateway from @memebot/ai fits). */
 export interface ConversationModel {
@@ -43,6 +44,8 @@ export interface AnswerConversationDependencies {
   settings: Pick<SettingsStore, "get">;
   personas: Pick<PersonaStore, "get">;
   answers: AnswerCache;
+  /** One answer at a time per thread, so each job reads the answers before it. */
+  threadLocks: ThreadLocks;
   deliver: DeliverOnce;
   typing?: StartTyping;
   logger?: { warn(object: object, message: string): void };
@@ -81,12 +84,16 @@ function clipAnswer(text: string): string {
   return first ?? "";
 }
 
+/**
+ * The answer to the thread's newest messages, or undefined when the thread ends with an answer
+ * already (another job's answer took this message in). Runs under the thread's lock.
+ */
 async function composeAnswer(
   payload: ConversationReply,
   deps: AnswerConversationDependencies,
   now: () => number,
   signal?: AbortSignal,
-): Promise<KeptAnswer> {
+): Promise<KeptAnswer | undefined> {
   const [settings, persona, recent] = await Promise.all([
     deps.settings.get(payload.community),
     deps.personas.get(payload.community),
@@ -95,6 +102,7 @@ async function composeAnswer(
       since: new Date(now() - HISTORY_MAX_AGE_MS),
     }),
   ]);
+  if (recent.at(-1)?.role === "assistant") return undefined;
   // The message being answered is stored already; a job that ran very late may find it aged out.
   const history: ConversationEntry[] = recent.some((entry) => entry.role === "user")
     ? recent
@@ -106,6 +114,9 @@ async function composeAnswer(
           createdAt: new Date(payload.receivedAt),
         },
       ];
+  // The answer sits right after the newest message it read, not at the moment it was done: a
+  // member's message that arrived while the model worked comes after it, and is the next job's.
+  const at = Math.max(...history.map((entry) => entry.createdAt.getTime())) + 1;
   const offline = (reason: OfflineReason): KeptAnswer => ({
     engine: "offline",
     reason,
@@ -115,7 +126,7 @@ async function composeAnswer(
       reason,
       personaName: persona.name,
     }),
-    at: now(),
+    at,
   });
 
   const personaBlock = personaPrompt(persona);
@@ -139,12 +150,26 @@ async function composeAnswer(
     if (!result.ok) return offline(result.reason);
     const text = clipAnswer(result.value);
     const problem = ruleBrokenBy(text, persona);
-    if (problem === undefined) return { engine: "model", text, model: result.model, at: now() };
+    if (problem === undefined) return { engine: "model", text, model: result.model, at };
     // Which rule, never the offending words: they may be exactly what an attacker wanted logged.
     deps.logger?.warn({ key: payload.key, attempt, problem }, "conversation answer broke the output rules");
     correction = correctionFor(problem);
   }
   return offline("invalid_response");
+}
+
+async function storeAnswer(
+  place: { community: ConversationReply["community"]; threadKey: string },
+  answer: KeptAnswer,
+  deps: Pick<AnswerConversationDependencies, "history">,
+): Promise<void> {
+  await deps.history.append({
+    ...place,
+    role: "assistant",
+    authorId: null,
+    text: answer.text,
+    at: new Date(answer.at),
+  });
 }
 
 export async function answerConversation(
@@ -166,13 +191,22 @@ export async function answerConversation(
 
   let answer = await deps.answers.get(payload.key);
   if (!answer) {
-    const stopTyping = deps.typing?.(payload.target);
+    const release = await deps.threadLocks.acquire(payload.threadKey, signal);
     try {
-      answer = await composeAnswer(payload, deps, now, signal);
+      const stopTyping = deps.typing?.(payload.target);
+      let composed: KeptAnswer | undefined;
+      try {
+        composed = await composeAnswer(payload, deps, now, signal);
+      } finally {
+        stopTyping?.();
+      }
+      if (!composed) return { outcome: "conversation.already_answered" };
+      answer = await deps.answers.keep(payload.key, composed);
+      // Stored before the thread is let go: the next job in this thread reads it.
+      await storeAnswer(place, answer, deps);
     } finally {
-      stopTyping?.();
+      await release();
     }
-    answer = await deps.answers.keep(payload.key, answer);
   }
 
   // Each part has its own delivery key: a retried job skips the parts already posted.
@@ -185,13 +219,8 @@ export async function answerConversation(
     };
     await deps.deliver(payload.target, message, `${payload.key}:answer:${index}`);
   }
-  await deps.history.append({
-    ...place,
-    role: "assistant",
-    authorId: null,
-    text: answer.text,
-    at: new Date(answer.at),
-  });
+  // Again for a retry that found the answer kept (stored once: same time and text).
+  await storeAnswer(place, answer, deps);
   return {
     outcome:
       answer.engine === "model"

@@ -9,7 +9,7 @@ export interface NewConversationEntry {
   /** The member's platform id; null for the bot's own answers. */
   authorId: string | null;
   text: string;
-  /** When it was said: the message's arrival, or the moment the answer was composed. */
+  /** When it was said: the message's arrival; for an answer, just after the newest message it answered. */
   at: Date;
 }
 

@@ -28,6 +28,12 @@ export {
   type ConversationStore,
   type NewConversationEntry,
 } from "./history.ts";
+export {
+  createThreadLocks,
+  DEFAULT_THREAD_LOCK_TTL_MS,
+  type ThreadLocks,
+  type ThreadLocksOptions,
+} from "./thread-lock.ts";
 export { createAnswerCache, type AnswerCache, type KeptAnswer } from "./answer-cache.ts";
 export { offlineConversationAnswer, type OfflineReason } from "./offline.ts";
 export { reportFailedConversation } from "./report-failed.ts";
