@@ -11,10 +11,32 @@ export interface GuildInput {
   id: string;
   name?: string;
   channels: Array<{ id: string; name?: string; type?: number }>;
+  /**
+   * The bot as a member of the guild, holding the managed role Discord creates for a bot on
+   * install (tags.bot_id names the bot). discord.js reads it as `guild.members.me.roles.botRole`.
+   */
+  botMember?: { user: Pick<APIUser, "id" | "username">; managedRoleId: string };
 }
+
+/** A role as Discord sends it; @everyone has the guild's id. */
+const roleOf = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  color: 0,
+  hoist: false,
+  icon: null,
+  unicode_emoji: null,
+  position: 0,
+  permissions: "0",
+  managed: false,
+  mentionable: false,
+  flags: 0,
+  ...extra,
+});
 
 /** A guild as Discord announces it after READY: its text channels included. */
 export function guildCreatePayload(input: GuildInput): Record<string, unknown> {
+  const bot = input.botMember;
   return {
     id: input.id,
     name: input.name ?? `Guild ${input.id}`,
@@ -24,10 +46,39 @@ export function guildCreatePayload(input: GuildInput): Record<string, unknown> {
     member_count: 2,
     large: false,
     features: [],
-    roles: [],
+    roles: [
+      roleOf(input.id, "@everyone"),
+      ...(bot
+        ? [
+            roleOf(bot.managedRoleId, bot.user.username, {
+              managed: true,
+              position: 1,
+              tags: { bot_id: bot.user.id },
+            }),
+          ]
+        : []),
+    ],
     emojis: [],
     stickers: [],
-    members: [],
+    members: bot
+      ? [
+          {
+            user: {
+              id: bot.user.id,
+              username: bot.user.username,
+              global_name: null,
+              discriminator: "0",
+              avatar: null,
+              bot: true,
+            },
+            roles: [bot.managedRoleId],
+            joined_at: new Date().toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
+        ]
+      : [],
     presences: [],
     voice_states: [],
     threads: [],
@@ -57,6 +108,8 @@ export interface MessageInput {
   content: string;
   /** Users the message mentions (<@id> in the content); Discord lists them in `mentions`. */
   mentions?: Array<Pick<APIUser, "id" | "username"> & { bot?: boolean }>;
+  /** Roles the message mentions (<@&id> in the content); Discord lists them in `mention_roles`. */
+  mentionRoles?: string[];
   /** The message this one replies to (Discord sends it whole as referenced_message). */
   replyTo?: APIMessage;
   /** Set for messages a webhook posted. */
@@ -89,7 +142,7 @@ export function messageCreatePayload(input: MessageInput): Record<string, unknow
     tts: false,
     mention_everyone: false,
     mentions: (input.mentions ?? []).map(userOf),
-    mention_roles: [],
+    mention_roles: input.mentionRoles ?? [],
     attachments: [],
     embeds: [],
     components: [],

@@ -8,10 +8,20 @@
 import type { ListenedMessage } from "@memebot/core";
 import type { Message } from "discord.js";
 
+/**
+ * What names the bot in a message's content: its user (<@id>, <@!id>) or the role Discord made
+ * for it when it joined the guild (<@&roleId>), which the @ autocomplete often offers for "@Bot".
+ * Ids are snowflakes (digits only), so they are safe inside the pattern.
+ */
+function botMentionPattern(message: Message, botId: string): RegExp {
+  const roleId = message.guild?.members.me?.roles.botRole?.id;
+  return new RegExp(roleId ? `<@!?${botId}>|<@&${roleId}>` : `<@!?${botId}>`, "g");
+}
+
 /** The text without the mentions of the bot that addressed it. */
-const withoutMentionOf = (content: string, botId: string) =>
+const withoutMentionOf = (content: string, mentionOfBot: RegExp) =>
   content
-    .replace(new RegExp(`<@!?${botId}>`, "g"), " ")
+    .replace(mentionOfBot, " ")
     .replace(/[ \t]+/g, " ")
     .trim();
 
@@ -24,6 +34,7 @@ export function listenedMessageFromDiscord(
   const inGuild = guildId !== null;
   const title = message.guild?.name;
   const content = message.content;
+  const mentionOfBot = botMentionPattern(message, botId);
   return {
     // Message ids are unique snowflakes: a replayed MESSAGE_CREATE (gateway resume) has the same one.
     key: `discord:${message.id}`,
@@ -39,9 +50,9 @@ export function listenedMessageFromDiscord(
     threadKey: `discord:${channelId}`,
     author: { externalId: message.author.id, isBot: message.author.bot || message.author.id === botId },
     origin: message.webhookId !== null ? "webhook" : message.system ? "system" : "user",
-    text: withoutMentionOf(content, botId),
+    text: withoutMentionOf(content, mentionOfBot),
     isPrivate: !inGuild,
-    mentionsBot: new RegExp(`<@!?${botId}>`).test(content),
+    mentionsBot: content.search(mentionOfBot) !== -1,
     repliesToBot: message.mentions.repliedUser?.id === botId,
     replyTo: { platform: "discord", channelId, replyToMessageId: message.id },
     receivedAt,
