@@ -118,7 +118,7 @@ describe("MODELS_CONFIG files", () => {
     expect(modelsOf({ MODELS_CONFIG: yml }).providers[0]?.baseURL).toBe("https://a.example/v1");
   });
 
-  it("GIVEN only the required fields THEN every provider default applies, timeouts from LLM_TIMEOUT_MS", () => {
+  it("GIVEN only the required fields THEN every provider default applies, the timeout half of LLM_TIMEOUT_MS (room to fail over)", () => {
     const path = configFile("providers:\n  - { name: p, baseURL: http://p:8000/v1, models: [m] }\n");
     const provider = modelsOf({ MODELS_CONFIG: path, LLM_TIMEOUT_MS: "7000" }).providers[0];
     expect(provider).toEqual({
@@ -129,7 +129,7 @@ describe("MODELS_CONFIG files", () => {
       models: [{ name: "m", id: "m" }],
       maxConcurrent: 8,
       requestsPerMinute: undefined,
-      timeoutMs: 7000,
+      timeoutMs: 3500,
       priority: 100,
       jsonSchema: false,
     });
@@ -175,6 +175,68 @@ tasks:
     expect(MODEL_TASKS.map((task) => short[task].deadlineMs)).toEqual([5000, 5000, 5000, 30_000]);
     const long = modelsOf({ MODELS_CONFIG: path, LLM_TIMEOUT_MS: "45000" }).tasks;
     expect(MODEL_TASKS.map((task) => long[task].deadlineMs)).toEqual([45_000, 45_000, 45_000, 45_000]);
+    // Never past what the jobs allow (60 s, and 120 s for chat.reply), whatever LLM_TIMEOUT_MS says.
+    const huge = modelsOf({ MODELS_CONFIG: path, LLM_TIMEOUT_MS: "300000" });
+    expect(MODEL_TASKS.map((task) => huge.tasks[task].deadlineMs)).toEqual([50_000, 50_000, 50_000, 110_000]);
+    expect(huge.providers[0]?.timeoutMs).toBe(25_000);
+  });
+});
+
+describe("MODELS_CONFIG timing", () => {
+  const twoProviders = (first: string, task: string) => `
+providers:
+  - { name: local, baseURL: http://local/v1, models: [m], priority: 1${first} }
+  - { name: spare, baseURL: http://spare/v1, models: [m], priority: 2 }
+tasks:
+  meme-text: { models: [m]${task} }
+`;
+
+  it("GIVEN two providers AND the first one's timeout equal to the task's deadline THEN start-up refuses it, naming both entries", () => {
+    const path = configFile(twoProviders(", timeoutMs: 30000", ", deadlineMs: 30000"));
+    // The other tasks' default deadline (45 s) leaves room.
+    expect(problemsOf({ MODELS_CONFIG: path, LLM_TIMEOUT_MS: "45000" })).toEqual([
+      'MODELS_CONFIG providers[0] ("local").timeoutMs (30000 ms) is not shorter than tasks.meme-text.deadlineMs (30000 ms): meme-text tries local first, and if it hangs no other provider can be tried; make the timeout shorter or the deadline longer',
+    ]);
+  });
+
+  it("GIVEN a timeout left to its default THEN it is half the default deadline and every task can fail over", () => {
+    const path = configFile(twoProviders("", ""));
+    const models = modelsOf({ MODELS_CONFIG: path, LLM_TIMEOUT_MS: "20000" });
+    expect(models.providers.map((provider) => provider.timeoutMs)).toEqual([10_000, 10_000]);
+    expect(models.tasks["meme-text"].deadlineMs).toBe(20_000);
+  });
+
+  it("GIVEN a first provider timing out at the default deadline THEN the message says the deadline is the default", () => {
+    const path = configFile(twoProviders(", timeoutMs: 20000", ", deadlineMs: 45000"));
+    // meme-text's own 45 s and chat's default 30 s leave room; the two 20 s defaults do not.
+    expect(problemsOf({ MODELS_CONFIG: path, LLM_TIMEOUT_MS: "20000" })).toEqual(
+      ["image-prompt", "sentiment"].map(
+        (task) =>
+          `MODELS_CONFIG providers[0] ("local").timeoutMs (20000 ms) is not shorter than tasks.${task}'s default deadline (20000 ms, from LLM_TIMEOUT_MS): ${task} tries local first, and if it hangs no other provider can be tried; make the timeout shorter or the deadline longer`,
+      ),
+    );
+  });
+
+  it("GIVEN one provider only THEN its timeout may equal the deadline (there is nothing to fail over to)", () => {
+    const path = configFile(`
+providers: [{ name: only, baseURL: http://only/v1, models: [m], timeoutMs: 30000 }]
+tasks: { meme-text: { deadlineMs: 30000 } }
+`);
+    expect(modelsOf({ MODELS_CONFIG: path }).tasks["meme-text"].deadlineMs).toBe(30_000);
+  });
+
+  it("GIVEN deadlines longer than their jobs allow THEN each task is named with its limit", () => {
+    const path = configFile(`
+providers: [{ name: only, baseURL: http://only/v1, models: [m] }]
+tasks:
+  meme-text: { deadlineMs: 50001 }
+  sentiment: { deadlineMs: 50000 }
+  chat: { deadlineMs: 120000 }
+`);
+    expect(problemsOf({ MODELS_CONFIG: path })).toEqual([
+      "MODELS_CONFIG tasks.meme-text.deadlineMs must be at most 50000: the job running meme-text is stopped after 60 s",
+      "MODELS_CONFIG tasks.chat.deadlineMs must be at most 110000: the job running chat is stopped after 120 s",
+    ]);
   });
 });
 

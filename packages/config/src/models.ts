@@ -66,7 +66,7 @@ export interface ModelsConfigSettings {
   path: string | undefined;
   /** The LLM_* shorthand, used only when `path` is unset; undefined when the environment was invalid. */
   shorthand?: { baseURL: string | undefined; apiKey: string | undefined; model: string };
-  /** LLM_TIMEOUT_MS: the default of provider timeouts and task deadlines. */
+  /** LLM_TIMEOUT_MS: the default of task deadlines; a file provider's default timeout is half of it. */
   timeoutMs: number;
   /** WORKER_CONCURRENCY: the shorthand provider's maxConcurrent. */
   workerConcurrency: number;
@@ -87,6 +87,38 @@ const TASK_DEFAULTS: Record<ModelTask, { maxTokens: number; temperature: number 
 const CHAT_MIN_DEADLINE_MS = 30_000;
 const PROVIDER_DEFAULTS = { maxConcurrent: 8, priority: 100, jsonSchema: false } as const;
 
+/**
+ * The longest deadline of each task: the call must end, and the offline answer be sent, before the
+ * job running it is stopped (packages/core/src/jobs/catalog.ts: 60 s for /meme and the other
+ * model jobs, 120 s for a conversation's chat.reply), so 10 s are left for the rest of the job.
+ */
+export const MAX_DEADLINE_MS: Readonly<Record<ModelTask, number>> = {
+  "meme-text": 50_000,
+  "image-prompt": 50_000,
+  sentiment: 50_000,
+  chat: 110_000,
+};
+const JOB_TIME_LIMIT_S: Readonly<Record<ModelTask, number>> = {
+  "meme-text": 60,
+  "image-prompt": 60,
+  sentiment: 60,
+  chat: 120,
+};
+
+/** A task's deadline when the file gives none: LLM_TIMEOUT_MS (chat: at least 30 s), within the job's limit. */
+function defaultDeadlineMs(task: ModelTask, timeoutMs: number): number {
+  const wanted = task === "chat" ? Math.max(timeoutMs, CHAT_MIN_DEADLINE_MS) : timeoutMs;
+  return Math.min(wanted, MAX_DEADLINE_MS[task]);
+}
+
+/**
+ * A file provider's timeout when its entry gives none: half the default deadline, so when the first
+ * provider hangs, the call still has time to fail over to the next one within its deadline.
+ */
+export function defaultProviderTimeoutMs(timeoutMs: number): number {
+  return Math.max(1, Math.floor(defaultDeadlineMs("meme-text", timeoutMs) / 2));
+}
+
 /** Every task with its defaults, each using `models`. */
 export function defaultTaskConfigs(
   models: readonly string[],
@@ -94,8 +126,7 @@ export function defaultTaskConfigs(
 ): Record<ModelTask, TaskConfig> {
   const tasks = {} as Record<ModelTask, TaskConfig>;
   for (const task of MODEL_TASKS) {
-    const deadlineMs = task === "chat" ? Math.max(timeoutMs, CHAT_MIN_DEADLINE_MS) : timeoutMs;
-    tasks[task] = { models, ...TASK_DEFAULTS[task], deadlineMs };
+    tasks[task] = { models, ...TASK_DEFAULTS[task], deadlineMs: defaultDeadlineMs(task, timeoutMs) };
   }
   return tasks;
 }
@@ -118,6 +149,7 @@ export function loadModelsConfig(settings: ModelsConfigSettings): ModelsConfigRe
     models: [{ name: shorthand.model, id: shorthand.model }],
     maxConcurrent: settings.workerConcurrency,
     requestsPerMinute: undefined,
+    // The only provider: there is nothing to fail over to, so it may use the whole deadline.
     timeoutMs: settings.timeoutMs,
     priority: PROVIDER_DEFAULTS.priority,
     // The single-model client always sent json_schema; keep what worked for those deployments.
@@ -249,7 +281,51 @@ function loadFile(path: string, settings: ModelsConfigSettings): ModelsConfigRes
   // Checked on the raw file as well, so they are reported together with any shape problems.
   problems.push(...crossCheckProblems(raw, settings.variables));
   if (!result.success || problems.length > 0) return { ok: false, problems };
-  return { ok: true, config: buildConfig(result.data, path, settings) };
+  const config = buildConfig(result.data, path, settings);
+  const timing = timingProblems(config, result.data);
+  if (timing.length > 0) return { ok: false, problems: timing };
+  return { ok: true, config };
+}
+
+/**
+ * Deadlines that fit their job's time limit, and room to fail over: a task with more than one
+ * provider to try must give its first provider less than the whole deadline, or a provider that
+ * hangs uses it all and the others are never asked.
+ */
+function timingProblems(config: ModelsConfig, file: ParsedFile): string[] {
+  const problems: string[] = [];
+  const whereOf = (provider: ProviderConfig) =>
+    `providers[${config.providers.indexOf(provider)}] ("${provider.name}")`;
+  for (const task of MODEL_TASKS) {
+    const { models, deadlineMs } = config.tasks[task];
+    const given = file.tasks?.[task]?.deadlineMs !== undefined;
+    const deadlineWhere = given
+      ? `tasks.${task}.deadlineMs (${deadlineMs} ms)`
+      : `tasks.${task}'s default deadline (${deadlineMs} ms, from LLM_TIMEOUT_MS)`;
+    if (deadlineMs > MAX_DEADLINE_MS[task]) {
+      problems.push(
+        `${PREFIX} tasks.${task}.deadlineMs must be at most ${MAX_DEADLINE_MS[task]}: the job running ${task} is stopped after ${JOB_TIME_LIMIT_S[task]} s`,
+      );
+      continue;
+    }
+    const serving = config.providers.filter((provider) =>
+      provider.models.some((model) => models.includes(model.name)),
+    );
+    if (serving.length < 2) continue;
+    // The first provider tried: the best priority serving the first model (ties: any of them).
+    const firstModel = models[0];
+    const ofFirst = serving.filter((provider) => provider.models.some((model) => model.name === firstModel));
+    const best = Math.min(...ofFirst.map((provider) => provider.priority));
+    for (const provider of ofFirst.filter((candidate) => candidate.priority === best)) {
+      if (provider.timeoutMs < deadlineMs) continue;
+      problems.push(
+        `${PREFIX} ${whereOf(provider)}.timeoutMs (${provider.timeoutMs} ms) is not shorter than ${deadlineWhere}: ` +
+          `${task} tries ${provider.name} first, and if it hangs no other provider can be tried; ` +
+          `make the timeout shorter or the deadline longer`,
+      );
+    }
+  }
+  return problems;
 }
 
 function buildConfig(file: ParsedFile, path: string, settings: ModelsConfigSettings): ModelsConfig {
@@ -261,7 +337,7 @@ function buildConfig(file: ParsedFile, path: string, settings: ModelsConfigSetti
     models: entry.models.map((model) => ({ name: model.name, id: model.id ?? model.name })),
     maxConcurrent: entry.maxConcurrent,
     requestsPerMinute: entry.requestsPerMinute,
-    timeoutMs: entry.timeoutMs ?? settings.timeoutMs,
+    timeoutMs: entry.timeoutMs ?? defaultProviderTimeoutMs(settings.timeoutMs),
     priority: entry.priority,
     jsonSchema: entry.jsonSchema,
   }));
@@ -280,7 +356,6 @@ function buildConfig(file: ParsedFile, path: string, settings: ModelsConfigSetti
   return { source: { kind: "file", path }, providers, tasks };
 }
 
-/** Every model name once, the best-priority provider's first, then in the file's order. */
 /**
  * Every configured model name once, those of the best-priority provider first, then in the file's
  * order: the default model list of a task, and the choices of the `model.<task>` settings.
