@@ -257,7 +257,7 @@ describe("secretsOf", () => {
       TELEGRAM_WEBHOOK_SECRET: "webhook_secret_1-of-32-characters",
       DISCORD_TOKEN: "discord.token.value",
       LLM_API_KEY: "sk-local-key",
-      LLM_BASE_URL: "https://user:llm-pass@models.example.com/v1",
+      DISCORD_API_BASE: "https://user:proxy-pass@discord-proxy.internal/api",
       DATABASE_URL: "postgres://memebot:db%40pass@db:5432/memebot",
       REDIS_URL: "redis://:redis-pass@cache:6379",
     });
@@ -268,7 +268,7 @@ describe("secretsOf", () => {
         "webhook_secret_1-of-32-characters",
         "discord.token.value",
         "sk-local-key",
-        "llm-pass",
+        "proxy-pass",
         "redis-pass",
         // Both spellings: the URL as written, and the password the server sees.
         "db%40pass",
@@ -300,6 +300,18 @@ describe("secretsOf", () => {
     );
     // Parameters that are not credentials, and user names, are not secret.
     expect(secrets).not.toContain("eu");
+    expect(secrets).not.toContain("botapi");
+  });
+
+  it("lists a user name without a password when it looks like a key, never an ordinary user name", () => {
+    const env = parseEnv({
+      REDIS_URL: "redis://k3yT0ken-abcdef123456@cache:6379",
+      DATABASE_URL: "postgres://memebot-service-account@db:5432/memebot",
+      TELEGRAM_API_ROOT: "http://botapi@127.0.0.1:8081",
+    });
+    const secrets = secretsOf(env);
+    expect(secrets).toContain("k3yT0ken-abcdef123456");
+    expect(secrets).not.toContain("memebot-service-account");
     expect(secrets).not.toContain("botapi");
   });
 

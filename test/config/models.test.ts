@@ -494,18 +494,43 @@ tasks:
   });
 });
 
+describe("credentials in a provider's URL", () => {
+  it("GIVEN a user name or password in a baseURL THEN start-up refuses it, naming the entry and never the password", () => {
+    const path = configFile(`
+providers:
+  - { name: a, baseURL: "https://user:a-url-pass@a.example/v1", models: [m] }
+  - { name: b, baseURL: "https://b-token-0123456789@b.example/v1", models: [m] }
+`);
+    const problems = problemsOf({ MODELS_CONFIG: path });
+    expect(problems).toEqual(
+      [0, 1].map(
+        (index) =>
+          `MODELS_CONFIG providers[${index}] ("${index === 0 ? "a" : "b"}").baseURL must not hold a user name or password: put the key in the variable apiKeyEnv names`,
+      ),
+    );
+    expect(problems.join("\n")).not.toMatch(/a-url-pass|b-token/);
+  });
+
+  it("GIVEN credentials in LLM_BASE_URL THEN start-up refuses it and says where the key goes", () => {
+    const problems = problemsOf({ LLM_BASE_URL: "https://user:llm-pass@models.example.com/v1" });
+    expect(problems).toEqual([
+      "LLM_BASE_URL must not hold a user name or password: put the key in LLM_API_KEY",
+    ]);
+  });
+});
+
 describe("secretsOf with providers", () => {
   it("GIVEN providers with keys and credentials in their URLs THEN each is listed once", () => {
     const path = configFile(`
 providers:
-  - { name: a, baseURL: "https://user:a-url-pass@a.example/v1", apiKeyEnv: A_KEY, models: [m] }
+  - { name: a, baseURL: "https://a.example/v1", apiKeyEnv: A_KEY, models: [m] }
   - { name: b, baseURL: "https://b.example/v1?api_key=b-query-key&region=eu", apiKeyEnv: B_KEY, models: [m] }
   - { name: c, baseURL: "http://c/v1", apiKeyEnv: A_KEY, models: [m] }
 `);
     const secrets = secretsOf(
       parseEnv({ MODELS_CONFIG: path, A_KEY: "a-provider-key", B_KEY: "b-provider-key" }),
     );
-    expect([...secrets].sort()).toEqual(["a-provider-key", "a-url-pass", "b-provider-key", "b-query-key"]);
+    expect([...secrets].sort()).toEqual(["a-provider-key", "b-provider-key", "b-query-key"]);
   });
 
   it("GIVEN the shorthand THEN LLM_API_KEY is listed once", () => {

@@ -1,7 +1,7 @@
 // The one place that reads the environment. Everything else receives a parsed
 // `Env` as a parameter, so tests hand in exactly the configuration they need.
 import { z } from "zod";
-import { loadModelsConfig, type ModelsConfig, type ModelsConfigSettings } from "./models.ts";
+import { hasCredentials, loadModelsConfig, type ModelsConfig, type ModelsConfigSettings } from "./models.ts";
 
 const optionalString = z.string().trim().optional();
 
@@ -82,7 +82,13 @@ export const envSchema = z.preprocess(
       DISCORD_MESSAGE_CONTENT: flag,
 
       LLM_BASE_URL: optionalString.pipe(
-        z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+        z
+          .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+          .refine(
+            (url) => !hasCredentials(url),
+            "must not hold a user name or password: put the key in LLM_API_KEY",
+          )
+          .optional(),
       ),
       // Most self-hosted servers ignore the key, but the openai client refuses to start without one.
       LLM_API_KEY: optionalString,
@@ -217,6 +223,11 @@ export function secretsOf(env: Env): string[] {
     if (!text) continue;
     const url = new URL(text);
     if (url.password) secrets.push(url.password, decodedOrSame(url.password));
+    // A user name without a password is often the key itself (https://<key>@host/, redis://<token>@…).
+    // Ordinary user names (memebot, default) stay: scrubbing them would blank every log line naming them.
+    if (url.username && !url.password && looksLikeKey(decodedOrSame(url.username))) {
+      secrets.push(url.username, decodedOrSame(url.username));
+    }
     // e.g. an endpoint that takes its key as `?key=…`: the value as written and as the server reads it.
     for (const parameter of url.search.slice(1).split("&")) {
       const [name = "", value = ""] = parameter.split(/=(.*)/s);
@@ -229,6 +240,9 @@ export function secretsOf(env: Env): string[] {
   // The shorthand provider repeats LLM_API_KEY and LLM_BASE_URL.
   return [...new Set(kept)];
 }
+
+/** Long and mixed like a generated key or token (16+ characters with a digit), not a person's or service's name. */
+const looksLikeKey = (text: string) => text.length >= 16 && /\d/.test(text);
 
 /** Query parameter names that carry a credential (key, api_key, access_token, password, client_secret, sig…). */
 const CREDENTIAL_PARAMETER = /(?:key|token|passwd|password|pwd|secret|signature|sig|auth)$/i;

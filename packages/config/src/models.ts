@@ -165,6 +165,19 @@ export function loadModelsConfig(settings: ModelsConfigSettings): ModelsConfigRe
   };
 }
 
+/**
+ * Whether a URL carries `user:password@`: fetch (undici) refuses such URLs, and its error quotes
+ * the URL, password and all, into whatever logs it. Keys go in a variable instead.
+ */
+export function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false;
+  }
+}
+
 const PREFIX = "MODELS_CONFIG";
 const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 // Upper case only: a key pasted here by mistake (keys have lower case or "-") is refused without being named.
@@ -198,7 +211,12 @@ const providerSchema = z.strictObject(
     name: z
       .string({ error: requiredOr("must be a name") })
       .regex(PROVIDER_NAME, "must be 1-40 characters of a-z, 0-9, _ and -, starting with a letter or digit"),
-    baseURL: z.url({ protocol: /^https?$/, error: requiredOr("must be an http:// or https:// URL") }),
+    baseURL: z
+      .url({ protocol: /^https?$/, error: requiredOr("must be an http:// or https:// URL") })
+      .refine(
+        (url) => !hasCredentials(url),
+        "must not hold a user name or password: put the key in the variable apiKeyEnv names",
+      ),
     apiKeyEnv: z
       .string({ error: "must be the name of an environment variable" })
       .regex(
