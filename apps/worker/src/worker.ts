@@ -174,7 +174,8 @@ export async function startWorker(
       health: async () => ({ worker: worker.isRunning() ? true : "not taking jobs" }),
     },
     { name: "job-counts", stop: () => counter.close() },
-    // After the worker: jobs in flight may still be calling models. Flushes the accounting rows.
-    { name: "model-gateway", stop: () => gateway.close() },
+    // After the worker: jobs in flight may still be calling models. Flushes the accounting rows and
+    // stops the recorder's timer; a database that does not answer cannot hold up the shutdown.
+    { name: "model-gateway", stop: (signal) => Promise.race([gateway.close(), whenAborted(signal)]) },
   ];
 }

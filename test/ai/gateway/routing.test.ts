@@ -5,7 +5,15 @@ import { z } from "zod";
 import type { ModelGateway } from "@memebot/ai";
 import { createMetrics } from "@memebot/telemetry";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
-import { API_KEY, closedPortURL, gatewayFactory, MemoryLedger, modelsConfig, provider } from "./support.ts";
+import {
+  API_KEY,
+  closedPortURL,
+  gatewayFactory,
+  MemoryLedger,
+  MemoryRecorder,
+  modelsConfig,
+  provider,
+} from "./support.ts";
 
 const captionSchema = z.object({ top: z.string().max(40), bottom: z.string().max(40) });
 const caption = { top: "ONE DOES NOT SIMPLY", bottom: "SELL BONK" };
@@ -232,6 +240,21 @@ describe("accounting and budget", () => {
     expect(recorder.rows[0]?.at).toBeInstanceOf(Date);
     await gateway.close();
     expect(recorder.flushes).toBe(1);
+  });
+
+  it("GIVEN a recorder with close() THEN the gateway's close() closes it (its timer stops) instead of only flushing", async (context) => {
+    const recorder = new (class extends MemoryRecorder {
+      closes = 0;
+      async close(): Promise<void> {
+        this.closes += 1;
+      }
+    })();
+    const { gateway } = gatewayFactory(context).open(modelsConfig([provider("alpha", alpha.baseURL)]), {
+      recorder,
+    });
+    await gateway.close();
+    expect(recorder.closes).toBe(1);
+    expect(recorder.flushes).toBe(0);
   });
 
   it("GIVEN a server that reports no usage THEN the row counts zero tokens", async (context) => {

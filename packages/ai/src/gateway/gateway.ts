@@ -302,7 +302,9 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
         })(),
         giveUp,
       ]);
-      await recorder?.flush();
+      // The recorder's own timer stops too; a database that does not answer is bounded by the caller.
+      if (recorder?.close) await recorder.close();
+      else await recorder?.flush();
     },
   };
 }

@@ -81,7 +81,7 @@ export interface ModelGateway {
   json<T>(request: JsonCallRequest<T>): Promise<GatewayResult<T>>;
   /** Configured model names, for /config's choices. */
   modelNames(): readonly string[];
-  /** Flushes accounting still buffered. */
+  /** Flushes accounting still buffered and closes the recorder. Bound it with the shutdown's signal: it may wait on the database. */
   close(): Promise<void>;
 }
 
@@ -105,6 +105,8 @@ export interface ModelCallRecorder {
   record(call: ModelCallRecord): void;
   /** Writes what is buffered. */
   flush(): Promise<void>;
+  /** Stops its timers and writes what is buffered; the gateway's close() calls it (else flush()). */
+  close?(): Promise<void>;
 }
 
 /** Tokens a community spent today (UTC), shared by every process. */
