@@ -305,9 +305,9 @@ describe("accounting and budget", () => {
 });
 
 describe("the caller's abort", () => {
-  it("GIVEN the caller aborts mid-call THEN the call rejects with its reason, writes an unavailable row and does not count against the provider", async (context) => {
+  it("GIVEN the caller aborts mid-call THEN the call rejects with its reason, writes an aborted row and does not count against the provider", async (context) => {
     alpha.setBehaviour({ kind: "hang" });
-    const { gateway, recorder } = gatewayFactory(context).open(
+    const { gateway, recorder, metrics } = gatewayFactory(context).open(
       modelsConfig([provider("alpha", alpha.baseURL)]),
       {
         breaker: { failureThreshold: 1 },
@@ -319,7 +319,10 @@ describe("the caller's abort", () => {
     const started = performance.now();
     await expect(jsonCall(gateway, { community, signal: controller.signal })).rejects.toBe(reason);
     expect(performance.now() - started).toBeLessThan(500);
-    expect(recorder.rows).toMatchObject([{ community, provider: "offline", outcome: "unavailable" }]);
+    expect(recorder.rows).toMatchObject([{ community, provider: "offline", outcome: "aborted" }]);
+    expect(metrics.samples.filter((sample) => sample.metric === "calls")).toMatchObject([
+      { labels: { task: "meme-text", outcome: "aborted" } },
+    ]);
 
     // With a breaker that opens on one failure, the aborted request did not open it.
     alpha.setBehaviour({ kind: "reply", content: JSON.stringify(caption) });

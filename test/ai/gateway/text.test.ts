@@ -148,7 +148,7 @@ describe("streamed text", () => {
     });
     await expect(result).rejects.toBe(reason);
     expect(second.requests).toHaveLength(0);
-    expect(recorder.rows).toMatchObject([{ provider: "offline", outcome: "unavailable" }]);
+    expect(recorder.rows).toMatchObject([{ provider: "offline", outcome: "aborted" }]);
   });
 
   it("GIVEN a model that only thinks THEN its empty answer is invalid", async (context) => {

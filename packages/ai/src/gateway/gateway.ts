@@ -157,9 +157,13 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       finish("unavailable");
       return { ok: false, reason: "unavailable", detail: end.detail };
     } catch (error) {
-      // The caller's abort: the call rejects with its reason, and its row says no model answered.
+      // The caller's abort: the call rejects with its reason, and its row says the caller gave up
+      // (a shutdown or a job's time limit must not look like a provider outage).
+      if (request.signal?.aborted && error === request.signal.reason) {
+        finish("aborted");
+        throw error;
+      }
       finish("unavailable");
-      if (request.signal?.aborted && error === request.signal.reason) throw error;
       // Anything else is a bug of ours; the caller still gets a value and answers offline.
       logger?.warn(
         { error: errorName(error), task: request.task },

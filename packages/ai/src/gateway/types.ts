@@ -92,8 +92,11 @@ export interface ModelCallRecord {
   /** "offline" when no provider answered. */
   provider: string;
   model: string;
-  /** "ok" | "invalid" | "unavailable" | "over_budget" | "not_configured". */
-  outcome: "ok" | "invalid" | "unavailable" | "over_budget" | "not_configured";
+  /**
+   * "aborted": the caller gave up (a shutdown, a job's time limit), so no provider is to blame;
+   * "unavailable": no provider answered within the deadline.
+   */
+  outcome: "ok" | "invalid" | "unavailable" | "over_budget" | "not_configured" | "aborted";
   tokensIn: number;
   tokensOut: number;
   latencyMs: number;
