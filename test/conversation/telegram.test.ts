@@ -265,6 +265,23 @@ describe("conversation on Telegram", () => {
     expect(await storedThread(harness.core, `telegram:${group.id}`)).toEqual([]);
   });
 
+  it("GIVEN the conversation setting off THEN a private message gets the commands hint, and nothing is kept", async () => {
+    await harness.core.seedSettings(
+      { platform: "telegram", externalId: String(bob.id) },
+      { conversation: false },
+    );
+    const update = textMessageUpdate({ chat: dm(bob), from: bob, text: "hello?" });
+    await deliver(update);
+    await vi.waitFor(() => expect(sent(bob.id)).toHaveLength(1), { timeout: 5_000 });
+    expect(sent(bob.id)[0]?.params).toMatchObject({
+      text: "I answer commands. Send /help to see them.",
+      reply_parameters: { message_id: (update as { message: Message }).message.message_id },
+    });
+    expect(await storedThread(harness.core, `telegram:${bob.id}`)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sent(bob.id)).toHaveLength(1);
+  });
+
   it("GIVEN a long thread THEN the model sees at most the last 16 messages, none older than 6 hours", async () => {
     const threadKey = `telegram:${alice.id}`;
     const community = { platform: "telegram" as const, externalId: String(alice.id) };

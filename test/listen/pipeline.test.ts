@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   createListenerPipeline,
+  immediateAnswersOf,
+  translate,
   type ConsumerOutcome,
   type ListenedMessage,
   type ListenerConsumer,
@@ -69,7 +71,7 @@ describe("listener pipeline", () => {
 
     const report = await pipeline.receive(input);
 
-    expect(report).toEqual({ dropped: reason, handled: [], replies: 0 });
+    expect(report).toEqual({ dropped: reason, handled: [], replies: 0, failed: false, notices: [] });
     expect(asked).toHaveLength(0);
   });
 
@@ -86,6 +88,8 @@ describe("listener pipeline", () => {
     expect(report).toEqual({
       handled: [{ consumer: "conversation", outcome: { outcome: "kept", replies: 1 } }],
       replies: 1,
+      failed: false,
+      notices: [],
     });
     expect(wanting.handled).toHaveLength(1);
     expect(notWanting.asked).toHaveLength(1);
@@ -95,7 +99,13 @@ describe("listener pipeline", () => {
   it("GIVEN no consumer wants it THEN it is dropped as unwanted", async () => {
     const { consumer } = keepingConsumer("conversation", () => false);
     const pipeline = createListenerPipeline({ consumers: [consumer], logger: silentLogger().logger });
-    expect(await pipeline.receive(message())).toEqual({ dropped: "unwanted", handled: [], replies: 0 });
+    expect(await pipeline.receive(message())).toEqual({
+      dropped: "unwanted",
+      handled: [],
+      replies: 0,
+      failed: false,
+      notices: [],
+    });
   });
 
   it("GIVEN over-long text THEN consumers get it clipped at a character boundary, trimmed", async () => {
@@ -131,9 +141,45 @@ describe("listener pipeline", () => {
       { consumer: "conversation", outcome: { outcome: "kept", replies: 1 } },
     ]);
     expect(report.replies).toBe(1);
+    // "broken" promised no member an answer: nobody is told of its trouble.
+    expect(report.failed).toBe(false);
     expect(working.handled).toHaveLength(1);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.object).toMatchObject({ consumer: "broken", key: "telegram:1:100" });
+  });
+
+  it("GIVEN a consumer members expect an answer from fails THEN the report says so, and the adapter's answer is the internal-error line", async () => {
+    const failing = keepingConsumer(
+      "conversation",
+      () => true,
+      async () => {
+        throw new Error("enqueue failed");
+      },
+    );
+    const pipeline = createListenerPipeline({
+      consumers: [{ ...failing.consumer, answersMembers: true }],
+      logger: silentLogger().logger,
+    });
+
+    const report = await pipeline.receive(message());
+
+    expect(report).toMatchObject({ failed: true, replies: 0, notices: [] });
+    expect(immediateAnswersOf(report, "en")).toEqual([translate("en", "error.internal")]);
+    expect(immediateAnswersOf(report, "es")).toEqual([translate("es", "error.internal")]);
+  });
+
+  it("GIVEN a consumer with something to tell the member THEN the report carries it for the adapter to send", async () => {
+    const telling = keepingConsumer(
+      "conversation",
+      () => true,
+      async () => ({ outcome: "off", replies: 0, notice: "I answer commands." }),
+    );
+    const pipeline = createListenerPipeline({ consumers: [telling.consumer], logger: silentLogger().logger });
+
+    const report = await pipeline.receive(message());
+
+    expect(report).toMatchObject({ failed: false, replies: 0, notices: ["I answer commands."] });
+    expect(immediateAnswersOf(report, "en")).toEqual(["I answer commands."]);
   });
 
   it("GIVEN close THEN every consumer that keeps something is told once", async () => {

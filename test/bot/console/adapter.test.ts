@@ -294,6 +294,21 @@ describe("console adapter, piped input", () => {
       "console command failed",
     ]);
   });
+
+  it("says sorry when a chat line cannot reach the conversation, instead of saying nothing", async () => {
+    // PostgreSQL goes away: the conversation consumer cannot read the community's settings.
+    const database = await startDatabaseProxy();
+    cleanups.push(() => database.close());
+    const { dispatch, core, prefix } = await composeDispatch({ databaseUrl: database.url });
+    const console = await openSession(prefix, dispatch, { listen: core.listener.receive });
+    database.cut();
+
+    console.input.end("hello there\n");
+    expect(await console.session.done).toBe(0);
+
+    expect(console.botLines()).toEqual(["bot> Something went wrong on our side. Please try again."]);
+    expect(await core.jobs("chat.reply")).toEqual([]);
+  });
 });
 
 describe("console adapter, database that stops answering", () => {

@@ -9,11 +9,13 @@ import { clearLine, createInterface, cursorTo } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import {
   DEFAULT_LANGUAGE,
+  immediateAnswersOf,
   parseCommandLine,
   translate,
   type CommandInvocation,
   type Dispatch,
   type ListenedMessage,
+  type ListenReport,
   type OutgoingMessage,
 } from "@memebot/core";
 
@@ -23,7 +25,7 @@ export interface ConsoleAdapterOptions {
    * Takes a line that is not a command, as a private message to the bot (conversation); says how
    * many answers will come. Without it such a line goes to the dispatcher ("I answer commands").
    */
-  listen?: (message: ListenedMessage) => Promise<{ replies: number }>;
+  listen?: (message: ListenedMessage) => Promise<ListenReport>;
   /** Starts listening for the worker's answers to this session; resolves once listening. */
   subscribe: (
     sessionId: string,
@@ -198,7 +200,10 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       receivedAt: Date.now(),
     };
     try {
-      if ((await take(message)).replies > 0) expectAnswer(message.key);
+      const report = await take(message);
+      // Said at once (conversation off, or its answer cannot come): printed, not waited for.
+      for (const notice of immediateAnswersOf(report, DEFAULT_LANGUAGE)) print({ text: notice });
+      if (report.replies > 0) expectAnswer(message.key);
     } catch (error) {
       options.logger.error({ err: error }, "console message could not be listened to");
       print({ text: translate(DEFAULT_LANGUAGE, "error.internal") });

@@ -3,6 +3,7 @@
 // command logic lives in core; this file only knows Discord's rules.
 import {
   DEFAULT_LANGUAGE,
+  immediateAnswersOf,
   languagePacks,
   translate,
   type CommandRegistry,
@@ -10,6 +11,7 @@ import {
   type DispatchResult,
   type Language,
   type ListenedMessage,
+  type ListenReport,
 } from "@memebot/core";
 import {
   Client,
@@ -42,7 +44,7 @@ export interface DiscordAdapterOptions {
    * Takes the messages of channels and DMs the bot can see (MESSAGE_CREATE): with it, the client
    * also asks for the GuildMessages and DirectMessages intents.
    */
-  listen?: (message: ListenedMessage) => Promise<unknown>;
+  listen?: (message: ListenedMessage) => Promise<ListenReport>;
   /** Also ask for the privileged Message Content intent (DISCORD_MESSAGE_CONTENT), to read all chatter. */
   messageContent?: boolean;
   registry: CommandRegistry;
@@ -214,7 +216,13 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       const botId = client.user?.id;
       if (botId === undefined) return;
       const handling = listen(listenedMessageFromDiscord(message, botId, now())).then(
-        () => undefined,
+        // Said at once: conversation off in a DM, or an answer that cannot come. Discord gives a
+        // message no locale, so the default language; no one is pinged.
+        async (report) => {
+          for (const content of immediateAnswersOf(report, DEFAULT_LANGUAGE)) {
+            await message.reply({ content, allowedMentions: { parse: [], repliedUser: false } });
+          }
+        },
         (error: unknown) =>
           logger.error({ err: error, messageId: message.id }, "discord message could not be listened to"),
       );

@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   DEFAULT_LANGUAGE,
+  immediateAnswersOf,
   languagePacks,
   translate,
   type CommandRegistry,
@@ -11,6 +12,7 @@ import {
   type DispatchResult,
   type Language,
   type ListenedMessage,
+  type ListenReport,
 } from "@memebot/core";
 import { createTelegramSender, DeliveryError, type RetryOptions } from "@memebot/delivery/telegram";
 import { matchesSecret, readRequestBody, refuseRequest, whenAborted } from "@memebot/telemetry";
@@ -54,7 +56,7 @@ export interface TelegramAdapterOptions {
    * Takes the text messages that are not commands (private chats, and what groups show the bot);
    * without it they go to the dispatcher as before ("I answer commands" in private chats).
    */
-  listen?: (message: ListenedMessage) => Promise<unknown>;
+  listen?: (message: ListenedMessage) => Promise<ListenReport>;
   registry: CommandRegistry;
   logger: TelegramAdapterLogger;
   /** Receive updates by webhook at this URL (checked against the secret) instead of long polling. */
@@ -174,11 +176,23 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     const listened = me && options.listen ? listenedMessageFromUpdate(update, me, receivedAt) : undefined;
     if (listened && options.listen) {
       // Awaited like a dispatch: once it returns, the message's job is enqueued (or it was dropped).
-      await options
+      const report = await options
         .listen(listened)
         .catch((error: unknown) =>
           logger.error({ err: error, key: listened.key }, "telegram message could not be listened to"),
         );
+      // Said at once, off the intake path: conversation off in a private chat, or an answer that cannot come.
+      const language = languageOfUser(message?.from?.language_code);
+      const target = listened.replyTo;
+      if (report && target.platform === "telegram") {
+        for (const text of immediateAnswersOf(report, language)) {
+          answerLater(() =>
+            sendAnswer(target, { text }).catch((error: unknown) =>
+              logger.warn({ err: error, key: listened.key }, "could not send a listened message's notice"),
+            ),
+          );
+        }
+      }
       onIntake?.({
         updateId: update.update_id,
         key: listened.key,

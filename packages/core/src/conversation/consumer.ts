@@ -3,6 +3,7 @@
 // conversation queue (slow model work there never holds up command jobs).
 import type { ConsumerOutcome, ListenerConsumer } from "../listen/consumer.ts";
 import type { ListenedMessage } from "../listen/message.ts";
+import { translate } from "../messages/index.ts";
 import type { SettingsStore } from "../settings-store.ts";
 import type { ConversationReply } from "./payload.ts";
 import type { ConversationTurns } from "./turns.ts";
@@ -29,11 +30,18 @@ export function createConversationConsumer(options: ConversationConsumerOptions)
   const { settings: settingsStore, turns, jobs } = options;
   return {
     name: "conversation",
+    // Everything it wants was said to the bot: a member waits for an answer.
+    answersMembers: true,
     wants: isAddressedToBot,
     async handle(message): Promise<ConsumerOutcome> {
       const settings = await settingsStore.get(message.community);
-      // Switched off by the community's admins: the bot stays silent, and keeps nothing.
-      if (!settings.conversation) return { outcome: "off", replies: 0 };
+      // Switched off by the community's admins: the bot keeps nothing, and stays silent in groups.
+      // In a private chat silence looks broken: the member hears what the bot does answer.
+      if (!settings.conversation) {
+        return message.isPrivate
+          ? { outcome: "off", replies: 0, notice: translate(settings.language, "error.notACommand") }
+          : { outcome: "off", replies: 0 };
+      }
       const turn = await turns.take(message);
       if (turn.kind === "duplicate") return { outcome: "duplicate", replies: 0 };
       const payload: ConversationReply = {
@@ -53,7 +61,9 @@ export function createConversationConsumer(options: ConversationConsumerOptions)
           delayMs: turn.kind === "later" ? turn.delayMs : 0,
         });
       } catch (error) {
-        // Not enqueued: a redelivery of this update must be taken afresh, not dropped as seen.
+        // Not enqueued: the pipeline reports the failure and the adapter tells the member. The
+        // message is forgotten, so that should the platform deliver it again (a retried webhook)
+        // it is taken afresh rather than dropped as already seen.
         await turns.forget(message.key).catch(() => undefined);
         throw error;
       }

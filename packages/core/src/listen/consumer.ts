@@ -22,11 +22,18 @@ export interface ConsumerOutcome {
   outcome: string;
   /** How many answers the chat will get for this message (the console waits for them). */
   replies: number;
+  /** Something to tell the member at once, in the community's language (the adapter sends it). */
+  notice?: string;
 }
 
 export interface ListenerConsumer {
   /** For logs and the pipeline's report. */
   readonly name: string;
+  /**
+   * The member expects an answer to every message this consumer wants (conversation): when
+   * `handle` fails, the pipeline's report says so, and the adapter tells the member.
+   */
+  readonly answersMembers?: boolean;
   /** Synchronous and cheap: no network, no Redis, no database. */
   wants(message: ListenedMessage): boolean;
   /** Runs only for wanted messages; a failure is logged by the pipeline and concerns no one else. */

@@ -4,6 +4,7 @@ export {
   clipText,
   createListenerPipeline,
   dropReasonOf,
+  immediateAnswersOf,
   DEFAULT_MAX_LISTENED_TEXT,
   type ListenDropReason,
   type ListenerPipeline,

@@ -3,6 +3,7 @@
 // the database (busy groups send many messages, nearly all of them none of our business); then
 // each consumer that wants the message handles it. Nothing here counts against command rate
 // limits or writes a CommandRun: those belong to commands.
+import { translate, type Language } from "../messages/index.ts";
 import type { ConsumerOutcome, ListenerConsumer } from "./consumer.ts";
 import type { ListenedMessage } from "./message.ts";
 
@@ -23,6 +24,22 @@ export interface ListenReport {
   handled: Array<{ consumer: string; outcome: ConsumerOutcome | "failed" }>;
   /** Answers the chat will get for this message, summed over consumers. */
   replies: number;
+  /**
+   * A consumer the member expects an answer from failed (Redis down, the job not enqueued): the
+   * member would hear nothing, so the adapter says something went wrong.
+   */
+  failed: boolean;
+  /** What consumers asked to tell the member at once (conversation off in a private chat…). */
+  notices: string[];
+}
+
+/**
+ * What the adapter sends back at once for a listened message: the consumers' notices, and the
+ * internal-error line when the member's answer cannot come. `language` is the adapter's best
+ * guess (the member's client language): the community's settings may be what failed to load.
+ */
+export function immediateAnswersOf(report: ListenReport, language: Language): string[] {
+  return report.failed ? [...report.notices, translate(language, "error.internal")] : report.notices;
 }
 
 export interface ListenerPipelineLogger {
@@ -78,24 +95,30 @@ export function createListenerPipeline(options: ListenerPipelineOptions): Listen
       // One consumer's trouble (Redis down, a bug) must not cost the others their message, nor
       // the adapter its intake loop.
       logger.error({ err: error, consumer: consumer.name, key: message.key }, "listener consumer failed");
-      return { consumer: consumer.name, outcome: "failed" as const };
+      return { consumer: consumer.name, outcome: "failed" as const, answersMembers: consumer.answersMembers };
     }
   }
 
   return {
     async receive(received) {
       const dropped = dropReasonOf(received);
-      if (dropped) return { dropped, handled: [], replies: 0 };
+      if (dropped) return { dropped, handled: [], replies: 0, failed: false, notices: [] };
       const text = clipText(received.text.trim(), maxTextLength);
       const message = text === received.text ? received : { ...received, text };
       const interested = consumers.filter((consumer) => consumer.wants(message));
-      if (interested.length === 0) return { dropped: "unwanted", handled: [], replies: 0 };
-      const handled = await Promise.all(interested.map((consumer) => handleBy(consumer, message)));
-      const replies = handled.reduce(
-        (sum, { outcome }) => sum + (outcome === "failed" ? 0 : outcome.replies),
-        0,
-      );
-      return { handled, replies };
+      if (interested.length === 0)
+        return { dropped: "unwanted", handled: [], replies: 0, failed: false, notices: [] };
+      const results = await Promise.all(interested.map((consumer) => handleBy(consumer, message)));
+      const handled = results.map(({ consumer, outcome }) => ({ consumer, outcome }));
+      let replies = 0;
+      const notices: string[] = [];
+      for (const { outcome } of handled) {
+        if (outcome === "failed") continue;
+        replies += outcome.replies;
+        if (outcome.notice !== undefined) notices.push(outcome.notice);
+      }
+      const failed = results.some((result) => result.outcome === "failed" && result.answersMembers === true);
+      return { handled, replies, failed, notices };
     },
     async close() {
       await Promise.allSettled(consumers.map((consumer) => consumer.close?.()));
