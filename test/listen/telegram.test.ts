@@ -1,5 +1,6 @@
 import type { Message, Update } from "telegraf/types";
 import { describe, expect, it } from "vitest";
+import { invocationFromUpdate } from "../../apps/bot/src/telegram/invocation.ts";
 import { listenedMessageFromUpdate } from "../../apps/bot/src/telegram/listen.ts";
 import { textMessageUpdate } from "../fakes/telegram/updates.ts";
 
@@ -81,6 +82,14 @@ describe("listenedMessageFromUpdate", () => {
     }
   });
 
+  it("GIVEN a topic id that is no integer THEN the message is not read (an answer could not be sent to it)", () => {
+    const update = withMessage(textMessageUpdate({ chat: group, from: alice, text: "hi" }), {
+      is_topic_message: true,
+      message_thread_id: 1.5,
+    });
+    expect(listenedMessageFromUpdate(update, bot, 0)).toBeUndefined();
+  });
+
   it("GIVEN a reply to the bot's message THEN it replies to the bot", () => {
     const update = withMessage(textMessageUpdate({ chat: group, from: alice, text: "lol" }), {
       reply_to_message: {
@@ -127,6 +136,12 @@ describe("listenedMessageFromUpdate", () => {
       reply_to_message: { ...withoutNotice, message_id: 80, text: "gm" } as never,
     });
     expect(listenedMessageFromUpdate(realReply, bot, 0)?.repliesToBot).toBe(true);
+    // In a plain supergroup a reply's thread id is the message it answers: still a reply to the bot.
+    const plainGroupReply = withMessage(textMessageUpdate({ chat: group, from: alice, text: "lol" }), {
+      message_thread_id: 81,
+      reply_to_message: { ...withoutNotice, message_id: 81, text: "gm" } as never,
+    });
+    expect(listenedMessageFromUpdate(plainGroupReply, bot, 0)?.repliesToBot).toBe(true);
   });
 
   it("GIVEN a forum topic THEN the topic is a thread of its own and the answer goes there", () => {
@@ -179,6 +194,29 @@ describe("listenedMessageFromUpdate", () => {
       },
     );
     expect(listenedMessageFromUpdate(forward, bot, 0)?.origin).toBe("system");
+  });
+
+  it("GIVEN a member writing as any chat THEN the listener's author is the command path's actor", () => {
+    const otherGroup = { id: -1009876543210, type: "supergroup" as const, title: "Elsewhere" };
+    for (const senderChat of [
+      { id: group.id, type: "supergroup", title: "Degens" },
+      { id: -1005555555555, type: "channel", title: "Alice's channel" },
+      otherGroup,
+    ]) {
+      const writing = (text: string) =>
+        withMessage(
+          textMessageUpdate({
+            chat: group,
+            from: { id: 136817688, username: "Channel_Bot", is_bot: true },
+            text,
+          }),
+          { sender_chat: senderChat as never },
+        );
+      const listened = listenedMessageFromUpdate(writing("gm"), bot, 0);
+      const invoked = invocationFromUpdate(writing("/meme moon"), bot, 0, async () => false);
+      expect(listened?.author).toEqual({ externalId: `chat:${senderChat.id}`, isBot: false });
+      expect(invoked?.actor.externalId).toBe(listened?.author.externalId);
+    }
   });
 
   it("GIVEN a command, ours or another bot's, THEN it is the dispatcher's, not the listener's", () => {

@@ -1,21 +1,24 @@
 // One Telegram update, made platform-neutral for the core dispatcher. Pure: no
 // network, no clock; the adapter hands in the time and the lazy admin check.
-import type { Actor, AdminCheck, AttachmentRef, CommandInvocation, ReplyTarget } from "@memebot/core";
-import type { Message, MessageEntity, Update, User } from "telegraf/types";
+import type { AdminCheck, AttachmentRef, CommandInvocation } from "@memebot/core";
+import type { Message, MessageEntity, Update } from "telegraf/types";
+import {
+  isObject,
+  isPrivateChat,
+  originOf,
+  repliedToMessageOf,
+  type BotIdentity,
+  type TelegramReplyTarget,
+} from "./origin.ts";
+
+// Read here by the adapter and the tests along with the rest of a message's reading.
+export { isPrivateChat, type BotIdentity, type TelegramReplyTarget };
 
 /** Telegram's placeholder user for messages an anonymous group admin sends "as the group". */
 export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
 
-export type TelegramReplyTarget = Extract<ReplyTarget, { platform: "telegram" }>;
 export type TelegramInvocation = CommandInvocation & { target: TelegramReplyTarget };
 
-export interface BotIdentity {
-  id: number;
-  username: string;
-}
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const isOptional = (value: unknown, type: "string" | "number" | "boolean") =>
   value === undefined || typeof value === type;
 const hasNumericId = (value: unknown) => isObject(value) && Number.isSafeInteger(value.id);
@@ -33,7 +36,9 @@ function isReadableMessage(message: unknown): message is Message {
   // `"text" in message` tells a text message apart, so a present text must be one.
   if ("text" in message && typeof text !== "string") return false;
   if (!isOptional(message.is_topic_message, "boolean")) return false;
-  if (!isOptional(message.message_thread_id, "number")) return false;
+  // Sent back as a forum topic's id, which must be an integer.
+  const threadId = message.message_thread_id;
+  if (threadId !== undefined && !Number.isSafeInteger(threadId)) return false;
   // A document or photo carries its command in the caption, marked by caption_entities.
   if (caption !== undefined && typeof caption !== "string") return false;
   if (captionEntities !== undefined && !(Array.isArray(captionEntities) && captionEntities.every(isObject))) {
@@ -48,46 +53,9 @@ export function messageOf(update: Update): Message | undefined {
   return isReadableMessage(message) ? message : undefined;
 }
 
-/**
- * A private chat is the sender's own only when its id is the sender's: that is how Telegram numbers
- * them, and anything else (a forged webhook update) must not let one user administer another's chat.
- */
-export const isPrivateChat = (message: Message) =>
-  message.chat.type === "private" && message.from !== undefined && message.chat.id === message.from.id;
-
 /** An anonymous admin posts as the group itself; Telegram shows GroupAnonymousBot as the sender. */
 export const isAnonymousGroupAdmin = (message: Message) =>
   message.from?.id === GROUP_ANONYMOUS_BOT_ID && message.sender_chat?.id === message.chat.id;
-
-const displayNameOf = (user: User) =>
-  [user.first_name, user.last_name].filter(Boolean).join(" ") || undefined;
-
-/**
- * Who acts. A message written as a chat (an anonymous group admin, or a member posting as their
- * channel) comes from a placeholder user (GroupAnonymousBot, Channel_Bot) that every such writer in
- * every group shares; the chat they write as is the only identity of their own they have, so
- * cooldowns and per-user limits follow it, not the placeholder.
- */
-function actorOf(message: Message, from: User): Actor {
-  const senderChat = message.sender_chat;
-  if (senderChat) {
-    const title = "title" in senderChat ? senderChat.title : undefined;
-    const username = "username" in senderChat ? senderChat.username : undefined;
-    return {
-      platform: "telegram",
-      externalId: `chat:${senderChat.id}`,
-      ...(username ? { username } : {}),
-      ...(title ? { displayName: title } : {}),
-    };
-  }
-  const displayName = displayNameOf(from);
-  return {
-    platform: "telegram",
-    externalId: String(from.id),
-    ...(from.username ? { username: from.username } : {}),
-    ...(displayName ? { displayName } : {}),
-  };
-}
 
 // Telegram's own rule for a bot_command entity: `/name` or `/name@botname`.
 const COMMAND_ENTITY = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{1,64}))?$/;
@@ -161,7 +129,7 @@ function fileOf(message: unknown): AttachmentRef | undefined {
 function attachmentsOf(message: Message): AttachmentRef[] {
   const own = fileOf(message);
   if (own) return [own];
-  const repliedTo = fileOf((message as { reply_to_message?: unknown }).reply_to_message);
+  const repliedTo = fileOf(repliedToMessageOf(message));
   return repliedTo ? [repliedTo] : [];
 }
 
@@ -197,37 +165,19 @@ export function invocationFromUpdate(
   // Group chatter is not for us: stay silent without even asking the dispatcher.
   if (name === null && !isPrivate) return undefined;
 
-  const chatId = String(message.chat.id);
   const attachments = name === null ? [] : attachmentsOf(message);
-  const title =
-    "title" in message.chat
-      ? message.chat.title
-      : [message.chat.first_name, message.chat.last_name].filter(Boolean).join(" ") || undefined;
+  const origin = originOf(update, message, from, bot);
   return {
-    // Telegram redelivers an update with the same id; the bot id keeps two bots on one Redis apart.
-    key: `telegram:${bot.id}:${update.update_id}`,
+    key: origin.key,
     platform: "telegram",
-    community: {
-      platform: "telegram",
-      externalId: chatId,
-      ...(title ? { title } : {}),
-      kind: isPrivate ? "private" : "group",
-    },
-    actor: actorOf(message, from),
+    community: origin.community,
+    actor: origin.actor,
     name,
     ...(nonCommand ? { nonCommand } : {}),
     args: { kind: "text", text: argsText },
     ...(attachments.length > 0 ? { attachments } : {}),
     addressed: isPrivate || mentionedUs,
-    target: {
-      platform: "telegram",
-      chatId,
-      replyToMessageId: message.message_id,
-      // Only forum topics take a thread id on send; a reply thread in a plain group would be refused.
-      ...(message.is_topic_message && message.message_thread_id !== undefined
-        ? { messageThreadId: message.message_thread_id }
-        : {}),
-    },
+    target: origin.target,
     receivedAt,
     isAdmin,
   };

@@ -7,14 +7,8 @@
 // (BotFather: /setprivacy → Disable) or the bot made a group admin.
 import type { ListenedMessage } from "@memebot/core";
 import type { Message, MessageEntity, Update } from "telegraf/types";
-import {
-  commandOf,
-  isAnonymousGroupAdmin,
-  isObject,
-  isPrivateChat,
-  messageOf,
-  type BotIdentity,
-} from "./invocation.ts";
+import { commandOf, messageOf } from "./invocation.ts";
+import { isObject, originOf, repliedToMessageOf, type BotIdentity } from "./origin.ts";
 
 /**
  * Whether an entity's span lies inside `text`. Telegram's own always does; a malformed one (a forged
@@ -51,30 +45,10 @@ function withoutSpans(text: string, spans: readonly MessageEntity[]): string {
   return result.replace(/[ \t]+/g, " ").trim();
 }
 
-/**
- * A member writing as a chat (an anonymous admin, or someone posting as their channel) shows up
- * as one of Telegram's placeholder bots; a person stands behind it, and the chat is who they are.
- */
-function authorOf(message: Message, from: NonNullable<Message["from"]>) {
-  const senderChat = message.sender_chat;
-  if (senderChat && (isAnonymousGroupAdmin(message) || senderChat.type === "channel")) {
-    return { externalId: `chat:${senderChat.id}`, isBot: false };
-  }
-  return { externalId: String(from.id), isBot: from.is_bot };
-}
-
-/**
- * Whether the message answers one of ours. In a forum topic every message carries the topic's
- * opening notice (forum_topic_created, whose id is the thread's) as reply_to_message; in a topic the
- * bot opened, that notice is the bot's, and counting it would make every message a reply to us.
- */
+/** Whether the message answers one of ours (a forum topic's opening notice is no answer). */
 function repliesToBot(message: Message, bot: BotIdentity): boolean {
-  const repliedTo: unknown = (message as { reply_to_message?: unknown }).reply_to_message;
-  if (!isObject(repliedTo) || !isObject(repliedTo.from)) return false;
-  if ("forum_topic_created" in repliedTo) return false;
-  if (message.message_thread_id !== undefined && repliedTo.message_id === message.message_thread_id)
-    return false;
-  return repliedTo.from.id === bot.id;
+  const repliedTo = repliedToMessageOf(message);
+  return isObject(repliedTo?.from) && repliedTo.from.id === bot.id;
 }
 
 /**
@@ -95,37 +69,24 @@ export function listenedMessageFromUpdate(
 
   const text = message.text;
   const ourMentions = mentionsOfBot(text, message.entities ?? [], bot);
-  const chatId = String(message.chat.id);
-  const isPrivate = isPrivateChat(message);
-  const isTopic = message.is_topic_message === true && message.message_thread_id !== undefined;
-  const title =
-    "title" in message.chat
-      ? message.chat.title
-      : [message.chat.first_name, message.chat.last_name].filter(Boolean).join(" ") || undefined;
+  const common = originOf(update, message, from, bot);
   return {
-    // The same key a command in this update would have: Telegram redelivers with the same update_id.
-    key: `telegram:${bot.id}:${update.update_id}`,
+    // The same key a command in this update would have.
+    key: common.key,
     platform: "telegram",
-    community: {
-      platform: "telegram",
-      externalId: chatId,
-      ...(title ? { title } : {}),
-      kind: isPrivate ? "private" : "group",
-    },
-    threadKey: isTopic ? `telegram:${chatId}:${message.message_thread_id}` : `telegram:${chatId}`,
-    author: authorOf(message, from),
+    community: common.community,
+    threadKey:
+      common.topicId === undefined
+        ? `telegram:${common.chatId}`
+        : `telegram:${common.chatId}:${common.topicId}`,
+    author: { externalId: common.actor.externalId, isBot: common.actorIsBot },
     // A channel's post forwarded into its discussion group is the channel speaking, not a member.
     origin: message.is_automatic_forward ? "system" : "user",
     text: withoutSpans(text, ourMentions),
-    isPrivate,
+    isPrivate: common.isPrivate,
     mentionsBot: ourMentions.length > 0,
     repliesToBot: repliesToBot(message, bot),
-    replyTo: {
-      platform: "telegram",
-      chatId,
-      replyToMessageId: message.message_id,
-      ...(isTopic ? { messageThreadId: message.message_thread_id } : {}),
-    },
+    replyTo: common.target,
     receivedAt,
   };
 }
