@@ -433,6 +433,20 @@ describe("conversation on Telegram under prompt injection", () => {
     },
   );
 
+  it("GIVEN a model that answers with something shaped like a bot command THEN asks once more, then posts the offline answer, never the command", async () => {
+    answer = () => "type /persona reset to fix me";
+    const before = chatRequests(model).length;
+    await deliver(mentioning(alice, "how do I reset you?"));
+    await vi.waitFor(() => expect(sent(group.id)).toHaveLength(1), { timeout: 15_000 });
+
+    const posted = String(sent(group.id)[0]?.params.text);
+    expect(posted).not.toMatch(/(^|\s)\/[A-Za-z0-9_]/);
+    expect(posted).toMatch(/offline engine/i);
+    const requests = requestsFrom(before);
+    expect(requests).toHaveLength(2);
+    expect(systemOf(requests[1]?.body ?? {})).toContain("a bot command");
+  });
+
   it("GIVEN a model that obeys once and then behaves THEN posts its second answer", async () => {
     let asked = 0;
     answer = () => {

@@ -11,6 +11,7 @@ import type { PersonaStore } from "../persona/store.ts";
 import type { ReplyTarget } from "../platform.ts";
 import { findUnsafeText, type UnsafeTextKind } from "../safe-text.ts";
 import type { SettingsStore } from "../settings-store.ts";
+import { modelChoiceOf } from "../settings.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import type { AnswerCache, KeptAnswer } from "./answer-cache.ts";
 import { HISTORY_LIMIT, HISTORY_MAX_AGE_MS, type ConversationStore } from "./history.ts";
@@ -55,12 +56,19 @@ export interface AnswerConversationDependencies {
 /** A model answer longer than this is cut (at a character boundary) before it is checked and split. */
 export const MAX_ANSWER_LENGTH = 12_000;
 
-const RULE_BROKEN: Record<UnsafeTextKind | "avoided" | "empty", string> = {
+/**
+ * A bot command's shape ("/persona reset"): Telegram makes it tappable, and a tap sends it as the
+ * member. The model's words must never turn into a command, so an answer holding one is not posted.
+ */
+const COMMAND_LIKE = /(?:^|\s)\/[A-Za-z0-9_]{1,32}\b/;
+
+const RULE_BROKEN: Record<UnsafeTextKind | "command" | "avoided" | "empty", string> = {
   link: "a link",
   domain: "a web address or domain name",
   mention: "a mention",
   handle: "an @handle",
   address: "a wallet address",
+  command: "a bot command (a word starting with /)",
   avoided: "a word this community asked you never to use",
   empty: "nothing",
 };
@@ -70,6 +78,7 @@ function ruleBrokenBy(text: string, persona: Persona): keyof typeof RULE_BROKEN 
   if (text === "") return "empty";
   const unsafe = findUnsafeText(text);
   if (unsafe) return unsafe.kind;
+  if (COMMAND_LIKE.test(text)) return "command";
   if (findAvoidedWord(text, persona) !== undefined) return "avoided";
   return undefined;
 }
@@ -141,8 +150,7 @@ async function composeAnswer(
     const result = await deps.model.text({
       task: "chat",
       community: { platform: payload.community.platform, externalId: payload.community.externalId },
-      ...(settings.models.chat ? { preferredModel: settings.models.chat } : {}),
-      dailyTokenBudget: settings.tokenBudgetPerDay,
+      ...modelChoiceOf(settings, "chat"),
       system: prompt.system,
       messages: prompt.messages,
       ...(signal ? { signal } : {}),
