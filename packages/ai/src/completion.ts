@@ -31,17 +31,32 @@ export interface TokenUsage {
   tokensOut: number;
 }
 
-/** The `usage` of a completion or of a stream's last chunk; zeros when the server sent none. */
-export function usageOf(payload: unknown): TokenUsage {
+/** The `usage` of a completion or of a stream's last chunk; undefined when the server sent none. */
+export function usageOf(payload: unknown): TokenUsage | undefined {
   const usage =
     typeof payload === "object" && payload !== null ? (payload as { usage?: unknown }).usage : undefined;
-  if (typeof usage !== "object" || usage === null) return { tokensIn: 0, tokensOut: 0 };
+  if (typeof usage !== "object" || usage === null) return undefined;
   const { prompt_tokens: tokensIn, completion_tokens: tokensOut } = usage as Record<string, unknown>;
   return { tokensIn: tokenCount(tokensIn), tokensOut: tokenCount(tokensOut) };
 }
 
 const tokenCount = (value: unknown) =>
   typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+
+/** About four characters a token in English: rough, but a budget needs some count rather than none. */
+const CHARACTERS_PER_TOKEN = 4;
+
+/** Tokens of a request and its answer estimated from their length, for servers that report no usage. */
+export function estimatedUsage(messages: readonly { content?: unknown }[], answer: string): TokenUsage {
+  let promptCharacters = 0;
+  for (const { content } of messages) {
+    promptCharacters += typeof content === "string" ? content.length : (JSON.stringify(content) ?? "").length;
+  }
+  return {
+    tokensIn: Math.ceil(promptCharacters / CHARACTERS_PER_TOKEN),
+    tokensOut: Math.ceil(answer.length / CHARACTERS_PER_TOKEN),
+  };
+}
 
 const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
 

@@ -257,13 +257,36 @@ describe("accounting and budget", () => {
     expect(recorder.flushes).toBe(0);
   });
 
-  it("GIVEN a server that reports no usage THEN the row counts zero tokens", async (context) => {
-    alpha.setBehaviour({ kind: "reply", content: JSON.stringify(caption), usage: null });
-    const { gateway, recorder } = gatewayFactory(context).open(
+  it("GIVEN a server that reports no usage THEN tokens are estimated (characters / 4, rounded up), charged, and the log says so once", async (context) => {
+    const answer = JSON.stringify(caption);
+    alpha.setBehaviour({ kind: "reply", content: answer, usage: null });
+    const budget = new MemoryLedger();
+    const { gateway, recorder, logs } = gatewayFactory(context).open(
       modelsConfig([provider("alpha", alpha.baseURL)]),
+      { budget },
     );
-    expect(await jsonCall(gateway)).toMatchObject({ ok: true, tokensIn: 0, tokensOut: 0 });
-    expect(recorder.rows).toMatchObject([{ outcome: "ok", tokensIn: 0, tokensOut: 0 }]);
+    const first = await jsonCall(gateway, { community });
+    await jsonCall(gateway, { community });
+    const sent = alpha.requests[0]?.body.messages ?? [];
+    const promptCharacters = sent.reduce(
+      (sum, message) => sum + (typeof message.content === "string" ? message.content.length : 0),
+      0,
+    );
+    const estimate = {
+      tokensIn: Math.ceil(promptCharacters / 4),
+      tokensOut: Math.ceil(answer.length / 4),
+    };
+    expect(estimate.tokensIn).toBeGreaterThan(0);
+    expect(first).toMatchObject({ ok: true, ...estimate });
+    expect(recorder.rows).toMatchObject([
+      { outcome: "ok", ...estimate },
+      { outcome: "ok", ...estimate },
+    ]);
+    await gateway.close();
+    expect(budget.spent.get("telegram:-100123")).toBe(2 * (estimate.tokensIn + estimate.tokensOut));
+    expect(logs.lines.filter((line) => line.message.includes("reports no token usage"))).toMatchObject([
+      { level: "warn", object: { provider: "alpha" } },
+    ]);
   });
 
   it("GIVEN a community past its daily budget THEN over_budget, recorded, and no request reaches any provider", async (context) => {

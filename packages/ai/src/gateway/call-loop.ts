@@ -105,6 +105,8 @@ const REFUSALS = {
 
 export function createCallLoop(options: CallLoopOptions): CallLoop {
   const { limits, latency, metrics, logger, pollMs, leaseMarginMs, track } = options;
+  // Providers already named in the log for sending no token usage (once each is enough).
+  const estimatingUsage = new Set<string>();
   // Calls of this process waiting for a slot; woken when this process frees one.
   const waiting = new Set<() => void>();
   // Slots handed to a call's attempt that no request has used yet: an attempt that throws before
@@ -225,6 +227,13 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         const answer = await perform({ signal: call.signal, callerSignal: call.request.signal, timeoutMs });
         call.usage.tokensIn += answer.usage.tokensIn;
         call.usage.tokensOut += answer.usage.tokensOut;
+        if (answer.usageEstimated && !estimatingUsage.has(provider.name)) {
+          estimatingUsage.add(provider.name);
+          logger?.warn(
+            { provider: provider.name },
+            "model gateway: the provider reports no token usage; tokens are estimated (characters / 4) for accounting and budgets",
+          );
+        }
         const verdict = judge(answer);
         outcome = verdict.ok ? "ok" : "invalid";
         return verdict;

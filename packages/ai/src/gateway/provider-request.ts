@@ -5,7 +5,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsNonStreaming,
 } from "openai/resources/chat/completions";
-import { answerText, usageOf, type TokenUsage } from "../completion.ts";
+import { answerText, estimatedUsage, usageOf, type TokenUsage } from "../completion.ts";
 import { ModelResponseError, ModelUnavailableError } from "../errors.ts";
 import { classifyModelFailure, retryAfterMsOf } from "../model-failure.ts";
 import { linkedAbort } from "./abort.ts";
@@ -18,6 +18,15 @@ export interface ProviderAnswer {
   /** The answer as the model wrote it (think blocks included). */
   text: string;
   usage: TokenUsage;
+  /** The server sent no usage: `usage` is estimated from the characters sent and received. */
+  usageEstimated: boolean;
+}
+
+/** The server's usage, or an estimate when it sent none. */
+function answerOf(body: ChatBody, text: string, reported: TokenUsage | undefined): ProviderAnswer {
+  return reported
+    ? { text, usage: reported, usageEstimated: false }
+    : { text, usage: estimatedUsage(body.messages, text), usageEstimated: true };
 }
 
 export interface RequestBounds {
@@ -50,7 +59,7 @@ export async function requestCompletion(
 ): Promise<ProviderAnswer> {
   return bounded(body.model, bounds, async (signal) => {
     const completion: unknown = await client.chat.completions.create({ ...body, stream: false }, { signal });
-    return { text: answerText(completion, body.model), usage: usageOf(completion) };
+    return answerOf(body, answerText(completion, body.model), usageOf(completion));
   });
 }
 
@@ -75,10 +84,10 @@ export async function requestStream(
       );
       let text = "";
       let shown = "";
-      let usage: TokenUsage = { tokensIn: 0, tokensOut: 0 };
+      let usage: TokenUsage | undefined;
       try {
         for await (const chunk of stream) {
-          if (chunk.usage) usage = usageOf(chunk);
+          if (chunk.usage) usage = usageOf(chunk) ?? usage;
           const { content, reasoning } = deltaOf(chunk);
           // Reasoning sent apart (vLLM --reasoning-parser) is the model speaking too; it is never shown.
           if (content !== "" || reasoning !== "") clearTimeout(silence);
@@ -97,7 +106,7 @@ export async function requestStream(
         }
         throw error;
       }
-      return { text, usage };
+      return answerOf(body, text, usage);
     } finally {
       clearTimeout(silence);
     }
