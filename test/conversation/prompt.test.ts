@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { findUnsafeText } from "@memebot/core";
 import {
   buildConversationPrompt,
   CONVERSATION_RULES,
@@ -96,5 +97,17 @@ describe("buildConversationPrompt", () => {
     expect(neutralizeChatText("hey <@123456> and <@&42> in <#99>")).toBe(
       "hey [mention] and [mention] in [mention]",
     );
+  });
+
+  it("GIVEN @handles THEN the model sees the names without the @, so it has no handle to echo", () => {
+    expect(neutralizeChatText("@alice ask @everyone, @@here and (@dev_42) — ＠bob too")).toBe(
+      "alice ask everyone, here and (dev_42) — bob too",
+    );
+    // An @ inside a word is an e-mail address, not a handle: left for the domain rule.
+    expect(neutralizeChatText("mail dev@scam.io")).toBe("mail dev@scam.io");
+    expect(neutralizeChatText("@ alone, and 100@")).toBe("@ alone, and 100@");
+    for (const text of ["@alice gm", "yo @everyone", "cc @dev_42 pls", "＠bob"]) {
+      expect(findUnsafeText(neutralizeChatText(text))).toBeUndefined();
+    }
   });
 });

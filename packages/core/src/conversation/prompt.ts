@@ -46,11 +46,19 @@ const ANGLE_BRACKETS = /[<>]/g;
 // Discord's mention syntax (<@123>, <#123>…) means nothing to the model and must not be echoed.
 const PLATFORM_MENTION = /<(?:@[!&]?|#)\d+>|<\/[^<>:\n]{1,100}:\d+>/g;
 
-/** A member's text, safe to put between tags: no "<" or ">" survives, so no tag can be forged. */
+// "@name" becomes "name": a model shown handles echoes them, and an answer with a handle is not
+// posted. An "@" inside a word (an e-mail address) stays: that is a domain, which the rules refuse anyway.
+const HANDLE_AT = /(^|[^\p{L}\p{N}_.@])@+(?=[\p{L}\p{N}_])/gu;
+
+/**
+ * A member's text, safe to put between tags: no "<" or ">" survives, so no tag can be forged;
+ * platform mentions become "[mention]" and @handles plain names.
+ */
 export function neutralizeChatText(text: string): string {
   return text
     .normalize("NFKC")
     .replace(PLATFORM_MENTION, "[mention]")
+    .replace(HANDLE_AT, "$1")
     .replace(ANGLE_BRACKETS, (bracket) => (bracket === "<" ? "‹" : "›"));
 }
 
