@@ -2,6 +2,7 @@
 // abort and metrics. Real openai clients against fake OpenAI-compatible servers, real Redis.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { modelNamesOf } from "@memebot/config";
 import type { ModelGateway } from "@memebot/ai";
 import { createMetrics } from "@memebot/telemetry";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai/server.ts";
@@ -324,6 +325,19 @@ describe("accounting and budget", () => {
     const reads = budget.reads.length;
     expect(await jsonCall(gateway, { dailyTokenBudget: 1_000 })).toMatchObject({ ok: true });
     expect(budget.reads.length).toBe(reads);
+  });
+});
+
+describe("model names", () => {
+  it("GIVEN providers of different priorities THEN modelNames() is the configuration's list, best priority first (what /config offers)", (context) => {
+    const config = modelsConfig([
+      provider("big", alpha.baseURL, { priority: 100, models: ["large", "shared"] }),
+      provider("fast", beta.baseURL, { priority: 1, models: ["small", "shared"] }),
+    ]);
+    const { gateway } = gatewayFactory(context).open(config);
+    expect(gateway.modelNames()).toEqual(modelNamesOf(config));
+    // Both served at priority 1 (shared by "fast" too), in the file's order; then large.
+    expect(gateway.modelNames()).toEqual(["shared", "small", "large"]);
   });
 });
 

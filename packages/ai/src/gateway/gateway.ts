@@ -5,7 +5,7 @@
 import OpenAI from "openai";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
-import type { ModelsConfig } from "@memebot/config";
+import { modelNamesOf, type ModelsConfig } from "@memebot/config";
 import { jsonSchemaOf, parseJsonAnswer } from "../completion.ts";
 import { ModelResponseError } from "../errors.ts";
 import { linkedAbort } from "./abort.ts";
@@ -295,7 +295,8 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
   return {
     text: (request) => call(request, () => textAttempt(request)),
     json: (request) => call(request, () => jsonAttempt(request)),
-    modelNames: () => [...servedBy.keys()],
+    // The same list, in the same order, as /config offers (best provider priority first).
+    modelNames: () => modelNamesOf(config),
     async close() {
       // Lease releases and budget additions still on their way, for a while: a lease never
       // released expires by itself, and a silent Redis must not hold up shutdown.
