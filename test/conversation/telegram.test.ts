@@ -123,7 +123,7 @@ describe("conversation on Telegram", () => {
     expect(typing[0]?.at).toBeLessThanOrEqual(reply.at);
 
     const [request] = requestsFrom(before);
-    expect(systemOf(request?.body ?? {})).toContain(`Name: ${DEFAULT_PERSONA.name}`);
+    expect(systemOf(request?.body ?? {})).toContain(`Name: ${JSON.stringify(DEFAULT_PERSONA.name)}`);
     expect(chatMessagesOf(request?.body ?? {})).toEqual(["hey bot, what's good?"]);
 
     await vi.waitFor(async () =>
