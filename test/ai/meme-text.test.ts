@@ -54,6 +54,30 @@ describe("createMemeTextWriter over the model gateway", () => {
     expect(fake.requests[0]?.body.model).toBe("qwen-id");
   });
 
+  it("gives the gateway one schema object per avoid-list, so its JSON Schema cache hits", async (context) => {
+    const { gateway } = gatewayFactory(context).open(
+      modelsConfig([provider("fake", fake.baseURL)], { deadlineMs: 3_000 }),
+    );
+    const schemas: unknown[] = [];
+    // Passes every call through to the real gateway, keeping the schema it was given.
+    const writer = createMemeTextWriter({
+      gateway: {
+        json: (call) => {
+          schemas.push(call.schema);
+          return gateway.json(call);
+        },
+      },
+      offline,
+    });
+    const other: Persona = { ...DEFAULT_PERSONA, avoid: ["wen lambo"] };
+    await writer.write(request());
+    await writer.write(request({ topic: "another topic" }));
+    await writer.write(request({ persona: other }));
+    expect(DEFAULT_PERSONA.avoid.length).toBeGreaterThan(0);
+    expect(schemas[1]).toBe(schemas[0]);
+    expect(schemas[2]).not.toBe(schemas[0]);
+  });
+
   it("asks in the requested language with the persona and the safety rules", async (context) => {
     const persona: Persona = {
       ...DEFAULT_PERSONA,

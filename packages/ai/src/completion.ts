@@ -1,5 +1,5 @@
-// Reading what an OpenAI-compatible chat server sends back, shared by the single-provider
-// chat model and the gateway: the answer's text, its token usage, and the JSON we asked for.
+// Reading what an OpenAI-compatible chat server sends back, for the gateway: the answer's text,
+// its token usage, and the JSON we asked for.
 import { z } from "zod";
 import { ModelResponseError } from "./errors.ts";
 import { extractJson } from "./json.ts";

@@ -2,14 +2,12 @@
 // reasoning models think aloud in <think> blocks, chat models wrap answers in
 // ```json fences or add a friendly sentence. This digs the answer out.
 import { ModelResponseError } from "./errors.ts";
+import { splitReasoning } from "./reasoning.ts";
 
 const NOT_JSON = Symbol("not-json");
 // A candidate that fails to parse costs a rescan; cap the work on pathological text.
 const MAX_CANDIDATES = 200;
 
-const CLOSED_REASONING = /<(think|thinking|reasoning)>[\s\S]*?<\/\1\s*>/gi;
-const CLOSING_TAG = /<\/(?:think|thinking|reasoning)\s*>/gi;
-const OPENING_TAG = /<(?:think|thinking|reasoning)>/i;
 const FENCE = /```[ \t]*(?:json5?|jsonc|JSON)?[ \t]*\r?\n?([\s\S]*?)```/g;
 
 /**
@@ -37,24 +35,14 @@ export function extractJson(text: string): unknown {
 }
 
 /**
- * Drops reasoning. Closed blocks are removed. A closing tag without its opening tag means
- * the chat template opened the block for the model: the answer follows the last closing tag.
- * An opening tag that never closes (a model that stops mid-thought, or forgets the tag)
- * leaves reasoning and answer mixed: the answer is then most likely the last object.
+ * Drops reasoning (see reasoning.ts). An opening tag that never closes (a model that stops
+ * mid-thought, or forgets the tag) leaves reasoning and answer mixed: the answer is then most
+ * likely the last object.
  */
 function withoutReasoning(text: string): { answer: string; preferLast: boolean } {
-  let answer = text.replace(CLOSED_REASONING, "");
-
-  let lastClosingEnd = -1;
-  for (const match of answer.matchAll(CLOSING_TAG)) lastClosingEnd = match.index + match[0].length;
-  if (lastClosingEnd >= 0) answer = answer.slice(lastClosingEnd);
-
-  const opening = OPENING_TAG.exec(answer);
-  if (opening) {
-    answer = answer.slice(0, opening.index) + answer.slice(opening.index + opening[0].length);
-    return { answer, preferLast: true };
-  }
-  return { answer, preferLast: false };
+  const { rest, open } = splitReasoning(text);
+  if (!open) return { answer: rest, preferLast: false };
+  return { answer: rest.slice(0, open.index) + rest.slice(open.index + open.length), preferLast: true };
 }
 
 /** Non-overlapping balanced `{…}` spans that parse as JSON objects, left to right. */

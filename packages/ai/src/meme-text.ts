@@ -58,15 +58,27 @@ export const memeCaptionSchema = z
     UNSAFE_MESSAGE,
   );
 
+type MemeCaption = z.infer<typeof memeCaptionSchema>;
+
+// One schema per avoid-list (the default persona's, a community's cached persona): the gateway
+// caches the JSON Schema per schema object, so a new object on every call would miss that cache.
+const captionSchemas = new WeakMap<readonly string[], z.ZodType<MemeCaption>>();
+
 /** The caption schema with the persona's avoided words refused too (the repair round names the word). */
-function captionSchemaFor(persona: Persona) {
+function captionSchemaFor(persona: Persona): z.ZodType<MemeCaption> {
   if (persona.avoid.length === 0) return memeCaptionSchema;
-  return memeCaptionSchema.superRefine(({ top, bottom }, context) => {
-    const avoided = findAvoidedWord(`${top}\n${bottom}`, persona);
-    if (avoided !== undefined) {
-      context.addIssue({ code: "custom", message: `must not use the phrase ${JSON.stringify(avoided)}` });
-    }
-  });
+  let schema = captionSchemas.get(persona.avoid);
+  if (!schema) {
+    const avoiding = { avoid: persona.avoid };
+    schema = memeCaptionSchema.superRefine(({ top, bottom }, context) => {
+      const avoided = findAvoidedWord(`${top}\n${bottom}`, avoiding);
+      if (avoided !== undefined) {
+        context.addIssue({ code: "custom", message: `must not use the phrase ${JSON.stringify(avoided)}` });
+      }
+    });
+    captionSchemas.set(persona.avoid, schema);
+  }
+  return schema;
 }
 
 export function createMemeTextWriter(options: MemeTextWriterOptions = {}): MemeTextWriter {

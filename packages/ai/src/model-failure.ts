@@ -1,5 +1,5 @@
 // What a failed request to an OpenAI-compatible server means, as one of our typed errors.
-// Shared by the single-provider chat model and the gateway, which both run the openai client.
+// Used by the gateway, which runs the openai client.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { ModelResponseError, ModelUnavailableError } from "./errors.ts";
 

@@ -19,7 +19,7 @@ export interface CallCommunity {
 
 export interface CallScope {
   task: ModelTask;
-  /** Absent for operator tools (models:check, sentiment:score): nothing is charged to a community. */
+  /** Absent when no community pays for the call (a tool the operator runs): nothing is charged then. */
   community?: CallCommunity;
   /** The community's chosen model for this task (a configured model name), tried before the task's list. */
   preferredModel?: string;
