@@ -21,7 +21,14 @@
 // overhead is a cost every call pays; it includes the cold start above. When the calling process
 // is CPU-bound (the SDK alone costs most of a millisecond of CPU per call here), latency grows with
 // CPU per call, and this figure mostly measures the gateway's extra CPU.
-// Goals: 100% answered by a provider, gateway p99 under twice the direct p99, overhead under 5%.
+// Goals: 100% answered by a provider, gateway p99 under twice the direct p99, overhead under 5%;
+// the process exits with 1 when one is missed.
+//
+// The gateway is built as the worker builds it: the batched database recorder writing ModelCall rows
+// to PostgreSQL (a scratch database created, migrated and dropped by the run, on the server of
+// BENCH_POSTGRES_ADMIN_URL; or BENCH_DATABASE_URL, an already migrated one), the Redis token ledger,
+// prom-client metrics from @memebot/telemetry, and every call made for one of 50 communities with a
+// daily budget (so each call also reads the ledger and adds to it).
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
@@ -31,8 +38,11 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import OpenAI from "openai";
 import { z } from "zod";
-import { createModelGateway } from "@memebot/ai";
+import pg from "pg";
+import { createModelGateway, createTokenBudgetLedger } from "@memebot/ai";
 import { MODEL_TASKS, type ModelsConfig, type ProviderConfig, type TaskConfig } from "@memebot/config";
+import { createModelCallRecorder, openDatabase, type Database } from "@memebot/db";
+import { createMetrics } from "@memebot/telemetry";
 import { startFakeOpenAI } from "../fakes/openai/server.ts";
 
 const calls = Number(process.env.BENCH_CALLS ?? 5_000);
@@ -40,6 +50,30 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP ?? 200);
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const postgresAdminUrl =
+  process.env.BENCH_POSTGRES_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const COMMUNITIES = 50;
+
+/** BENCH_DATABASE_URL, or a scratch database on the admin URL's server, migrated, dropped by `drop`. */
+async function benchDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) return { database: await openDatabase({ databaseUrl: given }), drop: async () => {} };
+  const name = `bench_gateway_${randomUUID().replaceAll("-", "")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: postgresAdminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(postgresAdminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), migrate: true });
+  return { database, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
 
 const captionSchema = z.object({ top: z.string().max(80), bottom: z.string().max(80) });
 const system = "You write meme captions. Answer with JSON.";
@@ -150,7 +184,24 @@ async function bench() {
 
   const redis = new Redis(redisUrl);
   const prefix = `bench-gateway-${randomUUID()}`;
-  const gateway = createModelGateway({ config, redis, prefix });
+  const { database, drop } = await benchDatabase();
+  const metrics = createMetrics();
+  const warn = (object: object, message: string) => console.warn(message, JSON.stringify(object));
+  const recorder = createModelCallRecorder(database.prisma, { logger: { warn } });
+  const gateway = createModelGateway({
+    config,
+    redis,
+    prefix,
+    recorder,
+    budget: createTokenBudgetLedger({ redis, prefix }),
+    logger: { warn, info: () => undefined },
+    metrics: {
+      requests: metrics.modelGatewayRequestsTotal,
+      latency: metrics.modelGatewayRequestSeconds,
+      breakerOpen: metrics.modelGatewayBreakerOpen,
+      calls: metrics.modelGatewayCallsTotal,
+    },
+  });
 
   // The request the gateway sends to a jsonSchema provider, from the SDK directly.
   const direct = new OpenAI({
@@ -183,6 +234,8 @@ async function bench() {
       messages: messages(n),
       schema: captionSchema,
       schemaName: "caption",
+      community: { platform: "telegram", externalId: `-100${n % COMMUNITIES}` },
+      dailyTokenBudget: 1_000_000_000,
     });
     const who = result.ok ? result.provider : `offline (${result.reason})`;
     answeredBy.set(who, (answeredBy.get(who) ?? 0) + 1);
@@ -221,8 +274,21 @@ async function bench() {
     );
     console.log(`gateway p99 / direct p99: ${p99Ratio.toFixed(2)}   (goal < 2)`);
     console.log(`overhead per call (mean): ${(overhead * 100).toFixed(2)}%   (goal < 5%)`);
+    const missed = [
+      offline > 0 ? "not every call answered by a provider" : undefined,
+      p99Ratio >= 2 ? "gateway p99 not under twice the direct p99" : undefined,
+      overhead >= 0.05 ? "overhead not under 5%" : undefined,
+    ].filter((goal) => goal !== undefined);
+    if (missed.length > 0) {
+      console.log(`goals missed: ${missed.join("; ")}`);
+      process.exitCode = 1;
+    }
   } finally {
     await gateway.close();
+    const rows = await database.prisma.modelCall.count();
+    console.log(`ModelCall rows written: ${rows}`);
+    await database.close();
+    await drop();
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
