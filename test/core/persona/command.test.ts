@@ -202,6 +202,45 @@ describe("/persona set", () => {
   });
 });
 
+describe("/persona show <field> within the platform's message limit", () => {
+  // Every limit at its maximum: 6 examples of 300 + 300 characters, 50 words to avoid of 40.
+  const longExamples = Array.from({ length: 6 }, (_, index) => ({
+    user: `question ${index + 1} `.padEnd(300, "q"),
+    bot: `answer ${index + 1} `.padEnd(300, "a"),
+  }));
+  const longAvoid = Array.from({ length: 50 }, (_, index) => `avoided phrase ${index + 1} `.padEnd(40, "z"));
+  const fullPersona = JSON.stringify({ name: "Wojak", examples: longExamples, avoid: longAvoid });
+
+  it("GIVEN every example and word to avoid at full length on Discord THEN each reply fits in 2,000 characters and says what it left out", async () => {
+    const chat = newChat("discord");
+    expect(await chat.send(`/persona import ${fullPersona}`, { admin: true })).toBe(
+      "Persona imported: I am Wojak now.",
+    );
+    const examples = await chat.send("/persona show examples");
+    expect(examples.length).toBeLessThanOrEqual(2_000);
+    expect(examples).toContain(`• ${longExamples[0]?.user} → ${longExamples[0]?.bot}`);
+    const shownExamples = longExamples.filter((example) => examples.includes(example.bot)).length;
+    expect(shownExamples).toBeGreaterThan(0);
+    expect(shownExamples).toBeLessThan(6);
+    expect(examples).toContain(`(shortened: ${6 - shownExamples} more not shown`);
+
+    const avoid = await chat.send("/persona show avoid");
+    expect(avoid.length).toBeLessThanOrEqual(2_000);
+    const shownAvoid = longAvoid.filter((phrase) => avoid.includes(phrase)).length;
+    expect(shownAvoid).toBeLessThan(50);
+    expect(avoid).toContain(`(shortened: ${50 - shownAvoid} more not shown`);
+  });
+
+  it("GIVEN the same persona on Telegram THEN its 4,096 characters hold every example whole", async () => {
+    const chat = newChat("telegram");
+    await chat.send(`/persona import ${fullPersona}`, { admin: true });
+    const examples = await chat.send("/persona show examples");
+    expect(examples.length).toBeLessThanOrEqual(4_096);
+    for (const example of longExamples) expect(examples).toContain(`• ${example.user} → ${example.bot}`);
+    expect(examples).not.toContain("shortened");
+  });
+});
+
 describe("/persona import and reset", () => {
   it("GIVEN JSON with some fields THEN imports them with the rest from the default", async () => {
     const chat = newChat();

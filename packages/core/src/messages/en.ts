@@ -78,6 +78,7 @@ const en = {
   "persona.none": "(none)",
   "persona.example": "• {user} → {bot}",
   "persona.more": "…and {count} more: /persona show {field}",
+  "persona.shortened": "(shortened: {count} more not shown; a message here holds at most {limit} characters)",
   "persona.footer":
     "Admins change it with /persona set <field> <value>, /persona import <json> or /persona reset.",
   "persona.help":

@@ -3,6 +3,7 @@
 // platform's own admin rights, asked afresh, as /config does.
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
+import { MESSAGE_LIMITS } from "../conversation/split.ts";
 import type { MessageId, Translator } from "../messages/index.ts";
 import { err, ok, userError, type Result, type UserError } from "../result.ts";
 import { quotable } from "../safe-text.ts";
@@ -108,7 +109,7 @@ async function show(context: Context): Promise<CommandOutcome> {
   if (args.rest === "") return answer("persona.shown", personaSummary(persona, t));
   const field = args.rest.toLowerCase();
   if (!isField(field)) return failure(unknownField(args.rest));
-  return answer("persona.shown", personaField(persona, field, t));
+  return answer("persona.shown", personaField(persona, field, t, MESSAGE_LIMITS[invocation.platform]));
 }
 
 async function set(context: Context): Promise<CommandOutcome> {

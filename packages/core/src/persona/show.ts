@@ -1,6 +1,7 @@
 // The persona as members read it in a reply: labels in the community's language. Discord shows
 // at most 2000 characters, so the summary shortens long texts and lists and says how to see them
-// whole; `/persona show <field>` shows one field in full.
+// whole; `/persona show <field>` shows one field in full, or as many of its items as the
+// platform's message holds (six full-length examples run to ~3,700 characters) with a note.
 import type { MessageId, Translator } from "../messages/index.ts";
 import { DEFAULT_PERSONA, samePersona, type Persona, type PersonaField } from "./persona.ts";
 
@@ -70,7 +71,55 @@ export function personaSummary(persona: Persona, t: Translator): string {
   return [header, ...lines, "", t("persona.footer")].join("\n");
 }
 
-/** One field in full. */
-export function personaField(persona: Persona, field: PersonaField, t: Translator): string {
-  return fieldLines(persona, field, t, true).join("\n");
+/** `text` cut to at most `max` UTF-16 units (how message limits count), ending in "…". */
+function clipToUnits(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = "";
+  for (const character of text) {
+    if (kept.length + character.length + 1 > max) break;
+    kept += character;
+  }
+  return `${kept}…`;
+}
+
+/** A list field's lines with whole items, only the first `count` of them. */
+function firstItemsLines(
+  persona: Persona,
+  field: "topics" | "avoid" | "examples",
+  t: Translator,
+  count: number,
+): string[] {
+  const line = (value: string) => t("persona.line", { label: t(LABELS[field]), value });
+  if (field !== "examples") return [line(persona[field].slice(0, count).join(", "))];
+  return [
+    line(String(persona.examples.length)),
+    ...persona.examples
+      .slice(0, count)
+      .map((example) => t("persona.example", { user: example.user, bot: example.bot })),
+  ];
+}
+
+/**
+ * One field in full, or, when that is longer than `maxLength` characters (the platform's message
+ * limit), as many whole items as fit and a note of how many were left out: a reply the platform
+ * would clip mid-word, or refuse, helps nobody.
+ */
+export function personaField(
+  persona: Persona,
+  field: PersonaField,
+  t: Translator,
+  maxLength: number = Number.POSITIVE_INFINITY,
+): string {
+  const whole = fieldLines(persona, field, t, true).join("\n");
+  if (whole.length <= maxLength) return whole;
+  if (field === "topics" || field === "avoid" || field === "examples") {
+    const total = persona[field].length;
+    for (let count = total - 1; count > 0; count -= 1) {
+      const note = t("persona.shortened", { count: total - count, limit: maxLength });
+      const text = [...firstItemsLines(persona, field, t, count), note].join("\n");
+      if (text.length <= maxLength) return text;
+    }
+  }
+  // A single item or text longer than the message (limits far below today's): cut it.
+  return clipToUnits(whole, maxLength);
 }
