@@ -3,7 +3,7 @@
 // model gateway from the fake model server, history in PostgreSQL.
 import type { Message, MessageEntity, Update } from "telegraf/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_PERSONA, findUnsafeText } from "@memebot/core";
+import { DEFAULT_PERSONA, findUnsafeText, neutralizeChatText } from "@memebot/core";
 import { startFakeOpenAI, type FakeChatRequest, type FakeOpenAI } from "../fakes/openai/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { textMessageUpdate, type ChatInput, type UserInput } from "../fakes/telegram/updates.ts";
@@ -282,6 +282,39 @@ describe("conversation on Telegram", () => {
     expect(sent(bob.id)).toHaveLength(1);
   });
 
+  it("GIVEN one member talking to the bot in chat after chat THEN past 20 answers in 10 minutes they are told once, and their messages are kept but not answered", async () => {
+    const groups: ChatInput[] = Array.from({ length: 22 }, () => ({
+      id: uniqueTelegramGroupId(),
+      type: "supergroup",
+      title: "Spam Central",
+    }));
+    const before = chatRequests(model).length;
+    const updates = groups.map((chat, n) => {
+      const update = mentioning(alice, `message ${n + 1}`);
+      (update as { message: Message.TextMessage }).message.chat = chat as never;
+      return update;
+    });
+    await deliver(...updates);
+
+    const answered = (chat: ChatInput) => sent(chat.id as number);
+    await vi.waitFor(
+      () => expect(groups.slice(0, 20).every((chat) => answered(chat).length === 1)).toBe(true),
+      {
+        timeout: 20_000,
+      },
+    );
+    expect(answered(groups[20] as ChatInput).map((call) => call.params.text)).toEqual([
+      "You've sent me a lot of messages in the last few minutes, so I'll pause our chat for a bit. Commands still work.",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(answered(groups[21] as ChatInput)).toEqual([]);
+    expect(requestsFrom(before)).toHaveLength(20);
+    // The limited messages are kept in their threads' history all the same.
+    expect(await storedThread(harness.core, `telegram:${groups[21]?.id}`)).toMatchObject([
+      { role: "user", text: "message 22" },
+    ]);
+  });
+
   it("GIVEN a long thread THEN the model sees at most the last 16 messages, none older than 6 hours", async () => {
     const threadKey = `telegram:${alice.id}`;
     const community = { platform: "telegram" as const, externalId: String(alice.id) };
@@ -428,7 +461,8 @@ describe("conversation on Telegram under prompt injection", () => {
         expect(system).not.toMatch(/fake-model|token_budget|api[_ ]?key\s*[:=]/i);
         // The attack is data: inside a member's tag, never in the system prompt.
         expect(system).not.toContain(attack);
-        expect(chatMessagesOf(request.body)).toContain(attack);
+        // (As members' text always reaches it: an @handle as a plain name.)
+        expect(chatMessagesOf(request.body)).toContain(neutralizeChatText(attack));
       }
     },
   );

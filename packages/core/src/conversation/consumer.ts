@@ -42,7 +42,11 @@ export function createConversationConsumer(options: ConversationConsumerOptions)
           ? { outcome: "off", replies: 0, notice: translate(settings.language, "error.notACommand") }
           : { outcome: "off", replies: 0 };
       }
-      const turn = await turns.take(message);
+      const turn = await turns.take({
+        key: message.key,
+        threadKey: message.threadKey,
+        authorKey: `${message.platform}:${message.author.externalId}`,
+      });
       if (turn.kind === "duplicate") return { outcome: "duplicate", replies: 0 };
       const payload: ConversationReply = {
         key: message.key,
@@ -53,7 +57,8 @@ export function createConversationConsumer(options: ConversationConsumerOptions)
         target: message.replyTo,
         language: settings.language,
         receivedAt: message.receivedAt,
-        answer: turn.kind !== "fold",
+        // Folded and limited messages are only kept: another answer takes them in, or none does.
+        answer: turn.kind === "now" || turn.kind === "later",
       };
       try {
         await jobs.enqueueReply(payload, {
@@ -68,6 +73,15 @@ export function createConversationConsumer(options: ConversationConsumerOptions)
         throw error;
       }
       if (turn.kind === "fold") return { outcome: "folded", replies: 0 };
+      if (turn.kind === "limited") {
+        return turn.tell
+          ? {
+              outcome: "limited",
+              replies: 0,
+              notice: translate(settings.language, "conversation.authorLimited"),
+            }
+          : { outcome: "limited", replies: 0 };
+      }
       return { outcome: turn.kind === "now" ? "answer_now" : "answer_later", replies: 1 };
     },
   };

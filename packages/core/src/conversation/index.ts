@@ -8,6 +8,7 @@ export {
 } from "./consumer.ts";
 export {
   createConversationTurns,
+  DEFAULT_AUTHOR_LIMIT,
   FOLD_MARGIN_MS,
   type ConversationTurns,
   type ConversationTurnsOptions,

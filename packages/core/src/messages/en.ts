@@ -42,6 +42,8 @@ const en = {
   "conversation.offlineReason.over_budget": "this community's daily model budget is spent",
   "conversation.failed":
     "Sorry, I couldn't answer that one: something failed on our side. Try me again in a minute.",
+  "conversation.authorLimited":
+    "You've sent me a lot of messages in the last few minutes, so I'll pause our chat for a bit. Commands still work.",
 
   "config.header": "Settings for this community:",
   "config.line": "{key} = {value}  ({allowed})",

@@ -41,6 +41,8 @@ const messages: Messages = {
   "conversation.offlineReason.over_budget": "esta comunidad ya gastó su presupuesto diario de modelo",
   "conversation.failed":
     "Perdón, no pude responder a eso: algo falló de nuestro lado. Vuelve a intentarlo en un minuto.",
+  "conversation.authorLimited":
+    "Me has enviado muchos mensajes en los últimos minutos, así que pausaré nuestra charla un rato. Los comandos siguen funcionando.",
 
   "config.header": "Ajustes de esta comunidad:",
   "config.line": "{key} = {value}  ({allowed})",
