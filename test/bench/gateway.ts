@@ -33,6 +33,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
@@ -57,7 +58,8 @@ const COMMUNITIES = 50;
 /** BENCH_DATABASE_URL, or a scratch database on the admin URL's server, migrated, dropped by `drop`. */
 async function benchDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
   const given = process.env.BENCH_DATABASE_URL;
-  if (given) return { database: await openDatabase({ databaseUrl: given }), drop: async () => {} };
+  if (given)
+    return { database: await openDatabase({ databaseUrl: given, dataDir: tmpdir() }), drop: async () => {} };
   const name = `bench_gateway_${randomUUID().replaceAll("-", "")}`;
   const admin = async (sql: string) => {
     const client = new pg.Client({ connectionString: postgresAdminUrl });
@@ -71,7 +73,7 @@ async function benchDatabase(): Promise<{ database: Database; drop: () => Promis
   await admin(`CREATE DATABASE "${name}"`);
   const url = new URL(postgresAdminUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), migrate: true });
+  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: tmpdir(), migrate: true });
   return { database, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
