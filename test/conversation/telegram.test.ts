@@ -378,7 +378,8 @@ describe("conversation on Telegram", () => {
     answer = () => longAnswer();
     const before = chatRequests(model).length;
     const held = telegram.hold("sendMessage");
-    await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "tell me everything" }));
+    const update = textMessageUpdate({ chat: dm(alice), from: alice, text: "tell me everything" });
+    await deliver(update);
     await vi.waitFor(() => expect(held.waiting).toBe(1), { timeout: 15_000 });
     const partsBefore = telegram.callsOf("sendMessage").length;
     held.release();
@@ -402,6 +403,9 @@ describe("conversation on Telegram", () => {
       ["Part 9.", 200],
     ]);
     expect(requestsFrom(before)).toHaveLength(1);
+    // The answer kept for the retries is gone once the job is done.
+    const answerKey = `:conversation:answer:telegram:${telegram.bot.id}:${update.update_id}`;
+    await vi.waitFor(async () => expect(await redisKeysAbout(harness.core, answerKey)).toEqual([]));
   });
 
   it("GIVEN the community's daily budget is spent THEN answers with the labelled offline answer, without asking the model", async () => {

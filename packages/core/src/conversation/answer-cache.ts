@@ -20,12 +20,15 @@ export interface AnswerCache {
   get(key: string): Promise<KeptAnswer | undefined>;
   /** Keeps `answer` unless another attempt kept one first; returns the one kept. */
   keep(key: string, answer: KeptAnswer): Promise<KeptAnswer>;
+  /** Drops it once every part is out and the history holds it. */
+  forget(key: string): Promise<void>;
 }
 
 export function createAnswerCache(options: { redis: Redis; prefix: string; ttlMs?: number }): AnswerCache {
   const { redis, prefix } = options;
-  // Longer than any job's retries: a day.
-  const ttlMs = options.ttlMs ?? 86_400_000;
+  // Longer than a job's retries (3 attempts of at most 2 minutes, seconds apart): an hour. A
+  // finished job forgets it at once; this only bounds what a job that died midway leaves.
+  const ttlMs = options.ttlMs ?? 3_600_000;
   const keyOf = (key: string) => `${prefix}:conversation:answer:${key}`;
   const parse = (raw: string | null) => {
     if (raw === null) return undefined;
@@ -45,6 +48,9 @@ export function createAnswerCache(options: { redis: Redis; prefix: string; ttlMs
       const stored = await redis.set(keyOf(key), JSON.stringify(answer), "PX", ttlMs, "NX");
       if (stored === "OK") return answer;
       return parse(await redis.get(keyOf(key))) ?? answer;
+    },
+    async forget(key) {
+      await redis.del(keyOf(key));
     },
   };
 }

@@ -229,6 +229,9 @@ export async function answerConversation(
   }
   // Again for a retry that found the answer kept (stored once: same time and text).
   await storeAnswer(place, answer, deps);
+  // Every part is out and the history holds it: a later retry (the worker died just now) finds the
+  // thread ending with this answer and does not answer again.
+  await deps.answers.forget(payload.key);
   return {
     outcome:
       answer.engine === "model"
