@@ -87,8 +87,27 @@ describe("token budget ledger", () => {
     const amounts = Array.from({ length: 400 }, (_, index) => (index % 37) + 1);
     await Promise.all(amounts.map((amount, index) => (index % 2 ? first : second).add(community, amount)));
     const expected = amounts.reduce((sum, amount) => sum + amount, 0);
-    expect(await first.spentToday(community)).toBe(expected);
-    expect(await second.spentToday(community)).toBe(expected);
+    // Read fresh (no cache): what Redis holds is the exact sum of both processes' additions.
+    const reader = createTokenBudgetLedger({ redis, prefix, readCacheMs: 0 });
+    expect(await reader.spentToday(community)).toBe(expected);
+  });
+
+  it("GIVEN another process's spending THEN it is seen once the read cache's second is over, and own spending at once", async () => {
+    let clock = Date.UTC(2026, 11, 2, 12, 0, 0);
+    const now = () => clock;
+    const mine = createTokenBudgetLedger({ redis, prefix, now });
+    const theirs = createTokenBudgetLedger({ redis: otherProcess, prefix, now });
+    await mine.add(community, 100);
+    expect(await mine.spentToday(community)).toBe(100);
+    await theirs.add(community, 50);
+    // Within the second: answered from memory, without the other process's 50 (and no Redis read).
+    expect(await mine.spentToday(community)).toBe(100);
+    await mine.add(community, 10);
+    // The increment's reply carries the whole count, the other process's share included.
+    expect(await mine.spentToday(community)).toBe(160);
+    await theirs.add(community, 40);
+    clock += 1_000;
+    expect(await mine.spentToday(community)).toBe(200);
   });
 
   it("GIVEN zero, negative or non-numeric tokens THEN nothing is charged; fractions round", async () => {

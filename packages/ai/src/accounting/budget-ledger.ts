@@ -11,10 +11,18 @@ export interface TokenBudgetLedgerOptions {
   prefix: string;
   /** The clock, in ms since the epoch; tests move it across midnight. */
   now?: () => number;
+  /**
+   * How long a community's count, once read or written, is answered from memory (default 1 s).
+   * Another process's spending is seen that much later at most: a budget can be overshot by about
+   * a second of the community's calls, in exchange for no Redis read on most calls.
+   */
+  readCacheMs?: number;
 }
 
 /** A counter outlives its day by one more: long enough for a late read, short enough to clean up. */
 export const LEDGER_TTL_SECONDS = 2 * 24 * 60 * 60;
+
+const DEFAULT_READ_CACHE_MS = 1_000;
 
 /** The UTC day as yyyymmdd. */
 export function utcDay(ms: number): string {
@@ -24,25 +32,56 @@ export function utcDay(ms: number): string {
 export function createTokenBudgetLedger(options: TokenBudgetLedgerOptions): TokenBudgetLedger {
   const { redis, prefix } = options;
   const now = options.now ?? Date.now;
+  const readCacheMs = options.readCacheMs ?? DEFAULT_READ_CACHE_MS;
   const keyOf = (community: CallCommunity) =>
     `${prefix}:tokens:${community.platform}:${community.externalId}:${utcDay(now())}`;
 
+  // The last count seen per key (read, or returned by an increment), and when. Keys carry the day,
+  // so yesterday's entries are never read again; the map is cleared when it grows large.
+  const known = new Map<string, { spent: number; at: number }>();
+  const remember = (key: string, spent: number) => {
+    if (known.size >= 10_000) known.clear();
+    known.set(key, { spent, at: now() });
+  };
+
+  // Additions made in one event-loop turn go to Redis together: one transaction for all of them.
+  let pending = new Map<string, number>();
+  let flushing: Promise<void> | undefined;
+
+  async function flush(batch: Map<string, number>): Promise<void> {
+    const transaction = redis.multi();
+    // One round trip, applied together: a counter never exists without its expiry.
+    for (const [key, amount] of batch) transaction.incrby(key, amount).expire(key, LEDGER_TTL_SECONDS);
+    const results = await transaction.exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (results === null || failed) {
+      throw failed?.[0] ?? new Error("Redis discarded the token ledger's transaction");
+    }
+    [...batch.keys()].forEach((key, index) => remember(key, Number(results[index * 2]?.[1])));
+  }
+
   return {
     async spentToday(community) {
-      const spent = await redis.get(keyOf(community));
-      return spent === null ? 0 : Number(spent);
+      const key = keyOf(community);
+      const seen = known.get(key);
+      if (seen && now() - seen.at < readCacheMs) return seen.spent + (pending.get(key) ?? 0);
+      const spent = await redis.get(key);
+      remember(key, spent === null ? 0 : Number(spent));
+      return (known.get(key)?.spent ?? 0) + (pending.get(key) ?? 0);
     },
 
-    async add(community, tokens) {
+    add(community, tokens) {
       const amount = Number.isFinite(tokens) ? Math.max(0, Math.round(tokens)) : 0;
-      if (amount === 0) return;
+      if (amount === 0) return Promise.resolve();
       const key = keyOf(community);
-      // One round trip, applied together: a counter never exists without its expiry.
-      const results = await redis.multi().incrby(key, amount).expire(key, LEDGER_TTL_SECONDS).exec();
-      const failed = results?.find(([error]) => error !== null);
-      if (results === null || failed) {
-        throw failed?.[0] ?? new Error("Redis discarded the token ledger's transaction");
-      }
+      pending.set(key, (pending.get(key) ?? 0) + amount);
+      flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        const batch = pending;
+        pending = new Map();
+        flushing = undefined;
+        return flush(batch);
+      });
+      return flushing;
     },
   };
 }
