@@ -24,9 +24,17 @@ export const LEDGER_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 const DEFAULT_READ_CACHE_MS = 1_000;
 
+const DAY_MS = 86_400_000;
+// Every call asks; the answer changes once a day.
+let lastDay = { number: Number.NaN, text: "" };
+
 /** The UTC day as yyyymmdd. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10).replaceAll("-", "");
+  const number = Math.floor(ms / DAY_MS);
+  if (number !== lastDay.number) {
+    lastDay = { number, text: new Date(ms).toISOString().slice(0, 10).replaceAll("-", "") };
+  }
+  return lastDay.text;
 }
 
 export function createTokenBudgetLedger(options: TokenBudgetLedgerOptions): TokenBudgetLedger {
