@@ -79,7 +79,8 @@ const messages: Messages = {
   "persona.none": "(ninguno)",
   "persona.example": "• {user} → {bot}",
   "persona.more": "…y {count} más: /persona show {field}",
-  "persona.shortened": "(acortado: {count} más sin mostrar; aquí un mensaje admite como máximo {limit} caracteres)",
+  "persona.shortened":
+    "(acortado: {count} más sin mostrar; aquí un mensaje admite como máximo {limit} caracteres)",
   "persona.footer":
     "Los admins la cambian con /persona set <campo> <valor>, /persona import <json> o /persona reset.",
   "persona.help":
