@@ -7,6 +7,7 @@ import {
   answerConversation,
   answerMemeRequest,
   createAnswerCache,
+  createHistoryPruner,
   createThreadLocks,
   createPersonaStore,
   createRegistry,
@@ -123,6 +124,12 @@ export async function startWorker(
     logger,
   };
 
+  const pruneHistory = createHistoryPruner({
+    deleteOlderThan: (before) => repositories.conversations.deleteOlderThan(before),
+    onError: (error) =>
+      logger.warn({ err: error }, "old conversation history not deleted; trying again later"),
+  });
+
   const worker = createJobWorker({
     // BullMQ's blocking reads need a connection of their own that retries forever.
     connection: infrastructure.createRedis(),
@@ -141,7 +148,11 @@ export async function startWorker(
         metrics.updateToReplySeconds.observe({ platform: payload.run.target.platform }, seconds);
         return result;
       },
-      "chat.reply": (payload, { signal }) => answerConversation(payload, conversation, signal),
+      "chat.reply": (payload, { signal }) => {
+        // Not awaited: old history goes at most once an hour, and an answer never waits for it.
+        void pruneHistory();
+        return answerConversation(payload, conversation, signal);
+      },
     },
     // The user hears back once: command jobs carry their run (recorded too), conversation jobs their message.
     onFinalFailure: async (_name, payload, error) => {

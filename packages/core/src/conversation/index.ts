@@ -38,6 +38,7 @@ export {
 export { createAnswerCache, type AnswerCache, type KeptAnswer } from "./answer-cache.ts";
 export { offlineConversationAnswer, type OfflineReason } from "./offline.ts";
 export { reportFailedConversation } from "./report-failed.ts";
+export { createHistoryPruner, HISTORY_KEPT_MS, PRUNE_EVERY_MS, type HistoryPrunerOptions } from "./prune.ts";
 export {
   answerConversation,
   MAX_ANSWER_LENGTH,

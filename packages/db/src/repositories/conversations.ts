@@ -29,6 +29,8 @@ export interface ConversationsRepository {
   append(message: NewConversationMessage): Promise<void>;
   /** The thread's newest messages created since `since`, at most `limit`, oldest first. */
   recent(threadKey: string, options: { limit: number; since: Date }): Promise<StoredConversationMessage[]>;
+  /** Deletes every thread's messages created before `before`; resolves with how many went. */
+  deleteOlderThan(before: Date): Promise<number>;
 }
 
 const roleOf = (role: string): "user" | "assistant" => (role === "assistant" ? "assistant" : "user");
@@ -70,6 +72,11 @@ export function createConversationsRepository(prisma: PrismaClient): Conversatio
         select: { role: true, authorId: true, text: true, createdAt: true },
       });
       return rows.reverse().map((row) => ({ ...row, role: roleOf(row.role) }));
+    },
+
+    async deleteOlderThan(before) {
+      const { count } = await prisma.conversationMessage.deleteMany({ where: { createdAt: { lt: before } } });
+      return count;
     },
   };
 }
