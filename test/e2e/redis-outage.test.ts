@@ -80,7 +80,9 @@ describe("Redis restarting under the running platform", { timeout: 90_000 }, () 
     });
     try {
       expect(await worker.waitForExit(30_000)).toMatchObject({ code: 1 });
-      expect(Date.now() - startedAt).toBeLessThan(15_000);
+      // It does not retry forever; the bound leaves room for `pnpm start:worker`'s migration check
+      // and module loading, which take over 10 s on a loaded 2-core machine before Redis is tried.
+      expect(Date.now() - startedAt).toBeLessThan(25_000);
       expect(worker.stdout() + worker.stderr()).toContain("Cannot reach Redis");
     } finally {
       await closed.close();
