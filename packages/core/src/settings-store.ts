@@ -1,6 +1,7 @@
 // Settings are read on every command, so they are cached per community for a
 // few seconds; a change made on another replica is seen once the entry expires.
 import type { Actor, CommunityRef, Platform } from "./platform.ts";
+import { createCommunityCache } from "./community-cache.ts";
 import type { Result, UserError } from "./result.ts";
 import type { CommunitySettings, SettingChangeResult, SettingsModel } from "./settings.ts";
 
@@ -41,47 +42,18 @@ export function createSettingsStore({
   maxEntries = 10_000,
   now = Date.now,
 }: SettingsStoreOptions): SettingsStore {
-  const cache = new Map<string, { expires: number; settings: Promise<CommunitySettings> }>();
-  const cacheKey = (community: CommunityRef) => `${community.platform}:${community.externalId}`;
-
-  function remember(key: string, settings: Promise<CommunitySettings>) {
-    if (cache.size >= maxEntries) {
-      // Maps iterate in insertion order, so the first key is the oldest entry.
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(key, { expires: now() + ttlMs, settings });
-    // A failed read must not be cached: the next command asks the database again.
-    settings.catch(() => cache.delete(key));
-  }
-
-  const load = (community: CommunityRef) =>
-    repository
-      .findSettings({ platform: community.platform, externalId: community.externalId })
-      .then((stored) => model.parse(stored));
-
-  async function get(community: CommunityRef): Promise<CommunitySettings> {
-    const key = cacheKey(community);
-    const hit = cache.get(key);
-    if (hit && hit.expires > now()) return hit.settings;
-    if (hit) {
-      // Stale while revalidating: a busy community never waits on the database once it is
-      // cached; the fresh value replaces the stale one when it arrives (one read per expiry).
-      hit.expires = now() + ttlMs;
-      const fresh = load(community);
-      fresh.then(
-        () => cache.get(key) === hit && remember(key, fresh),
-        () => undefined,
-      );
-      return hit.settings;
-    }
-    const settings = load(community);
-    remember(key, settings);
-    return settings;
-  }
+  const cache = createCommunityCache({
+    load: (community) =>
+      repository
+        .findSettings({ platform: community.platform, externalId: community.externalId })
+        .then((stored) => model.parse(stored)),
+    ttlMs,
+    maxEntries,
+    now,
+  });
 
   return {
-    get,
+    get: (community) => cache.get(community),
     async change(community, actor, key, raw) {
       // Worked out from the stored settings inside the repository's transaction, not from a cached
       // copy: another admin's change a moment ago (on any replica) is kept, not overwritten.
@@ -107,7 +79,7 @@ export function createSettingsStore({
         },
       });
       if (!result) throw new Error("settings edit did not run");
-      if (result.ok) remember(cacheKey(community), Promise.resolve(result.value.settings));
+      if (result.ok) cache.remember(community, Promise.resolve(result.value.settings));
       return result;
     },
   };

@@ -2,6 +2,7 @@
 // seconds, like the settings: a change made on another replica (or in the worker) is seen once
 // the entry expires; the replica that made the change sees it at once.
 import type { Actor, CommunityRef, Platform } from "../platform.ts";
+import { createCommunityCache } from "../community-cache.ts";
 import { err, ok, type Result } from "../result.ts";
 import { DEFAULT_PERSONA, personaFromStored, type Persona, type PersonaProblems } from "./persona.ts";
 
@@ -55,51 +56,24 @@ export function createPersonaStore({
   maxEntries = 10_000,
   now = Date.now,
 }: PersonaStoreOptions): PersonaStore {
-  const cache = new Map<string, { expires: number; persona: Promise<Persona> }>();
-  const cacheKey = (community: CommunityRef) => `${community.platform}:${community.externalId}`;
-
-  function remember(key: string, persona: Promise<Persona>) {
-    cache.delete(key);
-    if (cache.size >= maxEntries) {
-      // Maps iterate in insertion order, so the first key is the oldest entry.
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    cache.set(key, { expires: now() + ttlMs, persona });
-    // A failed read must not be cached: the next task asks the database again.
-    persona.catch(() => cache.delete(key));
-  }
-
-  const load = (community: CommunityRef) =>
-    repository
-      .findPersona({ platform: community.platform, externalId: community.externalId })
-      .then((stored) =>
-        stored === null || stored === undefined ? DEFAULT_PERSONA : personaFromStored(stored),
-      );
+  const cache = createCommunityCache({
+    load: (community) =>
+      repository
+        .findPersona({ platform: community.platform, externalId: community.externalId })
+        .then((stored) =>
+          stored === null || stored === undefined ? DEFAULT_PERSONA : personaFromStored(stored),
+        ),
+    ttlMs,
+    maxEntries,
+    now,
+  });
 
   return {
-    async get(community) {
-      const key = cacheKey(community);
-      const hit = cache.get(key);
-      if (hit && hit.expires > now()) return hit.persona;
-      if (hit) {
-        // Stale while revalidating, as the settings store does: one read per expiry, nobody waits.
-        hit.expires = now() + ttlMs;
-        const fresh = load(community);
-        fresh.then(
-          () => cache.get(key) === hit && remember(key, fresh),
-          () => undefined,
-        );
-        return hit.persona;
-      }
-      const persona = load(community);
-      remember(key, persona);
-      return persona;
-    },
+    get: (community) => cache.get(community),
 
     async set(community, actor, persona) {
       await repository.updatePersona({ community, actor, edit: () => ({ ...persona }) });
-      remember(cacheKey(community), Promise.resolve(persona));
+      cache.remember(community, Promise.resolve(persona));
     },
 
     async edit(community, actor, change) {
@@ -115,13 +89,13 @@ export function createPersonaStore({
         },
       });
       if (!result) throw new Error("persona edit did not run");
-      if (result.ok) remember(cacheKey(community), Promise.resolve(result.value));
+      if (result.ok) cache.remember(community, Promise.resolve(result.value));
       return result.ok ? ok(result.value) : err(result.error);
     },
 
     async reset(community) {
       await repository.deletePersona(community);
-      remember(cacheKey(community), Promise.resolve(DEFAULT_PERSONA));
+      cache.remember(community, Promise.resolve(DEFAULT_PERSONA));
     },
   };
 }
