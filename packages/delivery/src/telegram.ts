@@ -47,7 +47,8 @@ export function splitText(text: string, max = MAX_TEXT): string[] {
 }
 
 /** Chat ids travel as strings in job payloads; Telegram's own are integers that fit a double. */
-const chatIdOf = (chatId: string): number | string => (/^-?\d{1,16}$/.test(chatId) ? Number(chatId) : chatId);
+export const chatIdOf = (chatId: string): number | string =>
+  /^-?\d{1,16}$/.test(chatId) ? Number(chatId) : chatId;
 
 export function createTelegramSender(options: TelegramSenderOptions): SendTelegram {
   const telegram = options.telegram ?? new Telegram(options.token, { apiRoot: options.apiRoot });

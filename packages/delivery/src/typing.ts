@@ -6,6 +6,7 @@ import { Telegram } from "telegraf";
 import type { ReplyTarget, StartTyping } from "@memebot/core";
 import { DEFAULT_SEND_TIMEOUT_MS } from "./defaults.ts";
 import type { DiscordChannelClient } from "./discord-channel.ts";
+import { chatIdOf } from "./telegram.ts";
 
 export interface TypingIndicatorOptions {
   telegram?: { token: string; apiRoot: string };
@@ -17,8 +18,6 @@ export interface TypingIndicatorOptions {
   timeoutMs?: number;
   onError?: (error: unknown) => void;
 }
-
-const chatIdOf = (chatId: string): number | string => (/^-?\d{1,16}$/.test(chatId) ? Number(chatId) : chatId);
 
 export function createTypingIndicator(options: TypingIndicatorOptions): StartTyping {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
