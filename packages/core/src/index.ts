@@ -12,6 +12,7 @@ export { readArgs, usageOf } from "./commands/args.ts";
 export { createRegistry, defaultCommands, type CommandRegistry } from "./commands/registry.ts";
 export { commandRunOf } from "./commands/run.ts";
 export * from "./usecases/deliver.ts";
+export * from "./model-fallback.ts";
 export * from "./usecases/answer-meme.ts";
 export * from "./usecases/report-failed-run.ts";
 export { parseCommandLine, type CommandLine } from "./commands/command-line.ts";

@@ -2,6 +2,7 @@
 // community it is made for; expected failures come back as values with a stable reason (the
 // caller then answers from its task's offline engine and says so), never as thrown errors.
 import type { ModelTask } from "@memebot/config";
+import type { ModelFallbackReason } from "@memebot/core";
 import type { z } from "zod";
 
 export type { ModelTask };
@@ -45,16 +46,8 @@ export interface JsonCallRequest<T> extends CallScope {
   schemaName: string;
 }
 
-/** Why a call gave no model answer; the caller's offline answer is labelled with it. */
-export type GatewayFallbackReason =
-  /** No provider serves the task's models (nothing configured). */
-  | "not_configured"
-  /** Every candidate timed out, failed, was rate-limited or had its circuit open, within the deadline. */
-  | "unavailable"
-  /** The model answered, but not with valid output even after the repair round. */
-  | "invalid_response"
-  /** The community spent its daily token budget. */
-  | "over_budget";
+/** Why a call gave no model answer (see ModelFallbackReason); the caller's offline answer is labelled with it. */
+export type GatewayFallbackReason = ModelFallbackReason;
 
 export interface GatewayAnswer<T> {
   ok: true;

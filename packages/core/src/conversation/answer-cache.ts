@@ -3,12 +3,13 @@
 // answer's parts would not line up with the parts already posted under the same delivery keys.
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { MODEL_FALLBACK_REASONS } from "../model-fallback.ts";
 
 const keptAnswerSchema = z.object({
   text: z.string().min(1),
   engine: z.enum(["model", "offline"]),
   /** Why the offline engine answered. */
-  reason: z.enum(["not_configured", "unavailable", "invalid_response", "over_budget"]).optional(),
+  reason: z.enum(MODEL_FALLBACK_REASONS).optional(),
   /** The gateway's model name, for the run's outcome. */
   model: z.string().optional(),
   /** The answer's time in the history (ms): just after the newest message it answered. */

@@ -1,8 +1,9 @@
 // What the bot says when no model answers: a short canned line in the persona's name that says
 // it is the offline engine and why, so nobody mistakes it for the model's thoughts.
 import { translator, type Language, type MessageId } from "../messages/index.ts";
+import type { ModelFallbackReason } from "../model-fallback.ts";
 
-export type OfflineReason = "not_configured" | "unavailable" | "invalid_response" | "over_budget";
+export type OfflineReason = ModelFallbackReason;
 
 const VARIANTS = [
   "conversation.offline.1",

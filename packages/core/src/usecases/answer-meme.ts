@@ -2,6 +2,7 @@ import type { RunRecorder } from "../dispatch.ts";
 import type { JobPayload } from "../jobs/catalog.ts";
 import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
 import { translator } from "../messages/index.ts";
+import type { ModelFallbackReason } from "../model-fallback.ts";
 import type { CommunityRef } from "../platform.ts";
 import type { Persona } from "../persona/persona.ts";
 import type { PersonaStore } from "../persona/store.ts";
@@ -10,9 +11,6 @@ import { modelChoiceOf } from "../settings.ts";
 import type { AnswerCache, KeptAnswer } from "../conversation/answer-cache.ts";
 import type { DeliverOnce } from "./deliver.ts";
 import { runRecordOf } from "./report-failed-run.ts";
-
-/** Why a task answered from its offline engine instead of a model; users are told which. */
-export type ModelFallbackReason = "not_configured" | "unavailable" | "invalid_response" | "over_budget";
 
 export interface MemeText {
   top: string;
