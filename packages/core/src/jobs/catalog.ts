@@ -2,42 +2,13 @@
 // policy and time limit in one place. Producers and processors are typed from it.
 import { z } from "zod";
 import { conversationReplySchema } from "../conversation/payload.ts";
-import { actorSchema, communityRefSchema, replyTargetSchema } from "../platform.ts";
-import { languages, type Language } from "../messages/index.ts";
-import { replyWindowOf, type ReplyWindow } from "./reply-window.ts";
+import { studioJobs } from "../studio/jobs.ts";
+import { commandRunSchema, defineJob } from "./job-definition.ts";
+import { replyWindowOf } from "./reply-window.ts";
+
+export { commandRunSchema, type CommandRun, type JobDefinition } from "./job-definition.ts";
 
 export const MAX_TOPIC_LENGTH = 200;
-
-/** Who asked what, and where the answer goes: every command job carries this. */
-export const commandRunSchema = z.object({
-  key: z.string().min(1),
-  command: z.string().min(1),
-  args: z.string(),
-  community: communityRefSchema,
-  actor: actorSchema,
-  target: replyTargetSchema,
-  language: z.enum(languages as [Language, ...Language[]]),
-  receivedAt: z.number(),
-});
-export type CommandRun = z.infer<typeof commandRunSchema>;
-
-export interface JobDefinition<S extends z.ZodType> {
-  /** BullMQ queue the job runs on. Each queue has its own workers, so slow kinds do not hold up fast ones. */
-  queue: string;
-  payload: S;
-  attempts: number;
-  /** Exponential backoff base between attempts. */
-  backoffMs: number;
-  /** The attempt is abandoned (and retried) after this long. */
-  timeoutMs: number;
-  /**
-   * When the answer stops being deliverable, if it ever does: attempts are cut off when it closes,
-   * and a retry that would start after its last start is not scheduled (the job fails as expired).
-   */
-  replyWindow?: (payload: z.infer<S>) => ReplyWindow | undefined;
-}
-
-const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>) => definition;
 
 export const jobCatalog = {
   "meme.text": defineJob({
@@ -60,6 +31,7 @@ export const jobCatalog = {
     // chat task's deadline (30 s at least), then the parts' sends.
     timeoutMs: 120_000,
   }),
+  ...studioJobs,
 } as const;
 
 export type JobCatalog = typeof jobCatalog;

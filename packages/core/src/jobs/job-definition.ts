@@ -1,0 +1,38 @@
+// What every job definition says, and the run every command job carries. Apart from the catalog so
+// feature folders (studio/jobs.ts) can define their jobs without importing the catalog that lists them.
+import { z } from "zod";
+import { actorSchema, communityRefSchema, replyTargetSchema } from "../platform.ts";
+import { languages, type Language } from "../messages/index.ts";
+import type { ReplyWindow } from "./reply-window.ts";
+
+/** Who asked what, and where the answer goes: every command job carries this. */
+export const commandRunSchema = z.object({
+  key: z.string().min(1),
+  command: z.string().min(1),
+  args: z.string(),
+  community: communityRefSchema,
+  actor: actorSchema,
+  target: replyTargetSchema,
+  language: z.enum(languages as [Language, ...Language[]]),
+  receivedAt: z.number(),
+});
+export type CommandRun = z.infer<typeof commandRunSchema>;
+
+export interface JobDefinition<S extends z.ZodType> {
+  /** BullMQ queue the job runs on. Each queue has its own workers, so slow kinds do not hold up fast ones. */
+  queue: string;
+  payload: S;
+  attempts: number;
+  /** Exponential backoff base between attempts. */
+  backoffMs: number;
+  /** The attempt is abandoned (and retried) after this long. */
+  timeoutMs: number;
+  /**
+   * When the answer stops being deliverable, if it ever does: attempts are cut off when it closes,
+   * and a retry that would start after its last start is not scheduled (the job fails as expired).
+   */
+  replyWindow?: (payload: z.infer<S>) => ReplyWindow | undefined;
+}
+
+export const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>) => definition;
+
