@@ -37,8 +37,56 @@ export interface CommunitySettings {
   conversation: boolean;
   /** The community's own choice of model per task (a configured model name); absent: the task's default order. */
   models: Partial<Record<ModelTask, string>>;
+  /** The meme studio's choices: which layouts /meme may use, template tags it prefers, a watermark. */
+  studio: StudioSettings;
   commands: Record<string, CommandSettings>;
 }
+
+export const STUDIO_LAYOUTS = ["classic", "caption-bar", "panels"] as const;
+export type StudioLayout = (typeof STUDIO_LAYOUTS)[number];
+
+export interface StudioSettings {
+  /** Layouts /meme may pick templates of (at least one); /caption uses the first of classic and caption-bar. */
+  layouts: StudioLayout[];
+  /** Template tags /meme prefers when several templates fit; empty: no preference. */
+  tags: string[];
+  /** Small text drawn in a corner of every picture; empty: none (the default). */
+  watermark: string;
+}
+
+export const MAX_WATERMARK_LENGTH = 32;
+const MAX_PREFERRED_TAGS = 8;
+const TAG_PATTERN = /^[a-z0-9][a-z0-9-]{0,23}$/;
+/** The /config value that clears a list or a text setting. */
+const CLEAR_WORDS = new Set(["-", "off", "none"]);
+
+const parseLayouts = (raw: string): string | undefined => {
+  const value = raw.trim().toLowerCase();
+  if (value === "all") return STUDIO_LAYOUTS.join(",");
+  const picked = value.split(/[\s,]+/).filter((item) => item !== "");
+  if (picked.length === 0 || !picked.every((item) => (STUDIO_LAYOUTS as readonly string[]).includes(item)))
+    return undefined;
+  return [...new Set(picked)].join(",");
+};
+
+const parseTags = (raw: string): string | undefined => {
+  const value = raw.trim().toLowerCase();
+  if (CLEAR_WORDS.has(value)) return "";
+  const tags = [...new Set(value.split(/[\s,]+/).filter((item) => item !== ""))];
+  if (tags.length === 0 || tags.length > MAX_PREFERRED_TAGS || !tags.every((tag) => TAG_PATTERN.test(tag)))
+    return undefined;
+  return tags.join(",");
+};
+
+const parseWatermark = (raw: string): string | undefined => {
+  const value = raw.replace(/\s+/g, " ").trim();
+  if (CLEAR_WORDS.has(value.toLowerCase())) return "";
+  // Drawn on pictures, so printable text only, and short enough to stay a corner mark.
+  if (value.length === 0 || value.length > MAX_WATERMARK_LENGTH || /[\p{C}]/u.test(value)) return undefined;
+  return value;
+};
+
+const listOf = (value: string) => (value === "" ? [] : value.split(","));
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
 export const DEFAULT_USER_RATE_LIMIT_PER_MINUTE = 10;
@@ -149,6 +197,17 @@ export function createSettingsModel(
         Object.fromEntries(MODEL_TASKS.map((task) => [task, z.string().min(1).optional().catch(undefined)])),
       ),
     ),
+    studio: z.preprocess(
+      asObject,
+      z.object({
+        layouts: z
+          .array(z.enum(STUDIO_LAYOUTS))
+          .min(1)
+          .catch([...STUDIO_LAYOUTS]),
+        tags: z.array(z.string().regex(TAG_PATTERN)).max(MAX_PREFERRED_TAGS).catch([]),
+        watermark: z.string().max(MAX_WATERMARK_LENGTH).catch(""),
+      }),
+    ),
     commands: z.preprocess(
       asObject,
       z.object(
@@ -209,6 +268,36 @@ export function createSettingsModel(
       read: (settings) => settings.conversation,
       parse: parseSwitch,
       write: (settings, value) => ({ ...settings, conversation: value as boolean }),
+    },
+    {
+      key: "meme.layouts",
+      allowed: { id: "setting.allowed.layouts", params: { layouts: ["all", ...STUDIO_LAYOUTS].join(" | ") } },
+      read: (settings) => settings.studio.layouts.join(","),
+      parse: parseLayouts,
+      write: (settings, value) => ({
+        ...settings,
+        studio: { ...settings.studio, layouts: listOf(value as string) as StudioLayout[] },
+      }),
+    },
+    {
+      key: "meme.tags",
+      allowed: { id: "setting.allowed.tags", params: { max: MAX_PREFERRED_TAGS } },
+      read: (settings) => settings.studio.tags.join(",") || "-",
+      parse: parseTags,
+      write: (settings, value) => ({
+        ...settings,
+        studio: { ...settings.studio, tags: listOf(value as string) },
+      }),
+    },
+    {
+      key: "meme.watermark",
+      allowed: { id: "setting.allowed.watermark", params: { max: MAX_WATERMARK_LENGTH } },
+      read: (settings) => settings.studio.watermark || "off",
+      parse: parseWatermark,
+      write: (settings, value) => ({
+        ...settings,
+        studio: { ...settings.studio, watermark: value as string },
+      }),
     },
     ...MODEL_TASKS.map((task): SettingDefinition => ({
       key: `model.${task}`,

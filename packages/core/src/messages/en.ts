@@ -169,6 +169,9 @@ const en = {
   "setting.allowed.languages": "{languages}",
   "setting.allowed.tokenBudget": "0 (no budget) to {max} model tokens per day",
   "setting.allowed.models": "{models}",
+  "setting.allowed.layouts": "{layouts} (several separated by commas, e.g. classic,panels)",
+  "setting.allowed.tags": "up to {max} template tags separated by commas (e.g. pump,hodl), or - for none",
+  "setting.allowed.watermark": "a text of at most {max} characters, or off",
 } as const;
 
 export type MessageId = keyof typeof en;

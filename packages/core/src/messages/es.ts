@@ -171,6 +171,9 @@ const messages: Messages = {
   "setting.allowed.languages": "{languages}",
   "setting.allowed.tokenBudget": "0 (sin límite) a {max} tokens de modelo por día",
   "setting.allowed.models": "{models}",
+  "setting.allowed.layouts": "{layouts} (varios separados por comas, p. ej. classic,panels)",
+  "setting.allowed.tags": "hasta {max} etiquetas de plantilla separadas por comas (p. ej. pump,hodl), o - para ninguna",
+  "setting.allowed.watermark": "un texto de {max} caracteres como máximo, u off",
 };
 
 export default {
