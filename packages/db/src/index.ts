@@ -16,6 +16,7 @@ export type { SchemaDiffOptions } from "./schema-diff.ts";
 export { readMigrationsList, writeMigration } from "./migrations-folder.ts";
 export type { MigrationList, WrittenMigration } from "./migrations-folder.ts";
 export { createRepositories, createModelCallRecorder } from "./repositories.ts";
+export { MAX_TEMPLATES_PER_COMMUNITY, MAX_TEMPLATE_BYTES_PER_COMMUNITY } from "./repositories.ts";
 export type {
   Repositories,
   RepositoryOptions,
@@ -27,6 +28,12 @@ export type {
   PersonasRepository,
   StoredPersona,
   UpdatePersonaInput,
+  AddMemeTemplateResult,
+  MemeTemplatesRepository,
+  MemeTemplateUsage,
+  NewMemeTemplate,
+  StoredMemeTemplate,
+  StoredMemeTemplateWithPicture,
   Platform,
   CommandRunStatus,
   CommunityRef,

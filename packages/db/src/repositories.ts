@@ -5,10 +5,24 @@ import { createCommandRunsRepository, type CommandRunsRepository } from "./repos
 import { createCommunitiesRepository, type CommunitiesRepository } from "./repositories/communities.ts";
 import { createConversationsRepository, type ConversationsRepository } from "./repositories/conversations.ts";
 import { createPersonasRepository, type PersonasRepository } from "./repositories/personas.ts";
+import {
+  createMemeTemplatesRepository,
+  type MemeTemplatesRepository,
+} from "./repositories/meme-templates.ts";
 import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
 
 export type { CommandRunsRepository, CommunitiesRepository, PersonasRepository };
 export type { StoredPersona, UpdatePersonaInput } from "./repositories/personas.ts";
+export {
+  MAX_TEMPLATES_PER_COMMUNITY,
+  MAX_TEMPLATE_BYTES_PER_COMMUNITY,
+  type AddMemeTemplateResult,
+  type MemeTemplatesRepository,
+  type MemeTemplateUsage,
+  type NewMemeTemplate,
+  type StoredMemeTemplate,
+  type StoredMemeTemplateWithPicture,
+} from "./repositories/meme-templates.ts";
 export type { UsageRepository, ModelUsageRow } from "./repositories/usage.ts";
 export {
   createModelCallRecorder,
@@ -31,6 +45,8 @@ export interface Repositories {
   /** Conversation history per thread: members' messages to the bot and its answers. */
   conversations: ConversationsRepository;
   personas: PersonasRepository;
+  /** Meme templates admins added, with their pictures. */
+  memeTemplates: MemeTemplatesRepository;
   /** Model calls summed by task and model, for /usage. */
   usage: UsageRepository;
 }
@@ -49,6 +65,7 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
     commandRuns: createCommandRunsRepository(prisma, options.scrubText),
     conversations: createConversationsRepository(prisma),
     personas: createPersonasRepository(prisma),
+    memeTemplates: createMemeTemplatesRepository(prisma),
     usage: createUsageRepository(prisma),
   };
 }
