@@ -76,6 +76,8 @@ export function createBotDispatch(
     jobs,
     runs: repositories.commandRuns,
     personas: createPersonaStore({ repository: repositories.personas }),
+    // /template remove; adding and listing templates are the worker's (pictures are decoded there).
+    templates: { remove: (community, name) => repositories.memeTemplates.remove(community, name) },
     // Files sent with commands (a persona to import), from the platform that holds them.
     attachments: createAttachmentFetcher({
       ...(env.TELEGRAM_BOT_TOKEN
@@ -171,7 +173,7 @@ export async function startBot(
       dispatch,
       listen: listener.receive,
       logger,
-      pictureDir: env.CONSOLE_OUTPUT_DIR,
+      pictureDir: env.CONSOLE_PICTURES_DIR,
       ...options.console,
       subscribe: async (sessionId, onMessage) => {
         const subscription = subscribeConsoleReplies({

@@ -81,10 +81,33 @@ export const attachmentRefSchema = z.discriminatedUnion("platform", [
 ]);
 export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 
+/** A picture sent with an answer, as bytes: it travels from the worker that made it, never by a path. */
+export interface OutgoingPicture {
+  bytes: Uint8Array;
+  mimeType: "image/jpeg" | "image/webp" | "image/png";
+  /** The name the platform shows (Discord) or the console saves it under; no folders. */
+  fileName: string;
+}
+
+/**
+ * A button under an answer: pressing it runs `/<command> <args>` as the member who pressed it,
+ * through the dispatcher like a typed command (so cooldowns, permissions and idempotency apply).
+ * Platforms carry `"<command> <args>"` in the button (Telegram's callback_data: 64 bytes at most,
+ * Discord's custom_id: 100 characters), so keep args short: a run key, not a topic.
+ */
+export interface ReplyButton {
+  label: string;
+  /** A registered command's name, lower case, without the slash. */
+  command: string;
+  args: string;
+}
+
 export interface OutgoingMessage {
+  /** The answer; with a picture, its caption (a text too long for a caption follows as messages of its own). */
   text: string;
-  /** A local file to send as a picture with the text as its caption. */
-  imagePath?: string;
+  picture?: OutgoingPicture;
+  /** Shown under the answer (under the picture when there is one); pressed, each runs its command. */
+  buttons?: readonly ReplyButton[];
   /**
    * The key of the command or message this answers (a run key or a listened message's key). The
    * console uses it to know which answers are still to come; chat platforms ignore it.
@@ -101,6 +124,15 @@ export interface AdminCheckOptions {
    */
   fresh?: boolean;
 }
+
+/** What a chat shows while an answer is being made: "typing…", or "sending a photo…" while a picture renders. */
+export type ChatAction = "typing" | "upload_photo";
+
+/**
+ * Shows `action` ("typing" unless said) at the target, again and again, until the returned function
+ * is called. Platforms without that action show what they have (Discord: typing).
+ */
+export type ShowChatAction = (target: ReplyTarget, action?: ChatAction) => () => void;
 
 /** The platform's own notion of "may manage this community", asked lazily. */
 export type AdminCheck = (options?: AdminCheckOptions) => Promise<boolean>;

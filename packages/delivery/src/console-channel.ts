@@ -1,10 +1,61 @@
 // The terminal console's answers travel over Redis pub/sub, so the console works whether the
 // worker runs in the bot's process or in another one.
 import type { Redis } from "ioredis";
-import type { OutgoingMessage } from "@memebot/core";
+import type { OutgoingMessage, OutgoingPicture, ReplyButton } from "@memebot/core";
 import { DeliveryError } from "./errors.ts";
 
 export const consoleChannelOf = (prefix: string, sessionId: string) => `${prefix}:console:${sessionId}`;
+
+const PICTURE_TYPES = new Set(["image/jpeg", "image/webp", "image/png"]);
+
+/** JSON, with a picture's bytes as base64 (JSON has no bytes). */
+function encodeConsoleMessage(message: OutgoingMessage): string {
+  const { picture, ...rest } = message;
+  return JSON.stringify({
+    ...rest,
+    ...(picture
+      ? {
+          picture: {
+            base64: Buffer.from(
+              picture.bytes.buffer,
+              picture.bytes.byteOffset,
+              picture.bytes.byteLength,
+            ).toString("base64"),
+            mimeType: picture.mimeType,
+            fileName: picture.fileName,
+          },
+        }
+      : {}),
+  });
+}
+
+function pictureOf(value: unknown): OutgoingPicture | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { base64, mimeType, fileName } = value as Record<string, unknown>;
+  if (typeof base64 !== "string" || typeof fileName !== "string" || typeof mimeType !== "string")
+    return undefined;
+  if (!PICTURE_TYPES.has(mimeType)) return undefined;
+  return {
+    bytes: new Uint8Array(Buffer.from(base64, "base64")),
+    mimeType: mimeType as OutgoingPicture["mimeType"],
+    fileName,
+  };
+}
+
+function buttonsOf(value: unknown): ReplyButton[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const buttons = value.filter(
+    (entry): entry is ReplyButton =>
+      typeof entry === "object" &&
+      entry !== null &&
+      typeof (entry as ReplyButton).label === "string" &&
+      typeof (entry as ReplyButton).command === "string" &&
+      typeof (entry as ReplyButton).args === "string",
+  );
+  return buttons.length > 0
+    ? buttons.map(({ label, command, args }) => ({ label, command, args }))
+    : undefined;
+}
 
 export async function publishConsoleReply(
   redis: Redis,
@@ -12,7 +63,7 @@ export async function publishConsoleReply(
   sessionId: string,
   message: OutgoingMessage,
 ): Promise<void> {
-  const receivers = await redis.publish(consoleChannelOf(prefix, sessionId), JSON.stringify(message));
+  const receivers = await redis.publish(consoleChannelOf(prefix, sessionId), encodeConsoleMessage(message));
   if (receivers === 0) {
     // Pub/sub keeps nothing: with no one listening, the answer is lost, and retrying will not find anyone.
     throw new DeliveryError("No console session is listening for this answer", {
@@ -43,11 +94,20 @@ function parseMessage(raw: string): OutgoingMessage | undefined {
   try {
     const value: unknown = JSON.parse(raw);
     if (typeof value !== "object" || value === null) return undefined;
-    const { text, imagePath, answers, partial } = value as Record<string, unknown>;
+    const {
+      text,
+      picture: rawPicture,
+      buttons: rawButtons,
+      answers,
+      partial,
+    } = value as Record<string, unknown>;
     if (typeof text !== "string") return undefined;
+    const picture = pictureOf(rawPicture);
+    const buttons = buttonsOf(rawButtons);
     return {
       text,
-      ...(typeof imagePath === "string" ? { imagePath } : {}),
+      ...(picture ? { picture } : {}),
+      ...(buttons ? { buttons } : {}),
       ...(typeof answers === "string" ? { answers } : {}),
       ...(partial === true ? { partial } : {}),
     };

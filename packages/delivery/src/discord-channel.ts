@@ -1,11 +1,9 @@
 // Discord messages in a channel (or DM) as the bot itself, with the bot token: conversation
 // answers, posted as replies to the member's message, and the "typing…" indicator. (Command
 // answers go through the interaction webhook instead: see discord.ts.)
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import type { DiscordChannelTarget, OutgoingMessage } from "@memebot/core";
 import type { DeliveryFailureReason } from "./errors.ts";
-import { clipForDiscord, createDiscordRest, discordDeliveryError, NO_MENTIONS } from "./discord-rest.ts";
+import { createDiscordRest, discordDeliveryError, discordMessageOf } from "./discord-rest.ts";
 
 export interface DiscordChannelClientOptions {
   /** e.g. "https://discord.com/api" (no version: the client adds /v10). */
@@ -31,25 +29,16 @@ export function createDiscordChannelClient(options: DiscordChannelClientOptions)
   return {
     async send(target, message) {
       const route = `/channels/${target.channelId}/messages` as const;
+      const posted = discordMessageOf(message);
       const body = {
-        content: clipForDiscord(message.text),
-        allowed_mentions: NO_MENTIONS,
+        ...posted.body,
         // If the member's message was deleted meanwhile, the answer still goes out, just not as a reply.
         ...(target.replyToMessageId === undefined
           ? {}
           : { message_reference: { message_id: target.replyToMessageId, fail_if_not_exists: false } }),
       };
       try {
-        if (message.imagePath) {
-          const name = basename(message.imagePath);
-          const data = await readFile(message.imagePath);
-          await rest.post(route, {
-            body: { ...body, attachments: [{ id: 0, filename: name }] },
-            files: [{ name, data }],
-          });
-        } else {
-          await rest.post(route, { body });
-        }
+        await rest.post(route, { body, ...(posted.files ? { files: posted.files } : {}) });
       } catch (error) {
         throw fail(error, "message");
       }

@@ -1,7 +1,9 @@
 // What both Discord senders share: the REST client's settings, the rules for what is posted, and
 // how the client's errors become DeliveryErrors (interaction answers in discord.ts, channel
 // messages as the bot in discord-channel.ts).
-import { DiscordAPIError, HTTPError, RateLimitError, REST } from "@discordjs/rest";
+import { DiscordAPIError, HTTPError, RateLimitError, REST, type RawFile } from "@discordjs/rest";
+import type { OutgoingMessage } from "@memebot/core";
+import { discordComponents } from "./buttons.ts";
 import { DeliveryError, networkProblemOf, withoutSecrets, type DeliveryFailureReason } from "./errors.ts";
 
 /** Discord refuses longer content; callers split first where they can, this only guards. */
@@ -11,6 +13,30 @@ export const NO_MENTIONS = { parse: [] as string[] };
 
 export const clipForDiscord = (text: string) =>
   text.length <= MAX_CONTENT ? text : `${text.slice(0, MAX_CONTENT - 1)}…`;
+
+/**
+ * The message fields and files both senders post: the text, the buttons as an action row, and the
+ * picture as the message's one attachment (multipart: the REST client puts the body in payload_json
+ * and the bytes in files[0]). Without buttons, `components` is left out, so an edit keeps none.
+ */
+export function discordMessageOf(message: OutgoingMessage): {
+  body: Record<string, unknown>;
+  files: RawFile[] | undefined;
+} {
+  const components = discordComponents(message.buttons);
+  const picture = message.picture;
+  const body: Record<string, unknown> = {
+    // The text can echo what a user typed (a topic): it must never ping @everyone, a role or a member.
+    content: clipForDiscord(message.text),
+    allowed_mentions: NO_MENTIONS,
+    ...(components ? { components } : {}),
+    ...(picture ? { attachments: [{ id: 0, filename: picture.fileName }] } : {}),
+  };
+  const files = picture
+    ? [{ name: picture.fileName, data: picture.bytes, contentType: picture.mimeType }]
+    : undefined;
+  return { body, files };
+}
 
 export function createDiscordRest(options: { apiBase: string; timeoutMs: number }): REST {
   return new REST({

@@ -1,10 +1,8 @@
 // Discord delivery: the worker edits the deferred interaction reply ("@original") through the
 // interaction webhook. Interaction tokens authenticate themselves, so no bot token is sent.
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import type { DiscordInteractionTarget, OutgoingMessage } from "@memebot/core";
 import type { DeliveryFailureReason } from "./errors.ts";
-import { clipForDiscord, createDiscordRest, discordDeliveryError, NO_MENTIONS } from "./discord-rest.ts";
+import { createDiscordRest, discordDeliveryError, discordMessageOf } from "./discord-rest.ts";
 
 type DiscordTarget = DiscordInteractionTarget;
 
@@ -23,20 +21,10 @@ export function createDiscordSender(options: DiscordSenderOptions) {
 
   return async function sendDiscord(target: DiscordTarget, message: OutgoingMessage): Promise<void> {
     const route = `/webhooks/${target.applicationId}/${target.interactionToken}/messages/@original` as const;
-    // The text can echo what a user typed (a topic): it must never ping @everyone, a role or a member.
-    const payload = { content: clipForDiscord(message.text), allowed_mentions: NO_MENTIONS };
+    // Built before the request: a button Discord would refuse fails the send loudly (see buttons.ts).
+    const { body, files } = discordMessageOf(message);
     try {
-      if (message.imagePath) {
-        const name = basename(message.imagePath);
-        const data = await readFile(message.imagePath);
-        await rest.patch(route, {
-          auth: false,
-          body: { ...payload, attachments: [{ id: 0, filename: name }] },
-          files: [{ name, data }],
-        });
-      } else {
-        await rest.patch(route, { auth: false, body: payload });
-      }
+      await rest.patch(route, { auth: false, body, ...(files ? { files } : {}) });
     } catch (error) {
       throw discordDeliveryError(error, { what: "reply", secret: target.interactionToken, refusalOf });
     }

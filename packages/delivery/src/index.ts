@@ -26,3 +26,11 @@ export {
   type DiscordChannelClientOptions,
 } from "./discord-channel.ts";
 export { createTypingIndicator, type TypingIndicatorOptions } from "./typing.ts";
+export {
+  buttonData,
+  consoleButtonHint,
+  discordComponents,
+  MAX_DISCORD_CUSTOM_ID,
+  MAX_TELEGRAM_BUTTON_DATA_BYTES,
+  parseButtonData,
+} from "./buttons.ts";

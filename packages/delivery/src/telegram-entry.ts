@@ -8,3 +8,4 @@ export {
   type TelegramSenderOptions,
   type TelegramTarget,
 } from "./telegram.ts";
+export { buttonData, parseButtonData, MAX_TELEGRAM_BUTTON_DATA_BYTES } from "./buttons.ts";

@@ -3,6 +3,7 @@
 // turned into DeliveryErrors that say whether trying again can help.
 import { Telegram, TelegramError } from "telegraf";
 import type { OutgoingMessage, ReplyTarget } from "@memebot/core";
+import { telegramKeyboard } from "./buttons.ts";
 import { DEFAULT_SEND_TIMEOUT_MS } from "./defaults.ts";
 import { DeliveryError, networkProblemOf, withoutSecrets } from "./errors.ts";
 import { withRetry, type RetryOptions } from "./retry.ts";
@@ -94,27 +95,39 @@ export function createTelegramSender(options: TelegramSenderOptions): SendTelegr
         : // If the command message was deleted meanwhile, answer anyway instead of failing.
           { reply_parameters: { message_id: target.replyToMessageId, allow_sending_without_reply: true } }),
     };
-    if (message.imagePath) {
-      const imagePath = message.imagePath;
-      // A text too long for a caption follows the picture as messages of its own, whole.
-      const caption = message.text.length <= MAX_CAPTION ? message.text : undefined;
+    // Refused here, before anything is sent: a button Telegram would refuse is our bug (see buttons.ts).
+    const keyboard = telegramKeyboard(message.buttons);
+    const picture = message.picture;
+    // A text too long for a caption follows the picture as messages of its own, whole.
+    const caption = picture && message.text.length <= MAX_CAPTION ? message.text : undefined;
+    const texts = picture && caption !== undefined ? [] : splitText(message.text);
+    if (picture) {
+      // A Buffer over the same memory, not a stream: telegraf can send it again on every try.
+      const source = Buffer.from(picture.bytes.buffer, picture.bytes.byteOffset, picture.bytes.byteLength);
       await attempt(() =>
         call("sendPhoto", chat, () => ({
           ...common,
-          // telegraf 4.16 JSON-encodes only some object fields of a multipart upload and mangles the
-          // rest, reply_parameters included; encoded here, it arrives as Telegram expects.
+          // telegraf 4.16 JSON-encodes only some object fields of a multipart upload (reply_markup is
+          // one) and mangles the rest, reply_parameters included; encoded here, it arrives as
+          // Telegram expects.
           ...(common.reply_parameters ? { reply_parameters: JSON.stringify(common.reply_parameters) } : {}),
-          // A path, not a stream: telegraf opens the file anew for every try.
-          photo: { source: imagePath },
+          photo: { source, filename: picture.fileName },
           ...(caption ? { caption } : {}),
+          // The buttons go under the picture, unless a text follows: then under its last part.
+          ...(keyboard && texts.length === 0 ? { reply_markup: keyboard } : {}),
         })),
       );
-      if (caption !== undefined) return;
     }
-    for (const text of splitText(message.text)) {
+    for (const [index, text] of texts.entries()) {
+      const last = index === texts.length - 1;
       await attempt(() =>
         // No preview card: a link in an answer (a user's own words echoed back) must not be advertised.
-        call("sendMessage", chat, () => ({ ...common, text, link_preview_options: NO_LINK_PREVIEW })),
+        call("sendMessage", chat, () => ({
+          ...common,
+          text,
+          link_preview_options: NO_LINK_PREVIEW,
+          ...(keyboard && last ? { reply_markup: keyboard } : {}),
+        })),
       );
     }
   };

@@ -1,9 +1,9 @@
-// "typing…" while the model works on a conversation answer. Telegram shows a chat action for
-// about 5 seconds and Discord's indicator lasts about 10, so each is sent again on an interval
-// until the answer is ready. It is cosmetic: a failure is reported to `onError` and never fails
+// "typing…" while the model works on a conversation answer, "sending a photo…" while a picture
+// renders. Telegram shows a chat action for about 5 seconds and Discord's indicator lasts about
+// 10, so each is sent again on an interval until the answer is ready. It is cosmetic: a failure is reported to `onError` and never fails
 // the answer.
 import { Telegram } from "telegraf";
-import type { ReplyTarget, StartTyping } from "@memebot/core";
+import type { ChatAction, ReplyTarget, ShowChatAction } from "@memebot/core";
 import { DEFAULT_SEND_TIMEOUT_MS } from "./defaults.ts";
 import type { DiscordChannelClient } from "./discord-channel.ts";
 import { chatIdOf } from "./telegram.ts";
@@ -19,7 +19,12 @@ export interface TypingIndicatorOptions {
   onError?: (error: unknown) => void;
 }
 
-export function createTypingIndicator(options: TypingIndicatorOptions): StartTyping {
+/**
+ * `(target, action = "typing") => stop`. Telegram shows the action asked for ("upload_photo": "sending
+ * a photo…"); Discord has only typing, and only in channels: an interaction's deferred reply already
+ * shows "thinking…". Usable wherever core takes a StartTyping (the action is optional).
+ */
+export function createTypingIndicator(options: TypingIndicatorOptions): ShowChatAction {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   const telegram =
     options.telegram && new Telegram(options.telegram.token, { apiRoot: options.telegram.apiRoot });
@@ -27,11 +32,14 @@ export function createTypingIndicator(options: TypingIndicatorOptions): StartTyp
   const onError = options.onError ?? (() => undefined);
 
   /** The call that shows typing at `target` once, or undefined when its platform shows none here. */
-  function actionFor(target: ReplyTarget): { send: () => Promise<unknown>; everyMs: number } | undefined {
+  function actionFor(
+    target: ReplyTarget,
+    chatAction: ChatAction,
+  ): { send: () => Promise<unknown>; everyMs: number } | undefined {
     if (target.platform === "telegram" && telegram) {
       const payload = {
         chat_id: chatIdOf(target.chatId),
-        action: "typing",
+        action: chatAction,
         ...(target.messageThreadId === undefined ? {} : { message_thread_id: target.messageThreadId }),
       };
       return {
@@ -51,8 +59,8 @@ export function createTypingIndicator(options: TypingIndicatorOptions): StartTyp
     return undefined;
   }
 
-  return (target) => {
-    const action = actionFor(target);
+  return (target, chatAction = "typing") => {
+    const action = actionFor(target, chatAction);
     if (!action) return () => undefined;
     let stopped = false;
     const show = () => {

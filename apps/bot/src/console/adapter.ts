@@ -3,7 +3,7 @@
 // this works whether the worker runs in this process or another.
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
-import { copyFile, mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { clearLine, createInterface, cursorTo } from "node:readline";
 import type { Readable, Writable } from "node:stream";
@@ -17,7 +17,9 @@ import {
   type ListenedMessage,
   type ListenReport,
   type OutgoingMessage,
+  type OutgoingPicture,
 } from "@memebot/core";
+import { consoleButtonHint } from "@memebot/delivery";
 
 export interface ConsoleAdapterOptions {
   dispatch: Dispatch;
@@ -35,7 +37,10 @@ export interface ConsoleAdapterOptions {
   output?: Writable;
   /** Interactive sessions show a prompt and run until closed; piped input ends when every answer is in. */
   interactive?: boolean;
-  /** Pictures in answers are copied here (the worker's files may be temporary) and shown by path. */
+  /**
+   * A terminal cannot show a picture: those in answers are saved here (created when needed) and
+   * shown by path. Relative to the working directory; "memes" unless said.
+   */
   pictureDir?: string;
   /** Once input ended (piped input, or Ctrl+D), how long to wait for outstanding answers. */
   replyTimeoutMs?: number;
@@ -92,13 +97,15 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
   const inFlight = new Set<Promise<void>>();
   let lastTask: Promise<void> = Promise.resolve();
 
-  // Pictures are copied into the picture folder before their message is shown, so
+  // Pictures are saved into the picture folder before their message is shown, so
   // messages go through one chain to keep their order.
   let printing: Promise<void> = Promise.resolve();
   const print = (message: OutgoingMessage) => {
     printing = printing.then(async () => {
       const lines = [`bot> ${message.text.replace(/\n/g, "\nbot> ")}`];
-      if (message.imagePath) lines.push(`bot> [picture] ${await keepPicture(message.imagePath)}`);
+      if (message.picture) lines.push(`bot> [picture] ${await keepPicture(message.picture)}`);
+      // A button cannot be pressed here: it shows the command that does the same, to be typed.
+      for (const button of message.buttons ?? []) lines.push(`bot> ${consoleButtonHint(button)}`);
       // An answer arriving while the prompt waits replaces the prompt line; the prompt (and
       // whatever was typed) is drawn again below it.
       if (interactive) {
@@ -115,16 +122,20 @@ export async function startConsoleAdapter(options: ConsoleAdapterOptions): Promi
       if (!inputEnded) readline.prompt(true);
     });
   };
-  const keepPicture = async (picture: string): Promise<string> => {
-    if (!options.pictureDir) return picture;
+  const pictureDir = resolve(options.pictureDir ?? "memes");
+  let savedPictures = 0;
+  const keepPicture = async (picture: OutgoingPicture): Promise<string> => {
+    // The name comes from the worker: only its last part, in plain characters, goes into the path.
+    const name = basename(picture.fileName).replace(/[^\w.-]/g, "_") || "picture";
+    savedPictures += 1;
+    const path = resolve(pictureDir, `${Date.now()}-${savedPictures}-${name}`);
     try {
-      await mkdir(options.pictureDir, { recursive: true });
-      const kept = resolve(options.pictureDir, `${Date.now()}-${basename(picture)}`);
-      await copyFile(picture, kept);
-      return kept;
+      await mkdir(pictureDir, { recursive: true });
+      await writeFile(path, picture.bytes);
+      return path;
     } catch (error) {
-      options.logger.error({ err: error }, "could not copy a picture into the picture folder");
-      return picture;
+      options.logger.error({ err: error, pictureDir }, "could not save a picture into the picture folder");
+      return `(not saved in ${pictureDir}; see the log)`;
     }
   };
   const finishIfIdle = () => {

@@ -1,11 +1,12 @@
-// The Discord adapter: a gateway client that turns each slash command into one
-// CommandInvocation for the core dispatcher and renders the result back. All
+// The Discord adapter: a gateway client that turns each slash command (and each press of a reply
+// button) into one CommandInvocation for the core dispatcher and renders the result back. All
 // command logic lives in core; this file only knows Discord's rules.
 import {
   DEFAULT_LANGUAGE,
   immediateAnswersOf,
   languagePacks,
   translate,
+  type CommandInvocation,
   type CommandRegistry,
   type Dispatch,
   type DispatchResult,
@@ -20,14 +21,15 @@ import {
   GatewayIntentBits,
   Partials,
   RESTJSONErrorCodes,
-  type ChatInputCommandInteraction,
+  type ButtonInteraction,
   type Interaction,
 } from "discord.js";
+import { parseButtonData } from "@memebot/delivery";
 import { whenAborted } from "@memebot/telemetry";
 import { registerSlashCommands } from "./commands.ts";
-import { invocationFrom } from "./invocation.ts";
+import { invocationFrom, invocationFromButton } from "./invocation.ts";
 import { listenedMessageFromDiscord } from "./listen.ts";
-import { answerPrivately, answerPublicly } from "./respond.ts";
+import { answerPrivately, answerPublicly, type AnswerableInteraction } from "./respond.ts";
 
 export interface DiscordAdapterLogger {
   info(object: object, message: string): void;
@@ -107,7 +109,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
   /** Dispatches, deferring the reply if the dispatcher has not answered in time. */
   async function dispatchInTime(
-    interaction: ChatInputCommandInteraction,
+    interaction: AnswerableInteraction,
     dispatching: Promise<DispatchResult>,
   ): Promise<DispatchResult> {
     if (interaction.deferred) return dispatching;
@@ -131,7 +133,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     return outcome.value;
   }
 
-  async function render(interaction: ChatInputCommandInteraction, result: DispatchResult) {
+  async function render(interaction: AnswerableInteraction, result: DispatchResult) {
     switch (result.kind) {
       case "reply":
         if (result.private) await answerPrivately(interaction, result.message);
@@ -153,7 +155,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
    * Defers the reply. False when the interaction cannot be answered any more: another delivery
    * of it acknowledged it already (it is that delivery's to answer), or it expired.
    */
-  async function deferOrGiveUp(interaction: ChatInputCommandInteraction, context: object): Promise<boolean> {
+  async function deferOrGiveUp(interaction: AnswerableInteraction, context: object): Promise<boolean> {
     try {
       await interaction.deferReply();
       return true;
@@ -166,8 +168,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     }
   }
 
-  async function handleCommand(interaction: ChatInputCommandInteraction) {
-    const invocation = invocationFrom(interaction, now());
+  async function handleCommand(interaction: AnswerableInteraction, invocation: CommandInvocation) {
     const command = registry.get(invocation.name ?? "");
     const context = {
       key: invocation.key,
@@ -200,8 +201,31 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await interaction.respond([]).catch(() => undefined);
       return;
     }
+    if (interaction.isButton()) {
+      await handleButton(interaction);
+      return;
+    }
     if (!interaction.isChatInputCommand()) return;
-    await handleCommand(interaction);
+    await handleCommand(interaction, invocationFrom(interaction, now()));
+  }
+
+  /**
+   * A reply button pressed: its custom_id names a command to run as the presser, answered with a new
+   * message (deferred with one, type 5, when a job answers). A button that names no command of ours
+   * (an old message's, another app's id) is acknowledged without a word (type 6), so the press does
+   * not show "This interaction failed".
+   */
+  async function handleButton(interaction: ButtonInteraction) {
+    const pressed = parseButtonData(interaction.customId);
+    if (!pressed || !registry.get(pressed.command)) {
+      await interaction
+        .deferUpdate()
+        .catch((error: unknown) =>
+          logger.warn({ err: error, interactionId: interaction.id }, "discord button press not acknowledged"),
+        );
+      return;
+    }
+    await handleCommand(interaction, invocationFromButton(interaction, pressed, now()));
   }
 
   client.on(Events.InteractionCreate, (interaction) => {

@@ -1,6 +1,7 @@
 // The Telegram adapter: telegraf receives updates (long polling, or a webhook
-// behind any number of replicas), each becomes one CommandInvocation for the core
-// dispatcher, and the result is sent back. All command logic lives in core.
+// behind any number of replicas), each command (or press of a reply button) becomes one
+// CommandInvocation for the core dispatcher, and the result is sent back. All command
+// logic lives in core.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   DEFAULT_LANGUAGE,
@@ -19,12 +20,14 @@ import { matchesSecret, readRequestBody, refuseRequest, whenAborted } from "@mem
 import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { createAdminChecker } from "./admin-check.ts";
+import { buttonPressOf, invocationFromPress, type ButtonPress } from "./button-press.ts";
 import {
   invocationFromUpdate,
   isAnonymousGroupAdmin,
   isPrivateChat,
   messageOf,
   type BotIdentity,
+  type TelegramInvocation,
 } from "./invocation.ts";
 import { listenedMessageFromUpdate } from "./listen.ts";
 
@@ -95,8 +98,8 @@ export interface TelegramAdapter {
   health(): Promise<Record<string, true | string>>;
 }
 
-/** Only new messages can carry commands; Telegram does not even send us the rest. */
-const ALLOWED_UPDATES: ["message"] = ["message"];
+/** Only new messages carry commands, and presses of our reply buttons run them; Telegram does not even send us the rest. */
+const ALLOWED_UPDATES: ["message", "callback_query"] = ["message", "callback_query"];
 
 const WEBHOOK_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
@@ -203,6 +206,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       });
       return;
     }
+    const press = buttonPressOf(update);
+    if (press) {
+      await handlePress(update, press, receivedAt);
+      return;
+    }
     const invocation =
       message && me
         ? invocationFromUpdate(update, me, receivedAt, async (options) => {
@@ -210,6 +218,43 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
             return message.from ? admins.isAdmin(message.chat.id, message.from.id, options) : false;
           })
         : undefined;
+    await run(update, invocation, receivedAt, message?.from?.language_code);
+  }
+
+  /**
+   * A reply button pressed. The callback query is answered at once, before anything else, so the
+   * member's app stops its spinner; then the command the button names runs as if the member had typed
+   * it. A press that names no command of ours is answered and otherwise left alone.
+   */
+  async function handlePress(update: Update, press: ButtonPress, receivedAt: number) {
+    answerLater(() =>
+      bot.telegram
+        .answerCbQuery(press.queryId)
+        .then(() => undefined)
+        // A redelivered press's query is answered already (or too old): its run is a duplicate anyway.
+        .catch((error: unknown) =>
+          logger.warn({ err: error, updateId: update.update_id }, "telegram button press not acknowledged"),
+        ),
+    );
+    const me = identity;
+    const { chat, from } = press;
+    const known = press.pressed !== undefined && registry.get(press.pressed.command) !== undefined;
+    const invocation =
+      me && known
+        ? invocationFromPress(press, me, receivedAt, async (options) =>
+            chat && !chat.isPrivate ? admins.isAdmin(chat.id, from.id, options) : true,
+          )
+        : undefined;
+    await run(update, invocation, receivedAt, from.language_code);
+  }
+
+  /** Dispatches an update's invocation (undefined: nothing to do) and sends its answer off the intake path. */
+  async function run(
+    update: Update,
+    invocation: TelegramInvocation | undefined,
+    receivedAt: number,
+    languageCode: string | undefined,
+  ) {
     const sample = (result: TelegramIntakeSample["result"]) =>
       onIntake?.({
         updateId: update.update_id,
@@ -234,7 +279,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       result = await dispatch(invocation);
     } catch (error) {
       logger.error({ err: error, ...context }, "telegram update could not be dispatched");
-      const text = translate(languageOfUser(message?.from?.language_code), "error.internal");
+      const text = translate(languageOfUser(languageCode), "error.internal");
       answerLater(async () => {
         await sendAnswer(invocation.target, { text }).catch((sendError: unknown) =>
           logger.warn({ err: sendError, ...context }, "could not tell the user about the failure"),
