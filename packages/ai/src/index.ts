@@ -49,3 +49,18 @@ export {
   type ModelGatewayOptions,
 } from "./gateway/index.ts";
 export type * from "./gateway/types.ts";
+export {
+  createImagePromptWriter,
+  imagePromptSchema,
+  offlineImagePrompt,
+  OFFLINE_NEGATIVE_PROMPT,
+  type ImagePromptWriter,
+  type ImagePromptWriterOptions,
+} from "./image-prompt.ts";
+export {
+  createImagesClient,
+  fitPicture,
+  PICTURE_LIMITS,
+  type ImagesClient,
+  type ImagesClientOptions,
+} from "./images.ts";

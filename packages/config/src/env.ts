@@ -97,6 +97,24 @@ export const envSchema = z.preprocess(
       // The model gateway's providers and tasks (a YAML or JSON file); wins over the LLM_* shorthand.
       MODELS_CONFIG: optionalString,
 
+      // /imagine draws pictures through an OpenAI-compatible images endpoint (LocalAI, a Stable
+      // Diffusion or Flux server behind one) when this is set; without it, it answers with the prompts.
+      IMAGE_API_BASE_URL: optionalString.pipe(
+        z
+          .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+          .refine(
+            (url) => !hasCredentials(url),
+            "must not hold a user name or password: put the key in IMAGE_API_KEY",
+          )
+          .optional(),
+      ),
+      IMAGE_API_KEY: optionalString,
+      IMAGE_MODEL: z.string().trim().min(1).default("stablediffusion"),
+      // Below the meme.imagine job's 180 s limit, so a slow server is reported before the job is cut off.
+      IMAGE_TIMEOUT_MS: positiveInt
+        .pipe(z.number().max(170_000, "must be at most 170000 (the /imagine job's limit is 180 s)"))
+        .default(120_000),
+
       HTTP_PORT: port.default(3000),
       HTTP_HOST: z.string().default("0.0.0.0"),
       // /metrics on a listener of its own (e.g. a private interface) instead of HTTP_PORT.
@@ -211,12 +229,14 @@ export function secretsOf(env: Env): string[] {
     env.LLM_API_KEY,
     env.TELEGRAM_WEBHOOK_SECRET,
     env.METRICS_TOKEN,
+    env.IMAGE_API_KEY,
     ...env.models.providers.map((provider) => provider.apiKey),
   ];
   const urls = [
     env.DATABASE_URL,
     env.REDIS_URL,
     env.LLM_BASE_URL,
+    env.IMAGE_API_BASE_URL,
     env.TELEGRAM_API_ROOT,
     env.TELEGRAM_WEBHOOK_URL,
     env.DISCORD_API_BASE,
