@@ -22,3 +22,4 @@ export {
 export { DEFAULT_PICTURE_LIMITS, type PictureLimits } from "./picture.ts";
 export { registerFonts, shippedFontFiles, emojiFontFile, type FontFile } from "./fonts.ts";
 export { classicCaptionBoxes } from "./layout.ts";
+export { starterTemplates, type StarterTemplate } from "./templates/index.ts";
