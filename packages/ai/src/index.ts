@@ -14,17 +14,13 @@ export {
   type OfflineMemeText,
 } from "./offline-engine.ts";
 export {
-  createMemeTextWriter,
-  memeCaptionSchema,
-  MAX_CAPTION_CHARS,
-  type MemeEngine,
-  type MemeFallbackReason,
-  type MemeText,
-  type MemeTextLogger,
-  type MemeTextRequest,
-  type MemeTextWriter,
-  type MemeTextWriterOptions,
-} from "./meme-text.ts";
+  createMemeDraftWriter,
+  memeDraftSchema,
+  MAX_DRAFT_BOX_CHARS,
+  MAX_DRAFT_CAPTION_CHARS,
+  type MemeDraftWriter,
+  type MemeDraftWriterOptions,
+} from "./meme-draft.ts";
 export {
   createTokenBudgetLedger,
   utcDay,

@@ -42,12 +42,35 @@ export interface RunRecord {
   status: "queued" | "succeeded" | "failed" | "rejected";
   outcome?: string;
   detail?: string;
+  /** What the run made, as JSON data (a meme's template and texts). */
+  result?: Readonly<Record<string, unknown>>;
   community: CommunityRef;
   actor: Actor;
 }
 
 export interface RunRecorder {
   record(run: RunRecord): Promise<void>;
+}
+
+/** A run as recorded, read back (e.g. the meme a re-roll button points at). */
+export interface PastRun {
+  key: string;
+  command: string;
+  status: RunRecord["status"];
+  result: unknown;
+  community: { platform: Platform; externalId: string };
+  /** The platform id of who ran it. */
+  actorId: string;
+}
+
+export interface RunLookup {
+  findByKey(key: string): Promise<PastRun | null>;
+  /** The newest run of `command` in the community (by `actorId` when given) that recorded a result. */
+  latestWithResult(query: {
+    community: { platform: Platform; externalId: string };
+    command: string;
+    actorId?: string;
+  }): Promise<PastRun | null>;
 }
 
 export interface DispatcherDependencies {
@@ -57,9 +80,11 @@ export interface DispatcherDependencies {
   personas: PersonaStore;
   /** Downloads files sent with commands; without it, commands that take files say they cannot here. */
   attachments?: AttachmentFetcher;
+  /** The community's own meme templates, for /template remove. */
+  templates?: CommandServices["templates"];
   gate: Gate;
   jobs: JobProducer;
-  runs: RunRecorder;
+  runs: RunRecorder & RunLookup;
   usage: UsageReader;
   logger: { error(object: object, message: string): void; warn(object: object, message: string): void };
   onOutcome?: (sample: OutcomeSample) => void;
@@ -88,9 +113,11 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     settingsModel,
     personas: deps.personas,
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    ...(deps.templates ? { templates: deps.templates } : {}),
     jobs: deps.jobs,
     commands: () => registry.all,
     usage: deps.usage,
+    runs: deps.runs,
   };
 
   const outcomeOf = (invocation: CommandInvocation, command: AnyCommand | undefined, outcome: string) =>

@@ -13,7 +13,7 @@ export { createRegistry, defaultCommands, type CommandRegistry } from "./command
 export { commandRunOf } from "./commands/run.ts";
 export * from "./usecases/deliver.ts";
 export * from "./model-fallback.ts";
-export * from "./usecases/answer-meme.ts";
+export * from "./studio/index.ts";
 export * from "./usecases/report-failed-run.ts";
 export { parseCommandLine, type CommandLine } from "./commands/command-line.ts";
 export * from "./persona/persona.ts";
@@ -36,3 +36,8 @@ export {
 } from "./safe-text.ts";
 export * from "./listen/index.ts";
 export * from "./conversation/index.ts";
+export * from "./studio/imagine-types.ts";
+export * from "./studio/imagine-cache.ts";
+export { answerImagine, type ImagineAttempt, type ImagineDependencies } from "./studio/imagine.ts";
+export { imagineCommand } from "./studio/imagine-command.ts";
+export { DEFAULT_IMAGE_BLOCKLIST, findBlockedWord, foldForBlocklist } from "./studio/blocklist.ts";

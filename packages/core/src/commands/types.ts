@@ -1,6 +1,8 @@
+import type { RunLookup } from "../dispatch.ts";
 import type { JobName, JobPayload } from "../jobs/catalog.ts";
 import type { MessageId, Translator, Language } from "../messages/index.ts";
 import type { PersonaStore } from "../persona/store.ts";
+import type { TemplateStore } from "../studio/templates.ts";
 import type {
   Actor,
   AdminCheck,
@@ -79,6 +81,10 @@ export interface CommandServices {
   commands: () => readonly AnyCommand[];
   /** Model calls and the token budget's spending, for /usage. */
   usage: UsageReader;
+  /** Removes a community's own meme template (/template remove); adding and listing are jobs. */
+  templates?: Pick<TemplateStore, "remove">;
+  /** Recorded runs, read back (the meme a re-roll points at). */
+  runs: RunLookup;
 }
 
 export interface CommandContext<A> {

@@ -14,6 +14,8 @@ const keptAnswerSchema = z.object({
   model: z.string().optional(),
   /** The answer's time in the history (ms): just after the newest message it answered. */
   at: z.number(),
+  /** What else the job made and must post the same on a retry (a meme's template and texts), as data. */
+  made: z.record(z.string(), z.unknown()).optional(),
 });
 export type KeptAnswer = z.infer<typeof keptAnswerSchema>;
 

@@ -4,23 +4,12 @@ import { z } from "zod";
 import { conversationReplySchema } from "../conversation/payload.ts";
 import { studioJobs } from "../studio/jobs.ts";
 import { commandRunSchema, defineJob } from "./job-definition.ts";
-import { replyWindowOf } from "./reply-window.ts";
 
 export { commandRunSchema, type CommandRun, type JobDefinition } from "./job-definition.ts";
 
-export const MAX_TOPIC_LENGTH = 200;
+export { MAX_TOPIC_LENGTH } from "../studio/jobs.ts";
 
 export const jobCatalog = {
-  "meme.text": defineJob({
-    queue: "commands",
-    payload: z.object({ run: commandRunSchema, topic: z.string().min(1).max(MAX_TOPIC_LENGTH) }),
-    attempts: 3,
-    backoffMs: 1_000,
-    // Longer than the model timeout, so a slow model falls back to the offline engine inside one attempt.
-    timeoutMs: 60_000,
-    // A Discord answer goes through a 15-minute interaction token.
-    replyWindow: (payload) => replyWindowOf(payload.run),
-  }),
   "chat.reply": defineJob({
     // A queue of its own: a model thinking over a long answer never holds up a command's job.
     queue: "conversation",

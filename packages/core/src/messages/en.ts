@@ -9,12 +9,21 @@ const en = {
   "command.config.description": "Show or change this community's bot settings",
   "command.usage.description": "Show this community's model usage and token budget (admins)",
   "arg.meme.topic": "What the meme is about",
+  "command.caption.description": "Put meme captions on your own picture: /caption top | bottom",
+  "arg.caption.text": "The captions: top | bottom",
+  "arg.caption.picture": "The picture to caption",
+  "command.imagine.description": "Write an image prompt for an idea (and draw it when an image server is set up)",
+  "arg.imagine.idea": "What the picture should show",
   "arg.config.key": "Setting name, e.g. language",
   "arg.config.value": "New value (admins only)",
   "command.persona.description": "Show or shape the bot's persona in this community",
   "arg.persona.action": "show, set, import or reset",
   "arg.persona.rest": "show: a field; set: <field> <value>; import: the persona as JSON",
   "arg.persona.file": "A persona .json file to import (admins only)",
+  "command.template.description": "See this community's meme templates; admins add and remove their own",
+  "arg.template.action": "list, add or remove",
+  "arg.template.rest": "add: <name> [classic | caption-bar | boxes] [description]; remove: <name>",
+  "arg.template.picture": "The template's picture, for /template add (admins only)",
 
   "start.greeting":
     "gm {name}! I'm the community's meme bot. Try /meme <topic> for a fresh meme, or /help for everything I can do.",
@@ -22,13 +31,40 @@ const en = {
   "help.line": "/{usage} — {description}",
   "help.adminNote": "You are an admin here: /config <key> <value> changes a setting.",
 
-  "meme.result": "{top}\n{bottom}",
-  "meme.offlineLabel":
-    "(offline engine: {reason}; these captions come from built-in templates, not the AI model)",
   "meme.offlineReason.not_configured": "no model endpoint is configured",
   "meme.offlineReason.unavailable": "the model endpoint did not answer",
   "meme.offlineReason.invalid_response": "the model's answer was unusable",
   "meme.offlineReason.over_budget": "this community has used up today's model budget",
+  "meme.offlineCaption": "{caption}\n(offline meme: {reason}; picked and written by the built-in engine, not the AI model)",
+  "meme.again.button": "🔁 Another one",
+  "meme.again.notFound": "I can't find that meme to roll again here. Try /meme <topic>.",
+  "meme.again.nothingYet": "You haven't made a meme here yet: try /meme <topic> first.",
+  "caption.error.empty": "Write the captions after the command: /caption top text | bottom text",
+  "caption.error.tooLong": "Each caption may be at most {max} characters.",
+  "caption.error.noPicture": "Send /caption with a picture attached, or as a reply to a picture.",
+  "caption.error.noFiles": "/caption needs a picture, and pictures can't be sent here.",
+  "picture.problem.not_image": "That file isn't a picture I can read (JPEG, PNG, WebP or GIF).",
+  "picture.problem.corrupt": "That picture seems to be damaged: I couldn't read it.",
+  "picture.problem.too_large": "That picture is too large (the limit is {limit}).",
+  "picture.problem.text_too_long": "The text for “{box}” is too long: at most {limit} characters.",
+  "picture.problem.box_outside": "The text box “{box}” falls outside the picture.",
+  "picture.problem.template_invalid": "That template can't be used any more; try another.",
+
+  "imagine.prompts": "Image prompt for: {idea}\n\nPrompt:\n{prompt}\n\nNegative prompt:\n{negativePrompt}",
+  "imagine.pasteHint":
+    "(No image server is set up here: paste these into Stable Diffusion, Flux or any image generator.)",
+  "imagine.caption": "{idea}\n\nPrompt: {prompt}",
+  "imagine.pictureFailed": "(The picture could not be made: {reason}. Here are the prompts to paste instead.)",
+  "imagine.failure.unavailable": "the image server is unreachable or busy",
+  "imagine.failure.timeout": "the image server took too long",
+  "imagine.failure.refused": "the image server refused this prompt",
+  "imagine.failure.bad_response": "the image server's answer was not a usable picture",
+  "imagine.offlineLabel":
+    "(offline engine: {reason}; this prompt was built from templates, not written by the AI model)",
+  "imagine.blocked.idea":
+    "I can't draw that: the idea uses a word this community keeps out of image prompts. Try another idea!",
+  "imagine.blocked.prompt":
+    "I couldn't write a prompt for that without words this community keeps out of image prompts, so no picture this time. Try another idea!",
 
   "conversation.offline.1":
     "{name} here, on the offline engine ({reason}), so no real answer from me right now. Try me again in a bit!",
@@ -131,6 +167,42 @@ const en = {
   "persona.error.fileTooLarge": "That file is too large: a persona file may be at most {max} KB.",
   "persona.error.fileUnavailable": "I couldn't download that file. Please try again.",
   "persona.error.fileNotText": "That file isn't JSON text (UTF-8).",
+
+  "template.help":
+    "How to use /template:\n/template list — see every template (a picture of them all)\n/template add <name> [layout] [description] — add the picture you attach or reply to (admins)\n/template remove <name> — remove one of this community's templates (admins)\nLayouts: classic (top and bottom text, the default), caption-bar (one caption above the picture), or your own boxes in percent of the picture as id:x,y,width,height, e.g. top:0,0,100,20 bottom:0,80,100,20.\nNames: lower-case letters, digits and dashes, at most 32.",
+  "template.added": "Template “{name}” added ({width}×{height}, {layout}). This community has {count} of its own now.",
+  "template.removed": "Template “{name}” removed.",
+  "template.list.header": "{total} templates: {starters} starters and {own} of this community's own.",
+  "template.list.starters": "Starters: {names}",
+  "template.list.own": "This community's: {names}",
+  "template.list.noneOwn": "This community has none of its own yet: admins add one with /template add <name> and a picture.",
+  "template.list.sheetFailed": "(I couldn't draw the picture of them this time.)",
+  "template.error.unknownAction": "I don't know “{action}”.\n{help}",
+  "template.error.badName":
+    "“{name}” can't be a template name: use lower-case letters, digits and dashes (at most 32), starting with a letter or digit.",
+  "template.error.noPicture":
+    "Attach the template's picture to the command, or reply to a picture with /template add {name}.",
+  "template.error.noPictureConsole": "The console cannot attach pictures: add templates from Telegram or Discord.",
+  "template.error.badBox":
+    "“{box}” isn't a box: write id:x,y,width,height in percent of the picture, e.g. top:0,0,100,20.",
+  "template.error.duplicateBox": "Two boxes are called “{box}”: each box needs its own name.",
+  "template.error.tooManyBoxes": "Too many boxes: at most {max}.",
+  "template.error.descriptionTooLong": "The description is too long: at most {max} characters.",
+  "template.error.notFound":
+    "This community has no template called “{name}” (starter templates can't be removed). /template list shows them all.",
+  "template.error.unavailable": "Templates can't be changed here.",
+  "template.error.starter": "“{name}” is one of the starter templates: pick another name.",
+  "template.error.exists": "This community already has a template called “{name}”: remove it first, or pick another name.",
+  "template.error.tooMany": "This community has {limit} templates, the most it can keep: remove one first.",
+  "template.error.tooLarge":
+    "That picture doesn't fit: this community's templates may take {limit} MB together and {used} MB are used. Remove one, or send a smaller picture.",
+  "template.error.fileUnavailable": "I couldn't download that picture. Please send it again.",
+  "template.problem.not_image": "That file isn't a picture: send a JPEG, PNG or WebP image.",
+  "template.problem.corrupt": "That picture is damaged and can't be read: send it again or try another.",
+  "template.problem.too_large": "That picture is too large: at most {limit}.",
+  "template.problem.file_too_large": "That file is too large: a template picture may be at most {max} MB.",
+  "template.problem.box_outside": "The box “{box}” reaches outside the picture: keep every box within 0–100 %.",
+  "template.problem.invalid": "Those boxes can't make a template: {detail}.",
 
   "job.failed": "Sorry, that /{command} failed on our side. Please try again in a minute.",
 

@@ -8,12 +8,22 @@ const messages: Messages = {
   "command.config.description": "Ver o cambiar los ajustes del bot en esta comunidad",
   "command.usage.description": "Ver el uso de modelos y el presupuesto de tokens de esta comunidad (admins)",
   "arg.meme.topic": "De qué trata el meme",
+  "command.caption.description": "Pon textos de meme en tu propia imagen: /caption arriba | abajo",
+  "arg.caption.text": "Los textos: arriba | abajo",
+  "arg.caption.picture": "La imagen a la que poner texto",
+  "command.imagine.description":
+    "Escribir un prompt de imagen para una idea (y dibujarla si hay un servidor de imágenes)",
+  "arg.imagine.idea": "Qué debe mostrar la imagen",
   "arg.config.key": "Nombre del ajuste, p. ej. language",
   "arg.config.value": "Nuevo valor (solo admins)",
   "command.persona.description": "Ver o dar forma a la personalidad del bot en esta comunidad",
   "arg.persona.action": "show, set, import o reset",
   "arg.persona.rest": "show: un campo; set: <campo> <valor>; import: la personalidad en JSON",
   "arg.persona.file": "Un archivo .json con la personalidad a importar (solo admins)",
+  "command.template.description": "Ver las plantillas de memes de esta comunidad; los admins añaden y quitan las suyas",
+  "arg.template.action": "list, add o remove",
+  "arg.template.rest": "add: <nombre> [classic | caption-bar | cajas] [descripción]; remove: <nombre>",
+  "arg.template.picture": "La imagen de la plantilla, para /template add (solo admins)",
 
   "start.greeting":
     "¡gm {name}! Soy el bot de memes de la comunidad. Prueba /meme <tema> para un meme nuevo, o /help para ver todo lo que sé hacer.",
@@ -21,13 +31,41 @@ const messages: Messages = {
   "help.line": "/{usage} — {description}",
   "help.adminNote": "Eres admin aquí: /config <clave> <valor> cambia un ajuste.",
 
-  "meme.result": "{top}\n{bottom}",
-  "meme.offlineLabel":
-    "(motor sin conexión: {reason}; estos textos vienen de plantillas integradas, no del modelo de IA)",
   "meme.offlineReason.not_configured": "no hay ningún modelo configurado",
   "meme.offlineReason.unavailable": "el modelo no respondió",
   "meme.offlineReason.invalid_response": "la respuesta del modelo no servía",
   "meme.offlineReason.over_budget": "esta comunidad ya gastó el presupuesto de modelo de hoy",
+  "meme.offlineCaption": "{caption}\n(meme sin conexión: {reason}; elegido y escrito por el motor integrado, no por el modelo de IA)",
+  "meme.again.button": "🔁 Otro",
+  "meme.again.notFound": "No encuentro ese meme para repetirlo aquí. Prueba /meme <tema>.",
+  "meme.again.nothingYet": "Aún no has hecho ningún meme aquí: prueba antes /meme <tema>.",
+  "caption.error.empty": "Escribe los textos tras el comando: /caption texto de arriba | texto de abajo",
+  "caption.error.tooLong": "Cada texto puede tener como máximo {max} caracteres.",
+  "caption.error.noPicture": "Envía /caption con una imagen adjunta, o como respuesta a una imagen.",
+  "caption.error.noFiles": "/caption necesita una imagen, y aquí no se pueden enviar imágenes.",
+  "picture.problem.not_image": "Ese archivo no es una imagen que pueda leer (JPEG, PNG, WebP o GIF).",
+  "picture.problem.corrupt": "Esa imagen parece dañada: no he podido leerla.",
+  "picture.problem.too_large": "Esa imagen es demasiado grande (el límite es {limit}).",
+  "picture.problem.text_too_long": "El texto de «{box}» es demasiado largo: como máximo {limit} caracteres.",
+  "picture.problem.box_outside": "La caja de texto «{box}» se sale de la imagen.",
+  "picture.problem.template_invalid": "Esa plantilla ya no se puede usar; prueba otra.",
+
+  "imagine.prompts": "Prompt de imagen para: {idea}\n\nPrompt:\n{prompt}\n\nPrompt negativo:\n{negativePrompt}",
+  "imagine.pasteHint":
+    "(Aquí no hay un servidor de imágenes: pega estos prompts en Stable Diffusion, Flux o cualquier generador de imágenes.)",
+  "imagine.caption": "{idea}\n\nPrompt: {prompt}",
+  "imagine.pictureFailed":
+    "(No se pudo crear la imagen: {reason}. Aquí tienes los prompts para pegarlos tú.)",
+  "imagine.failure.unavailable": "el servidor de imágenes no responde o está ocupado",
+  "imagine.failure.timeout": "el servidor de imágenes tardó demasiado",
+  "imagine.failure.refused": "el servidor de imágenes rechazó este prompt",
+  "imagine.failure.bad_response": "la respuesta del servidor de imágenes no era una imagen válida",
+  "imagine.offlineLabel":
+    "(motor sin conexión: {reason}; este prompt sale de plantillas integradas, no lo escribió el modelo de IA)",
+  "imagine.blocked.idea":
+    "No puedo dibujar eso: la idea usa una palabra que esta comunidad no permite en prompts de imagen. ¡Prueba otra idea!",
+  "imagine.blocked.prompt":
+    "No pude escribir un prompt para eso sin palabras que esta comunidad no permite en prompts de imagen, así que esta vez no hay imagen. ¡Prueba otra idea!",
 
   "conversation.offline.1":
     "Aquí {name}, con el motor sin conexión ({reason}), así que ahora no tengo una respuesta de verdad. ¡Vuelve a intentarlo en un rato!",
@@ -135,6 +173,43 @@ const messages: Messages = {
     "Ese archivo es demasiado grande: un archivo de personalidad puede tener como máximo {max} KB.",
   "persona.error.fileUnavailable": "No pude descargar ese archivo. Inténtalo de nuevo.",
   "persona.error.fileNotText": "Ese archivo no es texto JSON (UTF-8).",
+
+  "template.help":
+    "Cómo usar /template:\n/template list — ver todas las plantillas (una imagen con todas)\n/template add <nombre> [diseño] [descripción] — añadir la imagen que adjuntas o a la que respondes (admins)\n/template remove <nombre> — quitar una plantilla de esta comunidad (admins)\nDiseños: classic (texto arriba y abajo, el predeterminado), caption-bar (un texto sobre la imagen) o tus propias cajas en porcentaje de la imagen como id:x,y,ancho,alto, p. ej. top:0,0,100,20 bottom:0,80,100,20.\nNombres: minúsculas, dígitos y guiones, 32 como mucho.",
+  "template.added": "Plantilla «{name}» añadida ({width}×{height}, {layout}). Esta comunidad tiene ahora {count} propias.",
+  "template.removed": "Plantilla «{name}» quitada.",
+  "template.list.header": "{total} plantillas: {starters} de serie y {own} propias de esta comunidad.",
+  "template.list.starters": "De serie: {names}",
+  "template.list.own": "De esta comunidad: {names}",
+  "template.list.noneOwn":
+    "Esta comunidad aún no tiene plantillas propias: los admins añaden una con /template add <nombre> y una imagen.",
+  "template.list.sheetFailed": "(Esta vez no pude dibujar la imagen con todas.)",
+  "template.error.unknownAction": "No conozco «{action}».\n{help}",
+  "template.error.badName":
+    "«{name}» no sirve como nombre de plantilla: usa minúsculas, dígitos y guiones (32 como mucho), empezando por una letra o un dígito.",
+  "template.error.noPicture":
+    "Adjunta la imagen de la plantilla al comando, o responde a una imagen con /template add {name}.",
+  "template.error.noPictureConsole": "La consola no puede adjuntar imágenes: añade plantillas desde Telegram o Discord.",
+  "template.error.badBox":
+    "«{box}» no es una caja: escribe id:x,y,ancho,alto en porcentaje de la imagen, p. ej. top:0,0,100,20.",
+  "template.error.duplicateBox": "Dos cajas se llaman «{box}»: cada caja necesita su propio nombre.",
+  "template.error.tooManyBoxes": "Demasiadas cajas: {max} como mucho.",
+  "template.error.descriptionTooLong": "La descripción es demasiado larga: {max} caracteres como mucho.",
+  "template.error.notFound":
+    "Esta comunidad no tiene ninguna plantilla llamada «{name}» (las de serie no se pueden quitar). /template list las muestra todas.",
+  "template.error.unavailable": "Aquí no se pueden cambiar las plantillas.",
+  "template.error.starter": "«{name}» es una de las plantillas de serie: elige otro nombre.",
+  "template.error.exists": "Esta comunidad ya tiene una plantilla llamada «{name}»: quítala primero o elige otro nombre.",
+  "template.error.tooMany": "Esta comunidad tiene {limit} plantillas, el máximo que puede guardar: quita una primero.",
+  "template.error.tooLarge":
+    "Esa imagen no cabe: las plantillas de esta comunidad pueden ocupar {limit} MB en total y ya se usan {used} MB. Quita una o envía una imagen más pequeña.",
+  "template.error.fileUnavailable": "No pude descargar esa imagen. Envíala de nuevo, por favor.",
+  "template.problem.not_image": "Ese archivo no es una imagen: envía una imagen JPEG, PNG o WebP.",
+  "template.problem.corrupt": "Esa imagen está dañada y no se puede leer: envíala de nuevo o prueba con otra.",
+  "template.problem.too_large": "Esa imagen es demasiado grande: {limit} como mucho.",
+  "template.problem.file_too_large": "Ese archivo es demasiado grande: una imagen de plantilla puede ocupar {max} MB como mucho.",
+  "template.problem.box_outside": "La caja «{box}» se sale de la imagen: deja cada caja entre 0 y 100 %.",
+  "template.problem.invalid": "Con esas cajas no se puede hacer una plantilla: {detail}.",
 
   "job.failed": "Lo siento, /{command} falló de nuestro lado. Inténtalo de nuevo en un minuto.",
 

@@ -5,6 +5,7 @@ import { attachmentRefSchema } from "../platform.ts";
 import { replyWindowOf } from "../jobs/reply-window.ts";
 import { commandRunSchema, defineJob } from "../jobs/job-definition.ts";
 
+export const MAX_TOPIC_LENGTH = 200;
 /** Longest text of one box (a caption line, a panel's label). */
 export const MAX_BOX_TEXT = 120;
 export const MAX_IMAGINE_IDEA = 300;
@@ -25,6 +26,13 @@ const textBoxSchema = z.object({
 const PICTURE_JOB = { queue: "commands", attempts: 3, backoffMs: 1_000, timeoutMs: 90_000 } as const;
 
 export const studioJobs = {
+  /** /meme: a template chosen and its boxes written (by the model, or offline), rendered and posted. */
+  "meme.create": defineJob({
+    ...PICTURE_JOB,
+    payload: z.object({ run: commandRunSchema, topic: z.string().min(1).max(MAX_TOPIC_LENGTH) }),
+    // A Discord answer goes through a 15-minute interaction token.
+    replyWindow: (payload) => replyWindowOf(payload.run),
+  }),
   "meme.caption": defineJob({
     ...PICTURE_JOB,
     payload: z.object({
@@ -55,6 +63,8 @@ export const studioJobs = {
         .array(textBoxSchema.extend({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }))
         .max(8)
         .optional(),
+      /** The sentence the model chooses templates by; absent: one made from the name. */
+      description: z.string().max(200).optional(),
     }),
     replyWindow: (payload) => replyWindowOf(payload.run),
   }),

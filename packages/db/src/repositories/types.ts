@@ -50,6 +50,8 @@ export interface RecordCommandRunInput {
   /** Stable outcome id, e.g. "meme.model" or "error.cooldown". */
   outcome?: string;
   detail?: string;
+  /** What the run made, as JSON data (a meme's template and texts); absent keeps the stored one. */
+  result?: Readonly<Record<string, unknown>>;
   community: CommunityKey;
   actor: IdentityKey;
 }
@@ -61,6 +63,10 @@ export interface CommandRunRecord {
   status: CommandRunStatus;
   outcome: string | null;
   detail: string | null;
+  result: unknown;
+  community: CommunityRef;
+  /** The platform id of who ran it. */
+  actorId: string;
   createdAt: Date;
   finishedAt: Date | null;
 }
