@@ -1,9 +1,10 @@
 // A local OpenAI-compatible chat server, so tests run the real `openai` client end to end.
 // It speaks just enough of the wire protocol: POST /v1/chat/completions (JSON and SSE
-// streams) and GET /v1/models. The hot path stays cheap: a benchmark pushes thousands of
+// streams), POST /v1/images/generations (b64_json only) and GET /v1/models. The hot path stays cheap: a benchmark pushes thousands of
 // requests per second through it.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import sharp from "sharp";
 
 export type FakeOpenAIBehaviour =
   | {
@@ -28,6 +29,14 @@ export type FakeOpenAIBehaviour =
   /** An HTTP error. `body` defaults to OpenAI's `{ error: { message, type, param, code } }`. */
   | { kind: "status"; status: number; body?: unknown; headers?: Record<string, string> }
   /** A body that is not JSON (a proxy's HTML page by default). */
+  | { kind: "garbage"; status?: number; contentType?: string; body?: string };
+
+/** How POST /v1/images/generations answers. */
+export type FakeImagesBehaviour =
+  /** A real PNG (a small gradient made with sharp) as b64_json; `b64` sends that text instead. */
+  | { kind: "image"; delayMs?: number; b64?: string }
+  | { kind: "hang" }
+  | { kind: "status"; status: number; body?: unknown }
   | { kind: "garbage"; status?: number; contentType?: string; body?: string };
 
 export interface FakeChatRequest {
@@ -60,6 +69,8 @@ export interface FakeOpenAIOptions {
   apiKey?: string;
   /** Keep every request in `requests` (default true); a long benchmark may turn it off. */
   record?: boolean;
+  /** How the images endpoint answers; a picture by default. */
+  images?: FakeImagesBehaviour;
 }
 
 export interface FakeOpenAI {
@@ -74,6 +85,7 @@ export interface FakeOpenAI {
   readonly maxInFlight: number;
   resetMaxInFlight(): void;
   setBehaviour(behaviour: FakeOpenAIBehaviourSetting): void;
+  setImagesBehaviour(behaviour: FakeImagesBehaviour): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +97,7 @@ export function memeReply(body: FakeChatRequest): FakeOpenAIBehaviour {
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   let behaviour: FakeOpenAIBehaviourSetting = options.behaviour ?? memeReply;
+  let imagesBehaviour: FakeImagesBehaviour = options.images ?? { kind: "image" };
   const models = options.models ?? ["fake-model"];
   const record = options.record ?? true;
   const requests: FakeOpenAIRequest[] = [];
@@ -132,6 +145,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       maxInFlight = Math.max(maxInFlight, inFlight);
       res.on("close", () => (inFlight -= 1));
       respond(res, chosen, body, completionCount);
+      return;
+    }
+    if (req.method === "POST" && path === "/v1/images/generations") {
+      void answerImages(res, imagesBehaviour, timers);
       return;
     }
     if (req.method === "GET" && path === "/v1/models") {
@@ -213,6 +230,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     setBehaviour(next) {
       behaviour = next;
     },
+    setImagesBehaviour(next) {
+      imagesBehaviour = next;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
@@ -223,6 +243,54 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return closing;
     },
   };
+}
+
+// Made once per process, on the first images request: the chat hot path never pays for it.
+let fakePicture: Promise<string> | undefined;
+
+/** The base64 of a small real PNG (a 64×64 gradient). */
+export function fakePictureBase64(): Promise<string> {
+  fakePicture ??= sharp(Buffer.from(Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 7) % 256)), {
+    raw: { width: 64, height: 64, channels: 3 },
+  })
+    .png()
+    .toBuffer()
+    .then((png) => png.toString("base64"));
+  return fakePicture;
+}
+
+async function answerImages(
+  res: ServerResponse,
+  chosen: FakeImagesBehaviour,
+  timers: Set<NodeJS.Timeout>,
+): Promise<void> {
+  switch (chosen.kind) {
+    case "hang":
+      return;
+    case "status":
+      sendJson(res, chosen.status, chosen.body ?? errorBody(chosen.status));
+      return;
+    case "garbage":
+      res.writeHead(chosen.status ?? 200, {
+        "content-type": chosen.contentType ?? "text/html; charset=utf-8",
+      });
+      res.end(chosen.body ?? "<html><body><h1>502 Bad Gateway</h1></body></html>");
+      return;
+    case "image": {
+      const b64 = chosen.b64 ?? (await fakePictureBase64());
+      const send = () => {
+        if (!res.destroyed)
+          sendJson(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ b64_json: b64 }] });
+      };
+      if (!chosen.delayMs) return send();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        send();
+      }, chosen.delayMs);
+      timers.add(timer);
+      return;
+    }
+  }
 }
 
 type Reply = Extract<FakeOpenAIBehaviour, { kind: "reply" }>;
