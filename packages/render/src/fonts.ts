@@ -46,7 +46,11 @@ const SHIPPED: readonly ShippedFont[] = [
     pkg: "@expo-google-fonts/noto-sans-devanagari",
     file: "700Bold/NotoSansDevanagari_700Bold.ttf",
   },
-  { family: "Noto Sans Thai", pkg: "@expo-google-fonts/noto-sans-thai", file: "700Bold/NotoSansThai_700Bold.ttf" },
+  {
+    family: "Noto Sans Thai",
+    pkg: "@expo-google-fonts/noto-sans-thai",
+    file: "700Bold/NotoSansThai_700Bold.ttf",
+  },
   { family: "Noto Sans JP", pkg: "@expo-google-fonts/noto-sans-jp", file: "700Bold/NotoSansJP_700Bold.ttf" },
 ];
 
@@ -104,7 +108,9 @@ export function registerFonts(): Promise<void> {
     // libvips adds a fontfile to its fontconfig set the first time a text image names it; a one-letter
     // render per file is the public way to do that.
     for (const font of files) {
-      await sharp({ text: { text: "x", font: `${font.family} 8`, fontfile: font.path } }).raw().toBuffer();
+      await sharp({ text: { text: "x", font: `${font.family} 8`, fontfile: font.path } })
+        .raw()
+        .toBuffer();
     }
   })();
   registered.catch(() => {

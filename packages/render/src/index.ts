@@ -22,4 +22,11 @@ export {
 export { DEFAULT_PICTURE_LIMITS, type PictureLimits } from "./picture.ts";
 export { registerFonts, shippedFontFiles, emojiFontFile, type FontFile } from "./fonts.ts";
 export { classicCaptionBoxes } from "./layout.ts";
+export {
+  CONTACT_SHEET_WIDTH,
+  drawContactSheet,
+  type ContactSheet,
+  type ContactSheetEntry,
+  type ContactSheetLabels,
+} from "./contact-sheet.ts";
 export { starterTemplates, type StarterTemplate } from "./templates/index.ts";

@@ -71,7 +71,13 @@ export function letteringFor(
     height: Math.max(1, box.height - margin * 2),
   };
   const classic = layout === "classic";
-  const vertical = classic ? (box.id === "bottom" ? "bottom" : box.id === "top" ? "top" : "middle") : "middle";
+  const vertical = classic
+    ? box.id === "bottom"
+      ? "bottom"
+      : box.id === "top"
+        ? "top"
+        : "middle"
+    : "middle";
   return {
     style: box.style,
     area,

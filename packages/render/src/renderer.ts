@@ -6,7 +6,14 @@ import { ByteBoundedCache } from "./cache.ts";
 import { composeAndEncode } from "./encode.ts";
 import { registerFonts } from "./fonts.ts";
 import { classicCaptionBoxes, letteringFor, scaleBox, validateTemplate } from "./layout.ts";
-import { decode, DEFAULT_PICTURE_LIMITS, normalise, type Checked, type PictureLimits, type Pixels } from "./picture.ts";
+import {
+  decode,
+  DEFAULT_PICTURE_LIMITS,
+  normalise,
+  type Checked,
+  type PictureLimits,
+  type Pixels,
+} from "./picture.ts";
 import { letter, type Layer } from "./text.ts";
 import type {
   PictureFormat,
@@ -61,6 +68,8 @@ export interface MemeRendererOptions {
   templateCacheBytes?: number;
   /** Default output format (default JPEG). */
   format?: PictureFormat;
+  /** Told of an error no check foresaw (reported to the caller as picture.corrupt); for logs. */
+  onUnexpectedError?: (error: unknown) => void;
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 400 * 1024;
@@ -134,7 +143,11 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
       ...layer,
       left: layer.left + Math.floor((area.width - (lettering?.width ?? 0)) / 2),
     }));
-    watermarks.set(key, layers, layers.reduce((sum, l) => sum + l.input.byteLength, 0));
+    watermarks.set(
+      key,
+      layers,
+      layers.reduce((sum, l) => sum + l.input.byteLength, 0),
+    );
     return layers;
   }
 
@@ -193,14 +206,22 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
     const picture = pixels.value;
     if (request.layout === "classic") {
       const boxes = classicCaptionBoxes(picture.width, picture.height);
-      const layers = await letterBoxes(boxes, { top: request.top, bottom: request.bottom }, "classic", picture);
+      const layers = await letterBoxes(
+        boxes,
+        { top: request.top, bottom: request.bottom },
+        "classic",
+        picture,
+      );
       return finish(picture, layers, request.watermark, request.format);
     }
     return captionBar(picture, request);
   }
 
   async function captionBar(picture: Pixels, request: CaptionRequest): Promise<RenderResult> {
-    const text = [request.top, request.bottom].map((t) => t.trim()).filter((t) => t !== "").join("\n");
+    const text = [request.top, request.bottom]
+      .map((t) => t.trim())
+      .filter((t) => t !== "")
+      .join("\n");
     const px = Math.max(14, Math.round(picture.width / 13));
     const margin = Math.round(px * 0.7);
     const lettering =
@@ -224,14 +245,19 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
         raw: { width: picture.width, height: picture.height, channels: 3 },
       })
         .extend({ top: bar, background: "#ffffff" })
-        .composite((lettering?.layers ?? []).map((l) => ({ input: l.input, raw: l.raw, left: l.left, top: l.top })))
+        .composite(
+          (lettering?.layers ?? []).map((l) => ({ input: l.input, raw: l.raw, left: l.left, top: l.top })),
+        )
+        .removeAlpha()
         .raw()
         .toBuffer({ resolveWithObject: true });
       base = { data, width: info.width, height: info.height };
     }
     if (Math.max(base.width, base.height) > limits.maxSide) {
       // The bar made a tall picture taller than the platforms take.
-      const { data, info } = await sharp(base.data, { raw: { width: base.width, height: base.height, channels: 3 } })
+      const { data, info } = await sharp(base.data, {
+        raw: { width: base.width, height: base.height, channels: 3 },
+      })
         .resize({ width: limits.maxSide, height: limits.maxSide, fit: "inside" })
         .raw()
         .toBuffer({ resolveWithObject: true });
@@ -241,9 +267,9 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
   }
 
   return {
-    render: (request) => guard(() => render(request)),
-    caption: (request) => guard(() => caption(request)),
-    inspect: (bytes) => guard(() => normalise(bytes, limits)),
+    render: (request) => guard(() => render(request), options.onUnexpectedError),
+    caption: (request) => guard(() => caption(request), options.onUnexpectedError),
+    inspect: (bytes) => guard(() => normalise(bytes, limits), options.onUnexpectedError),
     validateTemplate,
   };
 }
@@ -252,10 +278,14 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
  * Everything expected is already a value; what is left is a bug or libvips failing mid-pipeline on a
  * picture it had accepted, which the caller can only treat as a picture it cannot use.
  */
-async function guard<T>(run: () => Promise<T | { ok: false; problem: PictureProblem }>): Promise<T | { ok: false; problem: PictureProblem }> {
+async function guard<T>(
+  run: () => Promise<T | { ok: false; problem: PictureProblem }>,
+  onUnexpectedError: ((error: unknown) => void) | undefined,
+): Promise<T | { ok: false; problem: PictureProblem }> {
   try {
     return await run();
-  } catch {
+  } catch (error) {
+    onUnexpectedError?.(error);
     return { ok: false, problem: { id: "picture.corrupt" } };
   }
 }

@@ -61,8 +61,28 @@ export function cleanText(text: string): string {
     .trim();
 }
 
-// Pango sizes the font in points at the given dpi; at 72 pt, the dpi libvips reports is the pixel size.
+// Pango sizes the font in points at the given dpi; at 72 pt the dpi is the letter size in pixels.
 const BASE_POINTS = 72;
+
+/**
+ * Letter sizes are taken from a ladder (about 6% apart) rather than fitted to the pixel: pango and
+ * cairo keep a font instance and its glyphs per size, so a few dozen sizes stay warm across renders,
+ * where libvips' own autofit lays the text out at a dozen fresh sizes per box (11–40 ms with emoji).
+ */
+export const SIZE_LADDER: readonly number[] = (() => {
+  const sizes: number[] = [];
+  for (let size = 8; size <= 400; size = Math.max(size + 1, Math.round(size * 1.06))) sizes.push(size);
+  return sizes;
+})();
+
+function ladderAtMost(px: number): number {
+  let best = SIZE_LADDER[0]!;
+  for (const size of SIZE_LADDER) if (size <= px) best = size;
+  return best;
+}
+
+/** The size used to measure a text before choosing its real size. */
+const MEASURE_PX = 32;
 
 interface Drawn {
   data: Buffer;
@@ -75,7 +95,7 @@ async function draw(
   markup: string,
   family: string,
   width: number,
-  fit: { height: number } | { px: number },
+  px: number,
   wrap: "word" | "word-char",
 ): Promise<Drawn> {
   const { data, info } = await sharp({
@@ -83,7 +103,7 @@ async function draw(
       text: markup,
       font: `${family} ${BASE_POINTS}`,
       width,
-      ...("height" in fit ? { height: fit.height } : { dpi: fit.px }),
+      dpi: px,
       align: "centre",
       rgba: true,
       wrap,
@@ -91,8 +111,38 @@ async function draw(
   })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const px = "height" in fit ? (info.textAutofitDpi ?? BASE_POINTS) : fit.px;
   return { data, width: info.width, height: info.height, px };
+}
+
+/** The text on one unbounded line per paragraph: its width, its height and its line count. */
+async function measure(
+  markup: string,
+  family: string,
+  lines: number,
+): Promise<{ width: number; lineHeight: number }> {
+  const info = await sharp({ text: { text: markup, font: `${family} ${BASE_POINTS}`, dpi: MEASURE_PX } })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .then((r) => r.info);
+  return { width: info.width / MEASURE_PX, lineHeight: info.height / lines / MEASURE_PX };
+}
+
+/** The largest ladder size whose estimated wrapped block fits width × height. */
+function estimate(
+  m: { width: number; lineHeight: number },
+  paragraphs: number,
+  width: number,
+  height: number,
+  maxPx: number,
+): number {
+  for (let i = SIZE_LADDER.length - 1; i >= 0; i--) {
+    const px = SIZE_LADDER[i]!;
+    if (px > maxPx) continue;
+    // Word wrapping wastes part of each line; 0.9 of the width is a fair guess for caption text.
+    const lines = Math.max(paragraphs, Math.ceil((m.width * px) / (width * 0.9)));
+    if (lines * m.lineHeight * px <= height) return px;
+  }
+  return SIZE_LADDER[0]!;
 }
 
 /** Lays the text out in the area at the largest size that fits (within the caps) and draws it. */
@@ -109,21 +159,34 @@ export async function letter(request: LetteringRequest): Promise<Lettering | und
   const height = Math.max(1, Math.floor(area.height));
 
   if (request.fixedPx !== undefined) {
-    const fixed = await draw(markup, family, width, { px: Math.round(request.fixedPx) }, "word-char");
-    return place(request, fixed.width > width || fixed.height > height ? await clip(fixed, width, height) : fixed);
+    const fixed = await draw(markup, family, width, Math.round(request.fixedPx), "word-char");
+    return place(
+      request,
+      fixed.width > width || fixed.height > height ? await clip(fixed, width, height) : fixed,
+    );
   }
-  let drawn = await draw(markup, family, width, { height }, "word");
-  if (drawn.px < request.minPx) {
-    // A word longer than the line shrank everything; break it across lines instead.
-    drawn = await draw(markup, family, width, { height }, "word-char");
+  const paragraphs = text.split("\n").length;
+  const measured = await measure(markup, family, paragraphs);
+  let px = estimate(measured, paragraphs, width, height, request.maxPx);
+  let wrap: "word" | "word-char" = "word";
+  let drawn = await draw(markup, family, width, px, wrap);
+  // At most a few corrections: the estimate is usually right or one step too big.
+  for (let attempt = 0; attempt < 4 && (drawn.width > width || drawn.height > height); attempt++) {
+    const shrink = Math.min(width / drawn.width, height / drawn.height, 0.95);
+    const next = ladderAtMost(px * Math.sqrt(shrink) * (drawn.width > width ? Math.sqrt(shrink) : 1));
+    if (next < request.minPx && wrap === "word") {
+      // A word longer than the line would shrink everything; break it across lines instead.
+      wrap = "word-char";
+      px = Math.max(
+        ladderAtMost(request.minPx),
+        estimate(measured, paragraphs, width, height, request.maxPx),
+      );
+    } else {
+      px = next < px ? next : ladderAtMost(px - 1);
+    }
+    drawn = await draw(markup, family, width, px, wrap);
   }
-  if (drawn.px > request.maxPx) {
-    drawn = await draw(markup, family, width, { px: Math.floor(request.maxPx) }, "word");
-  }
-  // Autofit keeps the block inside the area; a capped or broken layout is clipped to be sure.
-  if (drawn.width > width || drawn.height > height) {
-    drawn = await clip(drawn, width, height);
-  }
+  if (drawn.width > width || drawn.height > height) drawn = await clip(drawn, width, height);
   return place(request, drawn);
 }
 
@@ -133,7 +196,12 @@ async function place(request: LetteringRequest, drawn: Drawn): Promise<Lettering
   const slack = area.height - drawn.height;
   const offset = request.vertical === "top" ? 0 : request.vertical === "bottom" ? slack : slack / 2;
   const top = Math.round(area.y + offset);
-  const fill: Layer = { input: drawn.data, raw: { width: drawn.width, height: drawn.height, channels: 4 }, left, top };
+  const fill: Layer = {
+    input: drawn.data,
+    raw: { width: drawn.width, height: drawn.height, channels: 4 },
+    left,
+    top,
+  };
   const layers = request.style === "outlined" ? [await outline(drawn, left, top), fill] : [fill];
   return { layers, px: drawn.px, width: drawn.width, height: drawn.height };
 }
@@ -161,15 +229,22 @@ export function outlineRadius(px: number): number {
 async function outline(drawn: Drawn, left: number, top: number): Promise<Layer> {
   const r = outlineRadius(drawn.px);
   const pad = r * 2;
-  const alpha = await sharp(drawn.data, { raw: { width: drawn.width, height: drawn.height, channels: 4 } })
-    .extractChannel(3)
-    .extend({ top: pad, bottom: pad, left: pad, right: pad, background: 0 })
-    .blur(r * 0.6)
-    .linear(4, 0)
-    .raw()
-    .toBuffer();
   const width = drawn.width + pad * 2;
   const height = drawn.height + pad * 2;
+  // The letters' alpha, copied into a transparent frame one pad wide (a JS loop is cheaper than a
+  // second libvips pipeline for a few hundred thousand bytes).
+  const padded = Buffer.alloc(width * height);
+  for (let y = 0; y < drawn.height; y++) {
+    const row = (y + pad) * width + pad;
+    const from = y * drawn.width * 4 + 3;
+    for (let x = 0; x < drawn.width; x++) padded[row + x] = drawn.data[from + x * 4]!;
+  }
+  const alpha = await sharp(padded, { raw: { width, height, channels: 1 } })
+    .blur({ sigma: r * 0.6, precision: "integer" })
+    .linear(4, 0)
+    .toColourspace("b-w")
+    .raw()
+    .toBuffer();
   const layer = Buffer.alloc(width * height * 2);
   for (let i = 0; i < width * height; i++) layer[i * 2 + 1] = alpha[i]!;
   return { input: layer, raw: { width, height, channels: 2 }, left: left - pad, top: top - pad };
