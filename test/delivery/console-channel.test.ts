@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("console reply channel", () => {
-  it("carries a worker's answer to the console session that asked", async () => {
+  it("carries a worker's answer to the console session that asked, its picture's bytes and its buttons intact", async () => {
     const prefix = uniquePrefix();
     const sessionId = randomUUID();
     const received: OutgoingMessage[] = [];
@@ -31,11 +31,20 @@ describe("console reply channel", () => {
     await subscription.ready;
     const sender = createPlatformSender({ consoleChannel: { redis: publisher, prefix } });
 
-    await sender.send(
-      { platform: "console", sessionId },
-      { text: "TOP\nBOTTOM", imagePath: "/tmp/meme.png" },
-    );
-    await vi.waitFor(() => expect(received).toEqual([{ text: "TOP\nBOTTOM", imagePath: "/tmp/meme.png" }]));
+    const sent = {
+      text: "TOP\nBOTTOM",
+      // Bytes through JSON: every value a byte can take, so a lossy encoding would show.
+      picture: {
+        bytes: Uint8Array.from({ length: 256 }, (_, index) => index),
+        mimeType: "image/webp" as const,
+        fileName: "meme.webp",
+      },
+      buttons: [{ label: "🔁 Another one", command: "meme", args: "again abc" }],
+    };
+    await sender.send({ platform: "console", sessionId }, sent);
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+    expect(received[0]).toEqual(sent);
+    expect(received[0]?.picture?.bytes).toBeInstanceOf(Uint8Array);
     await subscription.close();
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlatformSender, DeliveryError, type PlatformSender } from "@memebot/delivery";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
-import { deferredDiscordInteraction, rejectionOf, writePicture } from "./support.ts";
+import { deferredDiscordInteraction, rejectionOf, picture } from "./support.ts";
 
 let discord: FakeDiscord;
 let sender: PlatformSender;
@@ -32,8 +32,7 @@ describe("Discord delivery", () => {
 
   it("attaches a picture to the reply", async () => {
     const target = await deferredDiscordInteraction(discord);
-    const imagePath = await writePicture("meme.png");
-    await sender.send(target, { text: "with picture", imagePath });
+    await sender.send(target, { text: "with picture", picture: picture("meme.png") });
 
     const edit = await discord.waitForOriginalEdit(target.interactionToken);
     expect(edit.files).toHaveLength(1);

@@ -6,7 +6,7 @@ import { createTelegramSender } from "@memebot/delivery/telegram";
 import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { uniqueTelegramGroupId } from "../support/unique-ids.ts";
-import { deferredDiscordInteraction, writePicture } from "./support.ts";
+import { deferredDiscordInteraction, picture } from "./support.ts";
 
 const PINGS = "@everyone @here <@&123> <@!456> look";
 
@@ -36,7 +36,7 @@ describe("the worker's Discord edit", () => {
 
   it("allows no mentions when it edits the deferred reply with a picture", async () => {
     const target = await deferredDiscordInteraction(discord);
-    await sender.send(target, { text: PINGS, imagePath: await writePicture() });
+    await sender.send(target, { text: PINGS, picture: picture() });
 
     const edit = await discord.waitForOriginalEdit(target.interactionToken);
     expect(edit.files).toHaveLength(1);
@@ -85,10 +85,7 @@ describe("Telegram messages", () => {
   it("disable link previews on the text that follows a picture", async () => {
     const chatId = uniqueTelegramGroupId();
     const text = `${LINKY} ${"word ".repeat(300)}`.trim();
-    await sender.send(
-      { platform: "telegram", chatId: String(chatId) },
-      { text, imagePath: await writePicture() },
-    );
+    await sender.send({ platform: "telegram", chatId: String(chatId) }, { text, picture: picture() });
 
     const [call] = callsIn(chatId);
     expect(call?.params).toMatchObject({ text, link_preview_options: { is_disabled: true } });

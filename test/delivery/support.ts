@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { DiscordInteractionTarget } from "@memebot/core";
+import type { DiscordInteractionTarget, OutgoingPicture } from "@memebot/core";
 import type { FakeDiscord } from "../fakes/discord/server.ts";
 import { uniqueSnowflake } from "../support/unique-ids.ts";
 
@@ -14,12 +11,9 @@ const ONE_PIXEL_PNG = Buffer.from(
   "base64",
 );
 
-/** Writes a small picture to a fresh temporary folder and returns its path. */
-export async function writePicture(name = "meme.png"): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), "memebot-delivery-"));
-  const path = join(folder, name);
-  await writeFile(path, ONE_PIXEL_PNG);
-  return path;
+/** A small picture as a worker hands it over: PNG bytes a platform can read the size of. */
+export function picture(fileName = "meme.png"): OutgoingPicture {
+  return { bytes: new Uint8Array(ONE_PIXEL_PNG), mimeType: "image/png", fileName };
 }
 
 /** The error a promise rejects with (fails the test if it resolves). */

@@ -5,7 +5,7 @@ import { createPlatformSender, DeliveryError, type PlatformSender } from "@memeb
 import { createTelegramSender } from "@memebot/delivery/telegram";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { isRecordedFile } from "../fakes/shared/http.ts";
-import { rejectionOf, writePicture } from "./support.ts";
+import { rejectionOf, picture } from "./support.ts";
 
 let telegram: FakeTelegram;
 let sender: PlatformSender;
@@ -43,10 +43,9 @@ describe("Telegram delivery", () => {
 
   it("sends a picture with the text as its caption", async () => {
     const chatId = newGroup();
-    const imagePath = await writePicture();
     await sender.send(
       { platform: "telegram", chatId, replyToMessageId: 3 },
-      { text: "caption here", imagePath },
+      { text: "caption here", picture: picture() },
     );
 
     const call = await telegram.waitForCall("sendPhoto", (entry) => String(entry.params.chat_id) === chatId);
@@ -173,7 +172,7 @@ describe("Telegram delivery", () => {
   it("sends a picture whose text is too long for a caption, then the whole text after it", async () => {
     const chatId = newGroup();
     const text = "word ".repeat(300).trim();
-    await sender.send({ platform: "telegram", chatId }, { text, imagePath: await writePicture() });
+    await sender.send({ platform: "telegram", chatId }, { text, picture: picture() });
 
     const photo = await telegram.waitForCall("sendPhoto", (entry) => String(entry.params.chat_id) === chatId);
     expect(photo.params.caption).toBeUndefined();

@@ -3,13 +3,15 @@ import type {
   APIApplicationCommandInteractionDataOption,
   APIAttachment,
   APIChatInputApplicationCommandInteraction,
+  APIMessage,
+  APIMessageComponentButtonInteraction,
   APIUser,
 } from "discord.js";
 import { snowflake } from "./snowflake.ts";
 
 /**
- * Builds APPLICATION_COMMAND (chat input) interaction payloads shaped like the gateway's
- * INTERACTION_CREATE, for FakeDiscord.dispatchInteraction().
+ * Builds APPLICATION_COMMAND (chat input) and MESSAGE_COMPONENT (button press) interaction payloads
+ * shaped like the gateway's INTERACTION_CREATE, for FakeDiscord.dispatchInteraction().
  */
 
 export interface InteractionUserInput {
@@ -85,32 +87,64 @@ export function apiUser(input: InteractionUserInput): APIUser {
 export function chatInputInteraction(
   input: ChatInputInteractionInput,
 ): APIChatInputApplicationCommandInteraction {
+  const data = {
+    id: input.commandId ?? snowflake(),
+    name: input.commandName,
+    type: 1,
+    ...(input.options === undefined
+      ? {}
+      : { options: input.options as unknown as APIApplicationCommandInteractionDataOption[] }),
+    ...(input.attachments === undefined
+      ? {}
+      : {
+          resolved: {
+            attachments: Object.fromEntries(
+              input.attachments.map((attachment) => [attachment.id, attachment]),
+            ),
+          },
+        }),
+  };
+  return withContext(input, 2, data) as unknown as APIChatInputApplicationCommandInteraction;
+}
+
+export interface ButtonInteractionInput extends Omit<
+  ChatInputInteractionInput,
+  "commandName" | "commandId" | "options" | "attachments"
+> {
+  /** The message that carries the button (its channel_id is the interaction's channel). */
+  message: APIMessage;
+  customId: string;
+}
+
+/** A press of a button (component_type 2) on `message`, as Discord delivers it. */
+export function buttonInteraction(input: ButtonInteractionInput): APIMessageComponentButtonInteraction {
+  const data = { custom_id: input.customId, component_type: 2 };
+  return withContext(
+    { channelId: input.message.channel_id, ...input },
+    3,
+    data,
+    input.message,
+  ) as unknown as APIMessageComponentButtonInteraction;
+}
+
+/** The fields every interaction carries: who, where (guild or DM), and the token to answer with. */
+function withContext(
+  input: Omit<ChatInputInteractionInput, "commandName">,
+  type: number,
+  data: Record<string, unknown>,
+  message?: APIMessage,
+): Record<string, unknown> {
   const user = apiUser(input.user);
   const channelId = input.channelId ?? snowflake();
-  const locale = (input.locale ?? "en-US") as APIChatInputApplicationCommandInteraction["locale"];
+  const locale = input.locale ?? "en-US";
   const base = {
     id: input.id ?? snowflake(),
     application_id: input.applicationId,
-    type: 2,
+    type,
     token: input.token ?? interactionToken(),
     version: 1,
-    data: {
-      id: input.commandId ?? snowflake(),
-      name: input.commandName,
-      type: 1,
-      ...(input.options === undefined
-        ? {}
-        : { options: input.options as unknown as APIApplicationCommandInteractionDataOption[] }),
-      ...(input.attachments === undefined
-        ? {}
-        : {
-            resolved: {
-              attachments: Object.fromEntries(
-                input.attachments.map((attachment) => [attachment.id, attachment]),
-              ),
-            },
-          }),
-    },
+    data,
+    ...(message === undefined ? {} : { message }),
     channel_id: channelId,
     app_permissions: input.appPermissions ?? DEFAULT_APP_PERMISSIONS,
     locale,
@@ -125,7 +159,7 @@ export function chatInputInteraction(
       // A guild-installed app answering in its own DM: owner "0" under GUILD_INSTALL.
       authorizing_integration_owners: { 0: "0" },
       context: 1,
-    } as unknown as APIChatInputApplicationCommandInteraction;
+    };
   }
   return {
     ...base,
@@ -163,5 +197,5 @@ export function chatInputInteraction(
     },
     authorizing_integration_owners: { 0: input.guildId },
     context: 0,
-  } as unknown as APIChatInputApplicationCommandInteraction;
+  };
 }

@@ -45,6 +45,94 @@ export function validateMessageBody(
   }
   if (files.length > 10)
     return invalidFormBody(["files"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.");
+  if (body.components !== undefined && body.components !== null) return validateComponents(body.components);
+  return undefined;
+}
+
+/** Buttons and the custom_ids presses bring back; every button custom_id must be unique in a message. */
+export function buttonsOf(
+  message: Pick<APIMessage, "components">,
+): Array<{ label?: string; custom_id: string; style: number }> {
+  const buttons: Array<{ label?: string; custom_id: string; style: number }> = [];
+  for (const row of (message.components ?? []) as unknown as Array<{ components?: unknown[] }>) {
+    for (const component of row.components ?? []) {
+      const button = component as { type?: number; custom_id?: string; label?: string; style?: number };
+      if (button.type === 2 && typeof button.custom_id === "string") {
+        buttons.push({
+          custom_id: button.custom_id,
+          style: button.style ?? 0,
+          ...(button.label === undefined ? {} : { label: button.label }),
+        });
+      }
+    }
+  }
+  return buttons;
+}
+
+/** Discord's rules for action rows of buttons (the only components the fake knows): the error it would answer. */
+function validateComponents(components: unknown[]): DiscordApiError | undefined {
+  if (!Array.isArray(components) || components.length > 5) {
+    return invalidFormBody(["components"], "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.");
+  }
+  const seen = new Set<string>();
+  for (const [rowIndex, row] of components.entries()) {
+    const { type, components: children } = (row ?? {}) as { type?: unknown; components?: unknown };
+    if (type !== 1) {
+      return invalidFormBody(
+        ["components", String(rowIndex), "type"],
+        "UNION_TYPE_CHOICES",
+        'Value of field "type" must be one of (1,).',
+      );
+    }
+    if (!Array.isArray(children) || children.length === 0 || children.length > 5) {
+      return invalidFormBody(
+        ["components", String(rowIndex), "components"],
+        "BASE_TYPE_BAD_LENGTH",
+        "Must be between 1 and 5 in length.",
+      );
+    }
+    for (const [index, child] of children.entries()) {
+      const path = ["components", String(rowIndex), "components", String(index)];
+      const button = (child ?? {}) as {
+        type?: unknown;
+        style?: unknown;
+        label?: unknown;
+        custom_id?: unknown;
+        url?: unknown;
+      };
+      if (button.type !== 2) continue;
+      if (typeof button.style !== "number" || button.style < 1 || button.style > 6) {
+        return invalidFormBody(
+          [...path, "style"],
+          "BASE_TYPE_CHOICES",
+          "Value must be one of {1, 2, 3, 4, 5, 6}.",
+        );
+      }
+      if (typeof button.label === "string" && button.label.length > 80) {
+        return invalidFormBody([...path, "label"], "BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length.");
+      }
+      if (button.style === 5) continue;
+      if (
+        typeof button.custom_id !== "string" ||
+        button.custom_id.length < 1 ||
+        button.custom_id.length > 100
+      ) {
+        return invalidFormBody(
+          [...path, "custom_id"],
+          "BASE_TYPE_BAD_LENGTH",
+          "Must be between 1 and 100 in length.",
+        );
+      }
+      if (seen.has(button.custom_id)) {
+        return invalidFormBody(
+          [...path, "custom_id"],
+          "COMPONENT_CUSTOM_ID_DUPLICATED",
+          "Component custom id cannot be duplicated",
+        );
+      }
+      seen.add(button.custom_id);
+    }
+  }
   return undefined;
 }
 

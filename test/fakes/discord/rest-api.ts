@@ -294,6 +294,18 @@ export class DiscordRestApi {
         "Value must be one of {1, 4, 5, 6, 7, 8, 9, 10, 12}.",
       );
     }
+    // DEFERRED_UPDATE_MESSAGE and UPDATE_MESSAGE act on the message a component sits on: components only.
+    if (
+      (type === 6 || type === 7) &&
+      interaction.interactionType !== 3 &&
+      interaction.interactionType !== 5
+    ) {
+      throw invalidFormBody(
+        ["type"],
+        "INTERACTION_RESPONSE_TYPE_INVALID",
+        "Invalid interaction response type",
+      );
+    }
     const data = body.data;
     if (type === 4 || type === 5) {
       const messageBody = (data ?? {}) as MessageBody;

@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { APIApplicationCommand, APIAttachment, APIMessage, APIUser } from "discord.js";
+import type {
+  APIApplicationCommand,
+  APIAttachment,
+  APIMessage,
+  APIMessageComponentButtonInteraction,
+  APIUser,
+} from "discord.js";
 import { WebSocketServer } from "ws";
 import { CallLog } from "../shared/call-log.ts";
 import {
@@ -13,6 +19,8 @@ import {
   type RecordedFile,
 } from "../shared/http.ts";
 import { FakeGateway, type GatewayIdentify } from "./gateway.ts";
+import { buttonInteraction, type ButtonInteractionInput } from "./interactions.ts";
+import { buttonsOf } from "./messages.ts";
 import { snowflake } from "./snowflake.ts";
 import {
   DiscordRestApi,
@@ -91,6 +99,14 @@ export interface FakeDiscord {
   dispatch(eventName: string, data: unknown): number;
   /** INTERACTION_CREATE to every ready client; the fake also starts tracking the interaction's token. */
   dispatchInteraction(interaction: object): number;
+  /**
+   * A member presses a button of `message` (the one with `customId`, or its first): a MESSAGE_COMPONENT
+   * interaction dispatched like Discord's, returned so it can be delivered again. Throws when the
+   * message has no such button: a test can only press what the bot really sent.
+   */
+  pressButton(
+    input: Omit<ButtonInteractionInput, "applicationId" | "customId"> & { customId?: string },
+  ): APIMessageComponentButtonInteraction;
   waitForReady(timeoutMs?: number): Promise<void>;
   /** Drops every gateway connection; with the default 4000 discord.js resumes and gets missed events replayed. */
   disconnectAll(code?: number): void;
@@ -303,6 +319,21 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     dispatchInteraction(interaction) {
       rest.trackInteraction(interaction as Record<string, unknown>);
       return gateway.dispatch("INTERACTION_CREATE", interaction);
+    },
+    pressButton(input) {
+      const buttons = buttonsOf(input.message);
+      const button = buttons.find(
+        (candidate) => input.customId === undefined || candidate.custom_id === input.customId,
+      );
+      if (button === undefined) {
+        throw new Error(
+          `The message has no button ${input.customId ?? ""} to press (it has ${buttons.length})`,
+        );
+      }
+      const interaction = buttonInteraction({ ...input, applicationId, customId: button.custom_id });
+      rest.trackInteraction(interaction as unknown as Record<string, unknown>);
+      gateway.dispatch("INTERACTION_CREATE", interaction);
+      return interaction;
     },
     waitForReady: (timeoutMs = 5000) => gateway.waitForReady(timeoutMs),
     disconnectAll: (code) => gateway.disconnectAll(code),

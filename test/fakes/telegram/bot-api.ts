@@ -79,6 +79,8 @@ export class BotApi {
   readonly #botMessages = new Map<string, Message>();
   readonly #commands = new Map<string, BotCommand[]>();
   readonly #files = new Map<string, StoredFile>();
+  /** Callback queries answered already: Telegram takes one answer per query. */
+  readonly #answeredQueries = new Set<string>();
   readonly methods: ReadonlyMap<string, { name: string; run: MethodHandler }>;
 
   constructor(identity: BotIdentity) {
@@ -367,6 +369,10 @@ export class BotApi {
       throw badRequest("query is too old and response timeout expired or query ID is invalid");
     }
     if (typeof params.text === "string" && params.text.length > 200) throw badRequest("MESSAGE_TOO_LONG");
+    if (this.#answeredQueries.has(params.callback_query_id)) {
+      throw badRequest("query is too old and response timeout expired or query ID is invalid");
+    }
+    this.#answeredQueries.add(params.callback_query_id);
     return true;
   }
 
@@ -414,6 +420,8 @@ export class BotApi {
   }
 
   #storeBotMessage(chat: Chat, params: Params, content: Record<string, unknown>): Message {
+    // Checked first: a refused keyboard refuses the whole message.
+    const markup = keyboardOf(params.reply_markup);
     const messageId = (this.#lastMessageId.get(chat.id) ?? 0) + 1;
     this.#lastMessageId.set(chat.id, messageId);
     const message: Record<string, unknown> = {
@@ -427,7 +435,6 @@ export class BotApi {
     const replyTo = replyTargetId(params);
     const replied = replyTo === undefined ? undefined : this.#botMessages.get(messageKey(chat.id, replyTo));
     if (replied !== undefined) message.reply_to_message = replied;
-    const markup = keyboardOf(params.reply_markup);
     if (markup !== undefined) message.reply_markup = markup;
     if (params.protect_content === true) message.has_protected_content = true;
     const stored = message as unknown as Message;
@@ -449,7 +456,31 @@ function replyTargetId(params: Params): number | undefined {
 /** Only inline keyboards are shown on a sent message; reply keyboards live on the client. */
 function keyboardOf(markup: unknown): Message.CommonMessage["reply_markup"] {
   if (typeof markup !== "object" || markup === null || !("inline_keyboard" in markup)) return undefined;
+  checkInlineKeyboard((markup as { inline_keyboard: unknown }).inline_keyboard);
   return markup as Message.CommonMessage["reply_markup"];
+}
+
+/** Telegram's checks of an inline keyboard: rows of buttons, each with a text and one action. */
+function checkInlineKeyboard(rows: unknown): void {
+  if (!Array.isArray(rows) || !rows.every(Array.isArray)) {
+    throw badRequest("can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays");
+  }
+  for (const button of rows.flat() as unknown[]) {
+    const { text, callback_data: data, url } = (button ?? {}) as Record<string, unknown>;
+    if (typeof text !== "string" || text === "") throw badRequest("BUTTON_TEXT_INVALID");
+    if (data === undefined && url === undefined) {
+      throw badRequest(
+        "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
+      );
+    }
+    // 1-64 bytes, counted in UTF-8.
+    if (
+      data !== undefined &&
+      (typeof data !== "string" || data === "" || Buffer.byteLength(data, "utf8") > 64)
+    ) {
+      throw badRequest("BUTTON_DATA_INVALID");
+    }
+  }
 }
 
 function commandsKey(params: Params): string {

@@ -87,6 +87,18 @@ export interface FakeTelegram {
    * the calls then run as usual. `waiting` counts the calls held at the moment.
    */
   hold(method: string): HeldMethod;
+  /**
+   * A member presses a button of a message the bot sent (the one whose callback_data is `data`, or its
+   * first): the callback_query update Telegram would send, with a query id of its own, queued for
+   * getUpdates unless `queue` is false (then push it, or post it to a webhook, yourself). Throws when
+   * the message has no such button: a test can only press what the bot really sent.
+   */
+  pressButton(input: {
+    message: Message;
+    from: UserInput;
+    data?: string;
+    queue?: boolean;
+  }): Update.CallbackQueryUpdate;
   /** Current webhook set through setWebhook, if any. */
   readonly webhookUrl: string | undefined;
   /** Sets a user's role in a chat; everyone else is a "member". The bot's own status decides whether it may post. */
@@ -283,6 +295,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     });
   });
   const port = await listenOnLoopback(server);
+  let pressCount = 0;
 
   function withUpdateId(input: UpdateInput): Update {
     if (input.update_id === undefined) return { ...input, update_id: nextUpdateId() } as Update;
@@ -377,6 +390,31 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
           waiting.clear();
         },
       };
+    },
+    pressButton({ message, from, data, queue = true }) {
+      const markup = (
+        message as { reply_markup?: { inline_keyboard?: Array<Array<{ callback_data?: string }>> } }
+      ).reply_markup;
+      const pressable = (markup?.inline_keyboard ?? [])
+        .flat()
+        .flatMap((button) => (typeof button.callback_data === "string" ? [button.callback_data] : []));
+      const chosen = pressable.find((candidate) => data === undefined || candidate === data);
+      if (chosen === undefined) {
+        throw new Error(`The message has no button ${data ?? ""} to press (it has ${pressable.length})`);
+      }
+      pressCount += 1;
+      const update: Update.CallbackQueryUpdate = {
+        update_id: nextUpdateId(),
+        callback_query: {
+          id: `${from.id}${String(pressCount).padStart(8, "0")}`,
+          from: toUser(from),
+          chat_instance: `-${Math.abs(message.chat.id)}77`,
+          message,
+          data: chosen,
+        },
+      };
+      if (queue) pushUpdates([update]);
+      return update;
     },
     setChatMember(chatId, userId, status, user) {
       if (user !== undefined) api.rememberUser(toUser({ ...user, id: userId }));
