@@ -194,3 +194,38 @@ export function arrowHead(
     .join(" ");
   return `<polygon points="${points}" fill="${fill}" stroke="${outline}" stroke-width="10" stroke-linejoin="round"/>`;
 }
+
+/**
+ * A meme coin: a gold (or, dull, grey) coin with a rim, ridges and a Twemoji face stamped on it,
+ * so a coin reads as "some token", not as a bank.
+ */
+export function memeCoin(
+  cx: number,
+  cy: number,
+  r: number,
+  face: string,
+  options: { dull?: boolean; rotate?: number } = {},
+): string {
+  const dull = options.dull === true;
+  const [edge, body, rim, shine] = dull
+    ? ["#5c5c5c", "#9e9e9e", "#b8b8b8", "#d0d0d0"]
+    : ["#b8860b", "#f4b400", "#ffd54a", "#fff3b0"];
+  const ridges = Array.from({ length: 24 }, (_, i) => {
+    const a = (i / 24) * Math.PI * 2;
+    const x1 = cx + Math.cos(a) * r * 0.93;
+    const y1 = cy + Math.sin(a) * r * 0.93;
+    const x2 = cx + Math.cos(a) * r;
+    const y2 = cy + Math.sin(a) * r;
+    return `<path d="M${x1.toFixed(1)},${y1.toFixed(1)} L${x2.toFixed(1)},${y2.toFixed(1)}" stroke="${edge}" stroke-width="${Math.max(2, r / 30)}"/>`;
+  }).join("");
+  return (
+    `<g transform="rotate(${options.rotate ?? 0} ${cx} ${cy})">` +
+    `<circle cx="${cx}" cy="${cy + r * 0.08}" r="${r}" fill="${edge}"/>` +
+    `<circle cx="${cx}" cy="${cy}" r="${r}" fill="${rim}"/>` +
+    ridges +
+    `<circle cx="${cx}" cy="${cy}" r="${r * 0.8}" fill="${body}" stroke="${edge}" stroke-width="${r / 18}"/>` +
+    `<path d="M${cx - r * 0.55},${cy - r * 0.35} A${r * 0.7},${r * 0.7} 0 0 1 ${cx + r * 0.1},${cy - r * 0.68}" stroke="${shine}" stroke-width="${r / 10}" stroke-linecap="round" fill="none" opacity="0.8"/>` +
+    emoji(face, cx, cy + r * 0.04, r * 1.05, dull ? { opacity: 0.75 } : {}) +
+    `</g>`
+  );
+}

@@ -1,4 +1,4 @@
-import { emoji, linearGradient, radialGradient, sunburst, svgDocument } from "../svg.ts";
+import { emoji, linearGradient, memeCoin, radialGradient, sunburst, svgDocument } from "../svg.ts";
 import { TWEMOJI_CREDIT, type StarterDrawing } from "../starter.ts";
 
 const W = 1024;
@@ -7,7 +7,7 @@ const H = 768;
 export const distracted: StarterDrawing = {
   name: "distracted",
   description:
-    "A holder ogling a shiny new coin while their old coin fumes beside them: temptation, for chasing the new hype instead of the bag you already hold.",
+    "A holder ogling a shiny new frog coin while their old, dull dog coin fumes beside them: temptation, for chasing the new hype instead of the bag you already hold.",
   tags: ["comparison", "fomo", "hype", "choice"],
   layout: "panels",
   width: W,
@@ -60,7 +60,7 @@ export const distracted: StarterDrawing = {
       // The new coin, glowing on the left.
       sunburst(190, 330, 260, 24, "#ffd23f", 0.35) +
       `<circle cx="190" cy="330" r="200" fill="url(#shine)"/>` +
-      emoji("1fa99", 190, 330, 240) +
+      memeCoin(190, 330, 120, "1f438") +
       emoji("2728", 70, 200, 70) +
       emoji("2728", 310, 190, 60) +
       emoji("1f680", 320, 460, 80) +
@@ -73,9 +73,9 @@ export const distracted: StarterDrawing = {
       `<path d="M740,${H} C740,580 780,530 860,530 C940,530 980,580 980,${H} Z" fill="#9d4edd"/>` +
       emoji("1f620", 860, 420, 190, { rotate: 8 }) +
       emoji("1f4a2", 770, 300, 70) +
-      // The old coin it holds: grey, dented and cracked.
-      `<circle cx="975" cy="470" r="48" fill="#9e9e9e" stroke="#5c5c5c" stroke-width="10"/>` +
-      `<path d="M960,430 L978,462 L962,478 L985,510" stroke="#4a4a4a" stroke-width="6" fill="none" stroke-linejoin="round"/>`;
+      // The old coin it holds: grey, dull and cracked.
+      memeCoin(958, 470, 62, "1f436", { dull: true, rotate: 12 }) +
+      `<path d="M940,418 L960,456 L942,476 L968,526" stroke="#3a3a3a" stroke-width="6" fill="none" stroke-linejoin="round"/>`;
     return svgDocument(W, H, body, defs);
   },
 };

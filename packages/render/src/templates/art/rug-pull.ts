@@ -1,8 +1,25 @@
-import { emoji, linearGradient, svgDocument } from "../svg.ts";
+import { emoji, linearGradient, memeCoin, svgDocument } from "../svg.ts";
 import { captionBox, TWEMOJI_CREDIT, type StarterDrawing } from "../starter.ts";
 
 const W = 1024;
 const H = 768;
+
+/** A person drawn upright around their head at (0, 0), then turned upside down mid-air at (x, y). */
+function tumblingHolder(x: number, y: number): string {
+  const limb = (d: string, colour: string): string =>
+    `<path d="${d}" stroke="#1b1b2f" stroke-width="44" stroke-linecap="round" stroke-linejoin="round" fill="none"/>` +
+    `<path d="${d}" stroke="${colour}" stroke-width="30" stroke-linecap="round" stroke-linejoin="round" fill="none"/>`;
+  return (
+    `<g transform="translate(${x} ${y}) rotate(160) scale(0.8)">` +
+    limb("M-30,200 L-70,300 L-30,370", "#264653") +
+    limb("M30,200 L100,280 L170,260", "#264653") +
+    limb("M-50,110 L-140,60 L-170,-20", "#ffcc4d") +
+    limb("M50,110 L150,150 L200,100", "#ffcc4d") +
+    `<rect x="-70" y="70" width="140" height="160" rx="50" fill="#2ec4b6" stroke="#1b1b2f" stroke-width="7"/>` +
+    emoji("1f635", 0, 0, 190) +
+    `</g>`
+  );
+}
 
 export const rugPull: StarterDrawing = {
   name: "rug-pull",
@@ -52,13 +69,13 @@ export const rugPull: StarterDrawing = {
       motion +
       emoji("270a", 930, 640, 140, { flip: true, rotate: -90 }) +
       `<path d="M990,620 L1024,610 L1024,680 L990,670 Z" fill="#f4a261"/>` +
-      // The holder, flung into the air upside down, coins flying out of their pockets.
-      emoji("1f635", 420, 330, 210, { rotate: -150 }) +
-      emoji("1fa99", 250, 250, 80, { rotate: -20 }) +
-      emoji("1fa99", 590, 220, 70, { rotate: 30 }) +
-      emoji("1fa99", 560, 420, 60) +
+      // The holder, flung head over heels, coins flying out of their pockets.
+      tumblingHolder(440, 330) +
+      memeCoin(240, 240, 42, "1f438", { rotate: -20 }) +
+      memeCoin(620, 200, 36, "1f436", { rotate: 30 }) +
+      memeCoin(610, 420, 30, "1f438") +
       emoji("1f4b8", 230, 430, 80) +
-      emoji("2757", 560, 300, 70, { rotate: 15 });
+      emoji("2757", 300, 140, 70, { rotate: -15 });
     return svgDocument(W, H, body, defs);
   },
 };

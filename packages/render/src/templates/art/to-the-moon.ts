@@ -1,4 +1,4 @@
-import { emoji, linearGradient, radialGradient, stars, svgDocument } from "../svg.ts";
+import { emoji, linearGradient, memeCoin, radialGradient, stars, svgDocument } from "../svg.ts";
 import { classicBoxes, TWEMOJI_CREDIT, type StarterDrawing } from "../starter.ts";
 
 const W = 1024;
@@ -52,8 +52,8 @@ export const toTheMoon: StarterDrawing = {
         .map(([x, y, r]) => `<circle cx="${x}" cy="${y}" r="${r}" fill="#ffffff" opacity="0.18"/>`)
         .join("") +
       emoji("1f680", 440, 580, 330) +
-      emoji("1fa99", 880, 700, 90, { rotate: 20 }) +
-      emoji("1fa99", 170, 360, 70, { rotate: -15 }) +
+      memeCoin(880, 700, 50, "1f436", { rotate: 20 }) +
+      memeCoin(170, 360, 40, "1f438", { rotate: -15 }) +
       emoji("2728", 560, 300, 70);
     return svgDocument(W, H, body, defs);
   },

@@ -8,11 +8,14 @@ const H = 768;
 function supercar(x: number, base: number, scale: number): string {
   return (
     `<g transform="translate(${x} ${base}) scale(${scale})">` +
-    `<path d="M-200,-20 L-190,-60 L-90,-80 L-20,-125 L80,-125 L150,-75 L205,-60 L210,-20 Z" fill="#ffcc00" stroke="#1b1b2f" stroke-width="8" stroke-linejoin="round"/>` +
-    `<path d="M-60,-82 L-10,-115 L70,-115 L120,-80 Z" fill="#2b3a67"/>` +
-    `<path d="M-180,-40 L205,-40" stroke="#e0a800" stroke-width="8"/>` +
-    `<circle cx="-120" cy="-15" r="38" fill="#1b1b2f"/><circle cx="-120" cy="-15" r="16" fill="#c0c4cc"/>` +
-    `<circle cx="135" cy="-15" r="38" fill="#1b1b2f"/><circle cx="135" cy="-15" r="16" fill="#c0c4cc"/>` +
+    // Wedge body: high tail with a spoiler, long low nose.
+    `<path d="M-215,-25 L-215,-70 L-240,-78 L-238,-92 L-170,-88 L-90,-100 L10,-108 L100,-70 L215,-48 L225,-22 L-215,-25 Z" fill="#ffcc00" stroke="#1b1b2f" stroke-width="8" stroke-linejoin="round"/>` +
+    `<path d="M-70,-93 L10,-100 L85,-68 L-60,-66 Z" fill="#2b3a67"/>` +
+    `<path d="M-20,-66 L-30,-40 L40,-40 Z" fill="#1b1b2f" opacity="0.85"/>` +
+    `<path d="M150,-40 L215,-36" stroke="#1b1b2f" stroke-width="6"/>` +
+    `<path d="M190,-52 L215,-48" stroke="#fff3b0" stroke-width="8" stroke-linecap="round"/>` +
+    `<circle cx="-135" cy="-18" r="40" fill="#1b1b2f"/><circle cx="-135" cy="-18" r="18" fill="#c0c4cc"/>` +
+    `<circle cx="135" cy="-18" r="40" fill="#1b1b2f"/><circle cx="135" cy="-18" r="18" fill="#c0c4cc"/>` +
     `</g>`
   );
 }
