@@ -1,11 +1,10 @@
 // Composes the worker process: the job worker on every catalog queue, whose handlers are
 // the core use cases wired to the model, the platforms and the database.
-import { createMemeTextWriter, createModelGateway } from "@memebot/ai";
+import { createModelGateway } from "@memebot/ai";
 import { modelNamesOf } from "@memebot/config";
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import {
   answerConversation,
-  answerMemeRequest,
   createAnswerCache,
   createHistoryPruner,
   createThreadLocks,
@@ -18,7 +17,6 @@ import {
   reportFailedConversation,
   reportFailedRun,
   type AnswerConversationDependencies,
-  type AnswerMemeDependencies,
   type JobCatalog,
 } from "@memebot/core";
 import { createModelCallRecorder, createRepositories } from "@memebot/db";
@@ -31,6 +29,7 @@ import {
 import { createJobProducer, createJobWorker } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { whenAborted } from "@memebot/telemetry";
+import { createStudioHandlers } from "./studio.ts";
 
 export interface WorkerOptions {
   /** Retry policy and time limits; the project's catalog unless a test tightens it. */
@@ -39,6 +38,8 @@ export interface WorkerOptions {
   sendTimeoutMs?: number;
   /** How long a send in progress keeps other attempts from sending the same message. */
   deliveryClaimTtlMs?: number;
+  /** More origins a Discord attachment may come from: a test's fake Discord. */
+  attachmentOrigins?: readonly string[];
 }
 
 export async function startWorker(
@@ -86,17 +87,38 @@ export async function startWorker(
   const settingsModel = createSettingsModel(createRegistry().all, { models: modelNamesOf(env.models) });
   const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
   const personas = createPersonaStore({ repository: repositories.personas });
-  const memeWriter = createMemeTextWriter({ gateway, logger });
   // What a job wrote, kept until it is posted, so a retry never asks the model twice.
   const answers = createAnswerCache({ redis, prefix: env.QUEUE_PREFIX });
-  const meme: AnswerMemeDependencies = {
-    writeMemeText: (request) => memeWriter.write(request),
+  // "typing…" for conversation answers, "sending a photo…" while the studio renders.
+  const showChatAction = createTypingIndicator({
+    ...(env.TELEGRAM_BOT_TOKEN
+      ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
+      : {}),
+    ...(env.DISCORD_TOKEN
+      ? {
+          discord: createDiscordChannelClient({
+            apiBase: env.DISCORD_API_BASE,
+            botToken: env.DISCORD_TOKEN,
+            timeoutMs: options.sendTimeoutMs ?? 5_000,
+          }),
+        }
+      : {}),
+    // Cosmetic: a lost "typing…" is not worth more than a debug line.
+    onError: (error) => logger.debug({ err: error }, "typing indicator not shown"),
+  });
+  const studio = createStudioHandlers({
+    env,
+    gateway,
+    repositories,
     settings,
     personas,
     answers,
     deliver,
     runs: repositories.commandRuns,
-  };
+    showChatAction,
+    logger,
+    ...(options.attachmentOrigins ? { attachmentOrigins: options.attachmentOrigins } : {}),
+  });
   const conversation: AnswerConversationDependencies = {
     model: gateway,
     history: repositories.conversations,
@@ -105,22 +127,7 @@ export async function startWorker(
     answers,
     threadLocks: createThreadLocks({ redis, prefix: env.QUEUE_PREFIX }),
     deliver,
-    typing: createTypingIndicator({
-      ...(env.TELEGRAM_BOT_TOKEN
-        ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
-        : {}),
-      ...(env.DISCORD_TOKEN
-        ? {
-            discord: createDiscordChannelClient({
-              apiBase: env.DISCORD_API_BASE,
-              botToken: env.DISCORD_TOKEN,
-              timeoutMs: options.sendTimeoutMs ?? 5_000,
-            }),
-          }
-        : {}),
-      // Cosmetic: a lost "typing…" is not worth more than a debug line.
-      onError: (error) => logger.debug({ err: error }, "typing indicator not shown"),
-    }),
+    typing: showChatAction,
     logger,
   };
 
@@ -142,8 +149,9 @@ export async function startWorker(
     scrubText: infrastructure.scrubber.scrubText,
     metrics,
     handlers: {
-      "meme.text": async (payload, { signal }) => {
-        const result = await answerMemeRequest(payload, meme, signal);
+      ...studio,
+      "meme.create": async (payload, context) => {
+        const result = await studio["meme.create"](payload, context);
         const seconds = (Date.now() - payload.run.receivedAt) / 1000;
         metrics.updateToReplySeconds.observe({ platform: payload.run.target.platform }, seconds);
         return result;
@@ -156,7 +164,8 @@ export async function startWorker(
     },
     // The user hears back once: command jobs carry their run (recorded too), conversation jobs their message.
     onFinalFailure: async (_name, payload, error) => {
-      if ("run" in payload) await reportFailedRun(payload.run, error, meme);
+      if ("run" in payload)
+        await reportFailedRun(payload.run, error, { deliver, runs: repositories.commandRuns });
       else await reportFailedConversation(payload, { deliver });
     },
   });

@@ -10,7 +10,7 @@ export {
   type MemeDraft,
   type MemeDraftRequest,
   type MemeDraftWriter,
-  type TemplateSource,
 } from "./meme.ts";
 export { captionPicture, type CaptionPictureDependencies } from "./caption.ts";
 export * from "./picture-reply.ts";
+export * from "./templates.ts";

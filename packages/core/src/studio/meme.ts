@@ -18,6 +18,7 @@ import { runRecordOf } from "../usecases/report-failed-run.ts";
 import { MEME_COMMAND, rerollArgs } from "./meme-command.ts";
 import { memeResultOf, type MemeResult } from "./meme-result.ts";
 import { pictureFailure, type PictureSending } from "./picture-reply.ts";
+import type { TemplateStore } from "./templates.ts";
 
 /** What the model (or the offline engine) made of a topic: a template and the text of its boxes. */
 export interface MemeDraft {
@@ -46,14 +47,10 @@ export interface MemeDraftRequest {
 
 export type MemeDraftWriter = (request: MemeDraftRequest) => Promise<MemeDraft>;
 
-/** The starter templates and the community's own. */
-export interface TemplateSource {
-  forCommunity(community: CommunityRef): Promise<readonly TemplateWithPicture[]>;
-}
-
 export interface CreateMemeDependencies extends PictureSending {
   writeDraft: MemeDraftWriter;
-  templates: TemplateSource;
+  /** The starter templates and the community's own. */
+  templates: Pick<TemplateStore, "forCommunity">;
   renderer: Pick<MemeRenderer, "render">;
   /** The community's settings (model choice, budget, studio choices) and persona, as of this job. */
   settings: Pick<SettingsStore, "get">;

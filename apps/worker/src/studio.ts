@@ -1,0 +1,87 @@
+// The meme studio's side of the worker: the renderer, the templates (starters drawn once, the
+// community's own from PostgreSQL), the meme writer over the model gateway, the attachment fetcher
+// and the "sending a photo…" indicator, composed once; and the handler of each studio job, each a
+// thin call of its use case.
+import { createMemeDraftWriter, type ModelGateway } from "@memebot/ai";
+import type { Env } from "@memebot/config";
+import {
+  captionPicture,
+  createMeme,
+  createTemplateStore,
+  type AnswerCache,
+  type DeliverOnce,
+  type PersonaStore,
+  type PictureSending,
+  type RunRecorder,
+  type SettingsStore,
+  type ShowChatAction,
+} from "@memebot/core";
+import type { Repositories } from "@memebot/db";
+import { createAttachmentFetcher } from "@memebot/delivery";
+import type { JobHandlers } from "@memebot/jobs";
+import { createMemeRenderer, starterTemplates } from "@memebot/render";
+
+export interface StudioOptions {
+  env: Env;
+  gateway: Pick<ModelGateway, "json">;
+  repositories: Repositories;
+  settings: SettingsStore;
+  personas: PersonaStore;
+  answers: AnswerCache;
+  deliver: DeliverOnce;
+  runs: RunRecorder;
+  showChatAction: ShowChatAction;
+  logger: { warn(obj: object, msg: string): void };
+  /** More origins a Discord attachment may come from (a test's fake Discord). */
+  attachmentOrigins?: readonly string[];
+}
+
+type StudioJob = "meme.create" | "meme.caption";
+
+export function createStudioHandlers(options: StudioOptions): Pick<JobHandlers, StudioJob> {
+  const { env, settings, personas, answers, deliver, runs, logger } = options;
+  const renderer = createMemeRenderer();
+  const templates = createTemplateStore({
+    repository: options.repositories.memeTemplates,
+    starters: starterTemplates,
+  });
+  const attachments = createAttachmentFetcher({
+    ...(env.TELEGRAM_BOT_TOKEN
+      ? { telegram: { token: env.TELEGRAM_BOT_TOKEN, apiRoot: env.TELEGRAM_API_ROOT } }
+      : {}),
+    ...(options.attachmentOrigins ? { discordOrigins: options.attachmentOrigins } : {}),
+    logger,
+  });
+  const uploading: PictureSending = {
+    async showUploading(target, work) {
+      const stop = options.showChatAction(target, "upload_photo");
+      try {
+        return await work();
+      } finally {
+        stop();
+      }
+    },
+  };
+  const drafts = createMemeDraftWriter({ gateway: options.gateway, logger });
+
+  return {
+    "meme.create": (payload, { signal }) =>
+      createMeme(
+        payload,
+        {
+          writeDraft: (request) => drafts.write(request),
+          templates,
+          renderer,
+          settings,
+          personas,
+          answers,
+          deliver,
+          runs,
+          ...uploading,
+        },
+        signal,
+      ),
+    "meme.caption": (payload) =>
+      captionPicture(payload, { attachments, renderer, settings, deliver, runs, ...uploading }),
+  };
+}
