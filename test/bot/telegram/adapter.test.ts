@@ -59,7 +59,10 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     ]);
     expect(menus.some((call) => call.params.language_code === "es")).toBe(true);
     expect(harness.fake.calls.map((call) => call.method).slice(0, 1)).toEqual(["getMe"]);
-    expect(harness.fake.callsOf("getUpdates")[0]?.params.allowed_updates).toEqual(["message"]);
+    expect(harness.fake.callsOf("getUpdates")[0]?.params.allowed_updates).toEqual([
+      "message",
+      "callback_query",
+    ]);
     expect(await harness.adapter.health()).toEqual({ telegram: true });
   });
 
