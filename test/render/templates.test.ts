@@ -62,6 +62,26 @@ describe("starter templates", () => {
     }
   });
 
+  it("put every dark-lettered box on a plain light panel", async () => {
+    for (const template of await starterTemplates()) {
+      // A caption-bar template's text goes on the renderer's own white bar, not on the picture.
+      if (template.layout === "caption-bar") continue;
+      for (const box of template.boxes.filter((b) => b.style === "dark")) {
+        const region = await sharp(template.picture)
+          .extract({ left: box.x, top: box.y, width: box.width, height: box.height })
+          .removeAlpha()
+          .png()
+          .toBuffer();
+        const { channels } = await sharp(region).stats();
+        const rgb = channels.slice(0, 3);
+        const mean = rgb.reduce((sum, c) => sum + c.mean, 0) / rgb.length;
+        const spread = rgb.reduce((sum, c) => sum + c.stdev, 0) / rgb.length;
+        expect(mean, `${template.name}/${box.id}`).toBeGreaterThanOrEqual(220);
+        expect(spread, `${template.name}/${box.id}`).toBeLessThanOrEqual(30);
+      }
+    }
+  });
+
   it("are drawn once per process: a second call gives the same pictures", async () => {
     const first = await starterTemplates();
     const second = await starterTemplates();

@@ -57,7 +57,7 @@ export const bellCurve: StarterDrawing = {
     const shares = ["0.1%", "2%", "14%", "34%", "34%", "14%", "2%", "0.1%"];
     const shareLabels = shares
       .map((text, index) => label(text, MEAN + (index - 3.5) * SIGMA, BASE - 14, 22, "#1b1b2f"))
-      .filter((_, index) => index > 0 && index < 7)
+      .filter((_, index) => index > 1 && index < 6)
       .join("");
     const iq = [55, 70, 85, 100, 115, 130, 145]
       .map((value, index) => label(String(value), MEAN + (index - 3) * SIGMA, BASE + 40, 26, "#1b1b2f"))

@@ -1,4 +1,4 @@
-import { arrowHead, candles, emoji, linearGradient, svgDocument } from "../svg.ts";
+import { arrowHead, candles, emoji, linearGradient, seededRandom, svgDocument } from "../svg.ts";
 import { classicBoxes, TWEMOJI_CREDIT, type StarterDrawing } from "../starter.ts";
 
 const W = 1024;
@@ -21,35 +21,21 @@ export const chartCrash: StarterDrawing = {
       grid.push(`<path d="M${x},0 V${H}" stroke="#ff8aa0" stroke-opacity="0.08" stroke-width="2"/>`);
     for (let y = 0; y <= H; y += 64)
       grid.push(`<path d="M0,${y} H${W}" stroke="#ff8aa0" stroke-opacity="0.08" stroke-width="2"/>`);
-    const path: [number, number][] = [
-      [60, 250],
-      [110, 230],
-      [160, 240],
-      [210, 215],
-      [260, 230],
-      [310, 300],
-      [360, 280],
-      [410, 390],
-      [460, 370],
-      [510, 500],
-      [560, 470],
-      [610, 620],
-      [660, 600],
-      [710, 740],
-    ];
-    const arrow = "M80,240 L240,225 L330,300 L420,380 L520,480 L640,620";
+    // A price that drifts sideways, then falls off a cliff: closes every 44 px, a little noise.
+    const random = seededRandom(3);
+    const path: [number, number][] = [];
+    for (let x = 40; x <= W + 20; x += 44) {
+      const fall = x < 260 ? 0 : ((x - 260) / (W - 260)) ** 1.3 * 560;
+      path.push([x, 230 + fall + (random() - 0.5) * 50]);
+    }
+    const arrow = "M60,190 L250,185 L340,230 L430,300 L520,390 L600,480";
     const body =
       `<rect width="${W}" height="${H}" fill="url(#bg)"/>` +
       grid.join("") +
-      candles(
-        path.map(([x, y]) => [x + 40, y + 70] as [number, number]),
-        30,
-        { up: "#2ee59d", down: "#ff2e4d" },
-        16,
-      ) +
+      `<g opacity="0.75">${candles(path, 28, { up: "#2ee59d", down: "#ff2e4d" }, 14)}</g>` +
       `<path d="${arrow}" stroke="#1a0610" stroke-width="66" stroke-linejoin="round" stroke-linecap="round" fill="none"/>` +
       `<path d="${arrow}" stroke="#ff2e4d" stroke-width="46" stroke-linejoin="round" stroke-linecap="round" fill="none"/>` +
-      arrowHead([520, 480], [640, 620], 80, "#ff2e4d", "#1a0610") +
+      arrowHead([520, 390], [600, 480], 80, "#ff2e4d", "#1a0610") +
       // Red alert glow behind the screaming face.
       `<circle cx="800" cy="370" r="190" fill="#ff2e4d" opacity="0.18"/>` +
       emoji("1f631", 800, 370, 260) +

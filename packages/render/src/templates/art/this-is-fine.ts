@@ -43,8 +43,6 @@ export const thisIsFine: StarterDrawing = {
     }
     const body =
       `<rect width="${W}" height="${H}" fill="url(#wall)"/>` +
-      // A picture frame on the wall, slightly crooked.
-      `<g transform="rotate(-4 820 260)"><rect x="740" y="200" width="160" height="120" fill="#3b1d10"/><rect x="752" y="212" width="136" height="96" fill="#f4c430"/><path d="M760,300 L800,250 L830,280 L880,220 L880,300 Z" fill="#2fbf71"/></g>` +
       `<ellipse cx="${W / 2}" cy="430" rx="560" ry="340" fill="url(#heat)"/>` +
       flames.join("") +
       // Smoke under the ceiling.
@@ -52,6 +50,7 @@ export const thisIsFine: StarterDrawing = {
       // Floor.
       `<rect x="0" y="560" width="${W}" height="${H - 560}" fill="#6b3a22"/>` +
       `<rect x="0" y="560" width="${W}" height="14" fill="#4a2614"/>` +
+      `<rect x="395" y="430" width="234" height="180" rx="24" fill="#3b1d10"/>` +
       // The dog: body (torso with a little hat), then the face.
       `<path d="M400,600 C400,520 430,470 512,470 C594,470 624,520 624,600 Z" fill="#c98a3e"/>` +
       `<path d="M470,600 C470,560 480,520 512,520 C544,520 554,560 554,600 Z" fill="#f1d3a1"/>` +
@@ -59,7 +58,7 @@ export const thisIsFine: StarterDrawing = {
       `<ellipse cx="512" cy="300" rx="120" ry="18" fill="#2f4858"/><path d="M452,302 C452,240 470,220 512,220 C554,220 572,240 572,302 Z" fill="#2f4858"/><rect x="452" y="280" width="120" height="14" fill="#e63946"/>` +
       // Table and coffee.
       `<rect x="330" y="590" width="364" height="26" rx="8" fill="#8b5a2b"/>` +
-      `<rect x="350" y="616" width="22" height="130" fill="#6b4020"/><rect x="652" y="616" width="22" height="130" fill="#6b4020"/>` +
+      `<rect x="350" y="616" width="22" height="130" fill="#3b1d10"/><rect x="652" y="616" width="22" height="130" fill="#3b1d10"/>` +
       emoji("2615", 600, 548, 110);
     return svgDocument(W, H, body, defs);
   },
