@@ -1,18 +1,24 @@
 import { configCommand } from "./config.ts";
 import { helpCommand } from "./help.ts";
-import { memeCommand } from "./meme.ts";
+import { memeCommand } from "../studio/meme-command.ts";
+import { captionCommand } from "../studio/caption-command.ts";
+import { imagineCommand } from "../studio/imagine-command.ts";
 import { startCommand } from "./start.ts";
 import type { AnyCommand } from "./types.ts";
 import { usageCommand } from "../usage/command.ts";
 import { personaCommand } from "../persona/command.ts";
+import { templateCommand } from "../studio/template-command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
 export const defaultCommands: readonly AnyCommand[] = [
   startCommand,
   helpCommand,
   memeCommand,
+  captionCommand,
+  imagineCommand,
   configCommand,
   personaCommand,
+  templateCommand,
   usageCommand,
 ];
 

@@ -177,6 +177,9 @@ const en = {
   "template.list.own": "This community's: {names}",
   "template.list.noneOwn": "This community has none of its own yet: admins add one with /template add <name> and a picture.",
   "template.list.sheetFailed": "(I couldn't draw the picture of them this time.)",
+  "template.list.sheetTitle": "Meme templates ({count})",
+  "template.list.sheetStarters": "Starters ({count})",
+  "template.list.sheetOwn": "This community's own ({count})",
   "template.error.unknownAction": "I don't know “{action}”.\n{help}",
   "template.error.badName":
     "“{name}” can't be a template name: use lower-case letters, digits and dashes (at most 32), starting with a letter or digit.",

@@ -184,6 +184,9 @@ const messages: Messages = {
   "template.list.noneOwn":
     "Esta comunidad aún no tiene plantillas propias: los admins añaden una con /template add <nombre> y una imagen.",
   "template.list.sheetFailed": "(Esta vez no pude dibujar la imagen con todas.)",
+  "template.list.sheetTitle": "Plantillas de memes ({count})",
+  "template.list.sheetStarters": "De serie ({count})",
+  "template.list.sheetOwn": "Propias de esta comunidad ({count})",
   "template.error.unknownAction": "No conozco «{action}».\n{help}",
   "template.error.badName":
     "«{name}» no sirve como nombre de plantilla: usa minúsculas, dígitos y guiones (32 como mucho), empezando por una letra o un dígito.",

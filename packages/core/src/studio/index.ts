@@ -14,3 +14,15 @@ export {
 export { captionPicture, type CaptionPictureDependencies } from "./caption.ts";
 export * from "./picture-reply.ts";
 export * from "./templates.ts";
+export { templateCommand, MAX_TEMPLATE_FILE_BYTES } from "./template-command.ts";
+export { addTemplate, listTemplates, type TemplateJobDependencies } from "./template-jobs.ts";
+export {
+  boxesInPixels,
+  defaultBoxesOf,
+  parseTemplateLayout,
+  MAX_TEMPLATE_BOXES,
+  MAX_TEMPLATE_DESCRIPTION,
+  TEMPLATE_LAYOUT_WORDS,
+  type FractionBox,
+  type TemplateLayoutChoice,
+} from "./template-layout.ts";
