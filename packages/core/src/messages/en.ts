@@ -170,12 +170,14 @@ const en = {
 
   "template.help":
     "How to use /template:\n/template list — see every template (a picture of them all)\n/template add <name> [layout] [description] — add the picture you attach or reply to (admins)\n/template remove <name> — remove one of this community's templates (admins)\nLayouts: classic (top and bottom text, the default), caption-bar (one caption above the picture), or your own boxes in percent of the picture as id:x,y,width,height, e.g. top:0,0,100,20 bottom:0,80,100,20.\nNames: lower-case letters, digits and dashes, at most 32.",
-  "template.added": "Template “{name}” added ({width}×{height}, {layout}). This community has {count} of its own now.",
+  "template.added":
+    "Template “{name}” added ({width}×{height}, {layout}). This community has {count} of its own now.",
   "template.removed": "Template “{name}” removed.",
   "template.list.header": "{total} templates: {starters} starters and {own} of this community's own.",
   "template.list.starters": "Starters: {names}",
   "template.list.own": "This community's: {names}",
-  "template.list.noneOwn": "This community has none of its own yet: admins add one with /template add <name> and a picture.",
+  "template.list.noneOwn":
+    "This community has none of its own yet: admins add one with /template add <name> and a picture.",
   "template.list.sheetFailed": "(I couldn't draw the picture of them this time.)",
   "template.list.sheetTitle": "Meme templates ({count})",
   "template.list.sheetStarters": "Starters ({count})",
@@ -185,7 +187,8 @@ const en = {
     "“{name}” can't be a template name: use lower-case letters, digits and dashes (at most 32), starting with a letter or digit.",
   "template.error.noPicture":
     "Attach the template's picture to the command, or reply to a picture with /template add {name}.",
-  "template.error.noPictureConsole": "The console cannot attach pictures: add templates from Telegram or Discord.",
+  "template.error.noPictureConsole":
+    "The console cannot attach pictures: add templates from Telegram or Discord.",
   "template.error.badBox":
     "“{box}” isn't a box: write id:x,y,width,height in percent of the picture, e.g. top:0,0,100,20.",
   "template.error.duplicateBox": "Two boxes are called “{box}”: each box needs its own name.",
@@ -195,7 +198,8 @@ const en = {
     "This community has no template called “{name}” (starter templates can't be removed). /template list shows them all.",
   "template.error.unavailable": "Templates can't be changed here.",
   "template.error.starter": "“{name}” is one of the starter templates: pick another name.",
-  "template.error.exists": "This community already has a template called “{name}”: remove it first, or pick another name.",
+  "template.error.exists":
+    "This community already has a template called “{name}”: remove it first, or pick another name.",
   "template.error.tooMany": "This community has {limit} templates, the most it can keep: remove one first.",
   "template.error.tooLarge":
     "That picture doesn't fit: this community's templates may take {limit} MB together and {used} MB are used. Remove one, or send a smaller picture.",
@@ -204,7 +208,8 @@ const en = {
   "template.problem.corrupt": "That picture is damaged and can't be read: send it again or try another.",
   "template.problem.too_large": "That picture is too large: at most {limit}.",
   "template.problem.file_too_large": "That file is too large: a template picture may be at most {max} MB.",
-  "template.problem.box_outside": "The box “{box}” reaches outside the picture: keep every box within 0–100 %.",
+  "template.problem.box_outside":
+    "The box “{box}” reaches outside the picture: keep every box within 0–100 %.",
   "template.problem.invalid": "Those boxes can't make a template: {detail}.",
 
   "job.failed": "Sorry, that /{command} failed on our side. Please try again in a minute.",

@@ -20,7 +20,8 @@ const messages: Messages = {
   "arg.persona.action": "show, set, import o reset",
   "arg.persona.rest": "show: un campo; set: <campo> <valor>; import: la personalidad en JSON",
   "arg.persona.file": "Un archivo .json con la personalidad a importar (solo admins)",
-  "command.template.description": "Ver las plantillas de memes de esta comunidad; los admins añaden y quitan las suyas",
+  "command.template.description":
+    "Ver las plantillas de memes de esta comunidad; los admins añaden y quitan las suyas",
   "arg.template.action": "list, add o remove",
   "arg.template.rest": "add: <nombre> [classic | caption-bar | cajas] [descripción]; remove: <nombre>",
   "arg.template.picture": "La imagen de la plantilla, para /template add (solo admins)",
@@ -176,7 +177,8 @@ const messages: Messages = {
 
   "template.help":
     "Cómo usar /template:\n/template list — ver todas las plantillas (una imagen con todas)\n/template add <nombre> [diseño] [descripción] — añadir la imagen que adjuntas o a la que respondes (admins)\n/template remove <nombre> — quitar una plantilla de esta comunidad (admins)\nDiseños: classic (texto arriba y abajo, el predeterminado), caption-bar (un texto sobre la imagen) o tus propias cajas en porcentaje de la imagen como id:x,y,ancho,alto, p. ej. top:0,0,100,20 bottom:0,80,100,20.\nNombres: minúsculas, dígitos y guiones, 32 como mucho.",
-  "template.added": "Plantilla «{name}» añadida ({width}×{height}, {layout}). Esta comunidad tiene ahora {count} propias.",
+  "template.added":
+    "Plantilla «{name}» añadida ({width}×{height}, {layout}). Esta comunidad tiene ahora {count} propias.",
   "template.removed": "Plantilla «{name}» quitada.",
   "template.list.header": "{total} plantillas: {starters} de serie y {own} propias de esta comunidad.",
   "template.list.starters": "De serie: {names}",
@@ -192,7 +194,8 @@ const messages: Messages = {
     "«{name}» no sirve como nombre de plantilla: usa minúsculas, dígitos y guiones (32 como mucho), empezando por una letra o un dígito.",
   "template.error.noPicture":
     "Adjunta la imagen de la plantilla al comando, o responde a una imagen con /template add {name}.",
-  "template.error.noPictureConsole": "La consola no puede adjuntar imágenes: añade plantillas desde Telegram o Discord.",
+  "template.error.noPictureConsole":
+    "La consola no puede adjuntar imágenes: añade plantillas desde Telegram o Discord.",
   "template.error.badBox":
     "«{box}» no es una caja: escribe id:x,y,ancho,alto en porcentaje de la imagen, p. ej. top:0,0,100,20.",
   "template.error.duplicateBox": "Dos cajas se llaman «{box}»: cada caja necesita su propio nombre.",
@@ -202,15 +205,19 @@ const messages: Messages = {
     "Esta comunidad no tiene ninguna plantilla llamada «{name}» (las de serie no se pueden quitar). /template list las muestra todas.",
   "template.error.unavailable": "Aquí no se pueden cambiar las plantillas.",
   "template.error.starter": "«{name}» es una de las plantillas de serie: elige otro nombre.",
-  "template.error.exists": "Esta comunidad ya tiene una plantilla llamada «{name}»: quítala primero o elige otro nombre.",
-  "template.error.tooMany": "Esta comunidad tiene {limit} plantillas, el máximo que puede guardar: quita una primero.",
+  "template.error.exists":
+    "Esta comunidad ya tiene una plantilla llamada «{name}»: quítala primero o elige otro nombre.",
+  "template.error.tooMany":
+    "Esta comunidad tiene {limit} plantillas, el máximo que puede guardar: quita una primero.",
   "template.error.tooLarge":
     "Esa imagen no cabe: las plantillas de esta comunidad pueden ocupar {limit} MB en total y ya se usan {used} MB. Quita una o envía una imagen más pequeña.",
   "template.error.fileUnavailable": "No pude descargar esa imagen. Envíala de nuevo, por favor.",
   "template.problem.not_image": "Ese archivo no es una imagen: envía una imagen JPEG, PNG o WebP.",
-  "template.problem.corrupt": "Esa imagen está dañada y no se puede leer: envíala de nuevo o prueba con otra.",
+  "template.problem.corrupt":
+    "Esa imagen está dañada y no se puede leer: envíala de nuevo o prueba con otra.",
   "template.problem.too_large": "Esa imagen es demasiado grande: {limit} como mucho.",
-  "template.problem.file_too_large": "Ese archivo es demasiado grande: una imagen de plantilla puede ocupar {max} MB como mucho.",
+  "template.problem.file_too_large":
+    "Ese archivo es demasiado grande: una imagen de plantilla puede ocupar {max} MB como mucho.",
   "template.problem.box_outside": "La caja «{box}» se sale de la imagen: deja cada caja entre 0 y 100 %.",
   "template.problem.invalid": "Con esas cajas no se puede hacer una plantilla: {detail}.",
 
