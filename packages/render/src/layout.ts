@@ -1,5 +1,5 @@
 // Where text goes: template checks, the boxes of a user's own picture, and each box's safe area.
-import type { LetteringRequest, TextArea } from "./text.ts";
+import { outlineRadius, type LetteringRequest, type TextArea } from "./text.ts";
 import type { PictureProblem, TemplateSpec, TextBox } from "./types.ts";
 
 const BOX_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -63,7 +63,11 @@ export function letteringFor(
   picture: { width: number; height: number },
 ): Omit<LetteringRequest, "text"> {
   const short = Math.min(picture.width, picture.height);
-  const margin = Math.max(3, Math.round(Math.min(box.width, box.height) * 0.06), Math.round(short * 0.012));
+  const maxPx = Math.max(12, short / 6);
+  // The outline grows about one and a half radii past the letters; it must stay in the box too.
+  const outlineRoom = box.style === "outlined" ? Math.ceil(outlineRadius(maxPx) * 1.5) : 0;
+  const margin =
+    Math.max(2, Math.round(Math.min(box.width, box.height) * 0.04), Math.round(short * 0.008)) + outlineRoom;
   const area: TextArea = {
     x: box.x + margin,
     y: box.y + margin,
@@ -81,7 +85,7 @@ export function letteringFor(
   return {
     style: box.style,
     area,
-    maxPx: Math.max(12, short / 6),
+    maxPx,
     minPx: Math.max(10, short / 40),
     vertical,
     uppercase: box.style === "outlined",
