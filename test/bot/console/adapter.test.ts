@@ -3,7 +3,7 @@
 // from a real job worker, or published the way the worker's sender publishes them.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -104,7 +104,8 @@ async function openSession(prefix: string, dispatch: Dispatch, options: SessionO
     output,
     replyTimeoutMs: options.replyTimeoutMs ?? 15_000,
     ...(options.interactive === undefined ? {} : { interactive: options.interactive }),
-    ...(options.pictureDir === undefined ? {} : { pictureDir: options.pictureDir }),
+    // Never the default ./memes: a test's pictures must not land in the working tree.
+    pictureDir: options.pictureDir ?? (await mkdtemp(join(tmpdir(), "memebot-console-"))),
     ...(options.listen === undefined ? {} : { listen: options.listen }),
     subscribe: async (sessionId, onMessage) => {
       const subscription = subscribeConsoleReplies({ redis: subscriber, prefix, sessionId, onMessage });
@@ -176,42 +177,79 @@ describe("console adapter, piped input", () => {
     expect(await waitingJobs(core)).toBe(1);
   });
 
-  it("prints a published answer line by line, with its picture", async () => {
+  it("prints a published answer line by line, saves its picture in the picture folder, and shows its button as a command", async () => {
     const { dispatch, prefix } = await composeDispatch();
-    const console = await openSession(prefix, dispatch);
+    const folder = await mkdtemp(join(tmpdir(), "memebot-pictures-"));
+    const pictureDir = join(folder, "memes");
+    const console = await openSession(prefix, dispatch, { pictureDir });
+    const bytes = Uint8Array.from({ length: 256 }, (_, index) => index);
 
     console.input.end("/meme to the moon\n");
     await vi.waitFor(async () => {
       // As the worker's console sender does, once the job is done.
       await publishConsoleReply(redis, prefix, console.session.sessionId, {
         text: "TO THE MOON\nOR NOT",
-        imagePath: "/tmp/memes/moon.png",
+        picture: { bytes, mimeType: "image/webp", fileName: "moon.webp" },
+        buttons: [{ label: "🔁 Another one", command: "meme", args: "again abc" }],
         answers: `console:${console.session.sessionId}:1`,
       });
     });
     expect(await console.session.done).toBe(0);
-    expect(console.printed()).toBe("bot> TO THE MOON\nbot> OR NOT\nbot> [picture] /tmp/memes/moon.png\n");
+    const lines = console.botLines();
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(0, 2)).toEqual(["bot> TO THE MOON", "bot> OR NOT"]);
+    expect(lines[3]).toBe("bot> [🔁 Another one] → /meme again abc");
+    const saved = /^bot> \[picture\] (.+)$/.exec(lines[2] ?? "")?.[1] ?? "";
+    expect(saved.startsWith(join(pictureDir, ""))).toBe(true);
+    expect(saved.endsWith("moon.webp")).toBe(true);
+    expect(new Uint8Array(await readFile(saved))).toEqual(bytes);
   });
 
-  it("GIVEN a picture folder THEN copies an answer's picture there and prints the copy's path", async () => {
+  it("GIVEN a picture name with folders in it THEN saves the picture inside the picture folder all the same", async () => {
     const { dispatch, prefix } = await composeDispatch();
-    const folder = await mkdtemp(join(tmpdir(), "memebot-pictures-"));
-    const source = join(folder, "worker-output.png");
-    await writeFile(source, Buffer.from("not really a png"));
-    const console = await openSession(prefix, dispatch, { pictureDir: join(folder, "kept") });
+    const pictureDir = await mkdtemp(join(tmpdir(), "memebot-pictures-"));
+    const console = await openSession(prefix, dispatch, { pictureDir });
 
     console.input.end("/meme pictures\n");
     await vi.waitFor(async () => {
       await publishConsoleReply(redis, prefix, console.session.sessionId, {
         text: "LOOK",
-        imagePath: source,
+        picture: { bytes: new Uint8Array([1, 2, 3]), mimeType: "image/png", fileName: "../../etc/evil.png" },
         answers: `console:${console.session.sessionId}:1`,
       });
     });
     expect(await console.session.done).toBe(0);
-    const printed = /\[picture\] (.+)\n$/.exec(console.printed())?.[1] ?? "";
-    expect(printed.startsWith(join(folder, "kept"))).toBe(true);
-    expect(await readFile(printed, "utf8")).toBe("not really a png");
+    const saved = /\[picture\] (.+)\n$/.exec(console.printed())?.[1] ?? "";
+    expect(dirname(saved)).toBe(pictureDir);
+    expect(await readFile(saved)).toEqual(Buffer.from([1, 2, 3]));
+  });
+
+  it("GIVEN a picture folder that cannot be made THEN prints the answer, says the picture was not saved and logs why", async () => {
+    const { dispatch, prefix } = await composeDispatch();
+    const folder = await mkdtemp(join(tmpdir(), "memebot-pictures-"));
+    const aFile = join(folder, "a-file");
+    await writeFile(aFile, "not a folder");
+    const console = await openSession(prefix, dispatch, { pictureDir: join(aFile, "memes") });
+
+    console.input.end("/meme pictures\n");
+    await vi.waitFor(async () => {
+      await publishConsoleReply(redis, prefix, console.session.sessionId, {
+        text: "LOOK",
+        picture: { bytes: new Uint8Array([1]), mimeType: "image/png", fileName: "look.png" },
+        answers: `console:${console.session.sessionId}:1`,
+      });
+    });
+    expect(await console.session.done).toBe(0);
+    expect(console.botLines()).toEqual([
+      "bot> LOOK",
+      `bot> [picture] (not saved in ${join(aFile, "memes")}; see the log)`,
+    ]);
+    expect(console.logger.lines.filter((line) => line.level === "error")).toHaveLength(1);
+  });
+
+  it("saves pictures in ./memes unless CONSOLE_PICTURES_DIR says otherwise", () => {
+    expect(parseEnv({}).CONSOLE_PICTURES_DIR).toBe("./memes");
+    expect(parseEnv({ CONSOLE_PICTURES_DIR: "/srv/memes" }).CONSOLE_PICTURES_DIR).toBe("/srv/memes");
   });
 
   it("finishes with 0 when the worker answers before the dispatch has returned", async () => {
