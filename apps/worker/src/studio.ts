@@ -5,7 +5,10 @@
 import { createMemeDraftWriter, type ModelGateway } from "@memebot/ai";
 import type { Env } from "@memebot/config";
 import {
+  addTemplate,
   captionPicture,
+  listTemplates,
+  type TemplateJobDependencies,
   createMeme,
   createTemplateStore,
   type AnswerCache,
@@ -19,7 +22,7 @@ import {
 import type { Repositories } from "@memebot/db";
 import { createAttachmentFetcher } from "@memebot/delivery";
 import type { JobHandlers } from "@memebot/jobs";
-import { createMemeRenderer, starterTemplates } from "@memebot/render";
+import { createMemeRenderer, drawContactSheet, starterTemplates } from "@memebot/render";
 
 export interface StudioOptions {
   env: Env;
@@ -36,7 +39,7 @@ export interface StudioOptions {
   attachmentOrigins?: readonly string[];
 }
 
-type StudioJob = "meme.create" | "meme.caption";
+type StudioJob = "meme.create" | "meme.caption" | "template.add" | "template.list";
 
 export function createStudioHandlers(options: StudioOptions): Pick<JobHandlers, StudioJob> {
   const { env, settings, personas, answers, deliver, runs, logger } = options;
@@ -63,6 +66,17 @@ export function createStudioHandlers(options: StudioOptions): Pick<JobHandlers, 
     },
   };
   const drafts = createMemeDraftWriter({ gateway: options.gateway, logger });
+  // /template add and list: the same renderer checks pictures, the same store keeps them.
+  const templateJobs: TemplateJobDependencies = {
+    templates,
+    renderer,
+    drawContactSheet,
+    attachments,
+    deliver,
+    runs,
+    logger,
+    ...uploading,
+  };
 
   return {
     "meme.create": (payload, { signal }) =>
@@ -83,5 +97,7 @@ export function createStudioHandlers(options: StudioOptions): Pick<JobHandlers, 
       ),
     "meme.caption": (payload) =>
       captionPicture(payload, { attachments, renderer, settings, deliver, runs, ...uploading }),
+    "template.add": (payload) => addTemplate(payload, templateJobs),
+    "template.list": (payload) => listTemplates(payload, templateJobs),
   };
 }
