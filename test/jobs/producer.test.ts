@@ -35,11 +35,11 @@ afterAll(async () => {
 describe("createJobProducer", () => {
   it("adds a job under an id derived from the update key, with the catalog's retry policy", async () => {
     const payload = memePayload({ key: "telegram:-100:1001" });
-    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: "telegram:-100:1001" });
+    const { jobId } = await producer.enqueue("meme.create", payload, { jobId: "telegram:-100:1001" });
 
     expect(jobId).toBe(jobIdFor("telegram:-100:1001"));
     const job = await inspector.getJob(jobId);
-    expect(job?.name).toBe("meme.text");
+    expect(job?.name).toBe("meme.create");
     expect(job?.data).toEqual(payload);
     expect(job?.opts.attempts).toBe(3);
     expect(job?.opts.backoff).toMatchObject({ delay: 1_000 });
@@ -61,7 +61,7 @@ describe("createJobProducer", () => {
       logger: recordingLogger(),
       scrubText,
       handlers: withOtherKinds({
-        "meme.text": async () => {
+        "meme.create": async () => {
           throw new Error("model down");
         },
       }),
@@ -73,7 +73,7 @@ describe("createJobProducer", () => {
       const jobIds: string[] = [];
       for (let n = 1; n <= 8; n += 1) {
         jobIds.push(
-          (await capped.enqueue("meme.text", memePayload(), { jobId: `telegram:1:${100 + n}` })).jobId,
+          (await capped.enqueue("meme.create", memePayload(), { jobId: `telegram:1:${100 + n}` })).jobId,
         );
       }
       await vi.waitFor(() => expect(failures).toBe(8), { timeout: 10_000, interval: 20 });
@@ -89,10 +89,10 @@ describe("createJobProducer", () => {
   });
 
   it("keeps one job when the same update is enqueued twice", async () => {
-    const first = await producer.enqueue("meme.text", memePayload({ topic: "first" }), {
+    const first = await producer.enqueue("meme.create", memePayload({ topic: "first" }), {
       jobId: "telegram:1:2",
     });
-    const second = await producer.enqueue("meme.text", memePayload({ topic: "second" }), {
+    const second = await producer.enqueue("meme.create", memePayload({ topic: "second" }), {
       jobId: "telegram:1:2",
     });
 
@@ -106,19 +106,19 @@ describe("createJobProducer", () => {
     const payload = memePayload();
     const broken = { ...payload, topic: "" };
 
-    await expect(producer.enqueue("meme.text", broken, { jobId: "telegram:1:3" })).rejects.toThrow(/topic/);
+    await expect(producer.enqueue("meme.create", broken, { jobId: "telegram:1:3" })).rejects.toThrow(/topic/);
     expect((await inspector.getJobCounts("waiting")).waiting).toBe(0);
   });
 
   it("drops fields the schema does not know", async () => {
     const payload = { ...memePayload(), extra: "not in the catalog" };
-    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: "telegram:1:4" });
+    const { jobId } = await producer.enqueue("meme.create", payload, { jobId: "telegram:1:4" });
     expect((await inspector.getJob(jobId))?.data).not.toHaveProperty("extra");
   });
 
   it("reports job counts per queue for the metrics gauge", async () => {
-    await producer.enqueue("meme.text", memePayload(), { jobId: "telegram:1:5" });
-    await producer.enqueue("meme.text", memePayload(), { jobId: "telegram:1:6" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "telegram:1:5" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "telegram:1:6" });
 
     const counts = await producer.counts();
     // Every catalog queue is reported, the idle conversation queue too.
@@ -132,7 +132,7 @@ describe("createJobProducer", () => {
     const payloads = Array.from({ length: total }, (_, index) => memePayload({ key: `telegram:9:${index}` }));
     const started = performance.now();
     await Promise.all(
-      payloads.map((payload) => producer.enqueue("meme.text", payload, { jobId: payload.run.key })),
+      payloads.map((payload) => producer.enqueue("meme.create", payload, { jobId: payload.run.key })),
     );
     const seconds = (performance.now() - started) / 1000;
     const perSecond = Math.round(total / seconds);

@@ -5,7 +5,15 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { jobCatalog, type JobPayload } from "@memebot/core";
 import { createJobProducer, createJobWorker, type JobHandlers, type JobWorker } from "@memebot/jobs";
-import { deletePrefix, memePayload, REDIS_URL, recordingLogger, scrubText, uniquePrefix } from "./support.ts";
+import {
+  deletePrefix,
+  memePayload,
+  REDIS_URL,
+  recordingLogger,
+  scrubText,
+  uniquePrefix,
+  withOtherKinds,
+} from "./support.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const prefix = uniquePrefix();
@@ -36,7 +44,7 @@ function chatPayload(): JobPayload<"chat.reply"> {
 
 describe("one worker per catalog queue", () => {
   it("GIVEN every conversation slot held by a slow model THEN a command job still runs at once", async () => {
-    expect(jobCatalog["chat.reply"].queue).not.toBe(jobCatalog["meme.text"].queue);
+    expect(jobCatalog["chat.reply"].queue).not.toBe(jobCatalog["meme.create"].queue);
     let releaseChats: () => void = () => undefined;
     const chatsHeld = new Promise<void>((resolve) => (releaseChats = resolve));
     const chatsStarted: string[] = [];
@@ -51,15 +59,15 @@ describe("one worker per catalog queue", () => {
       logger: recordingLogger(),
       scrubText,
       onFinalFailure: () => undefined,
-      handlers: {
+      handlers: withOtherKinds({
         "chat.reply": async (payload) => {
           chatsStarted.push(payload.key);
           await chatsHeld;
         },
-        "meme.text": async (payload) => {
+        "meme.create": async (payload) => {
           memesDone.push(payload.run.key);
         },
-      },
+      }),
     });
     const producer = createJobProducer({ connection: redis, prefix });
     closing.push(async () => {
@@ -73,7 +81,7 @@ describe("one worker per catalog queue", () => {
     for (const chat of chats) await producer.enqueue("chat.reply", chat, { jobId: chat.key });
     await vi.waitFor(() => expect(chatsStarted).toHaveLength(1));
     const meme = memePayload();
-    await producer.enqueue("meme.text", meme, { jobId: meme.run.key });
+    await producer.enqueue("meme.create", meme, { jobId: meme.run.key });
 
     await vi.waitFor(() => expect(memesDone).toEqual([meme.run.key]), { timeout: 3_000 });
     // The second chat job still waits behind the first: the conversation queue is full, not skipped.
@@ -84,7 +92,7 @@ describe("one worker per catalog queue", () => {
 
   it("GIVEN a handler map that leaves out a catalog kind THEN it does not compile", () => {
     // @ts-expect-error: "chat.reply" has no handler, and every catalog entry needs one.
-    const incomplete: JobHandlers = { "meme.text": async () => undefined };
-    expect(Object.keys(incomplete)).toEqual(["meme.text"]);
+    const incomplete: JobHandlers = { "meme.create": async () => undefined };
+    expect(Object.keys(incomplete)).toEqual(["meme.create"]);
   });
 });

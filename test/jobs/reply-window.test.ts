@@ -43,7 +43,7 @@ afterAll(async () => {
 
 /** A worker whose clock reads `aheadMs` later than the real one. */
 function start(handlers: CommandJobHandlers, aheadMs: number) {
-  // The catalog's own reply window (the real one for "meme.text"), with attempts a test can wait for.
+  // The catalog's own reply window (the real one for "meme.create"), with attempts a test can wait for.
   ({ producer, worker } = startTestJobQueue({
     redis,
     prefix,
@@ -60,7 +60,7 @@ function start(handlers: CommandJobHandlers, aheadMs: number) {
 }
 
 /** A /meme job from a Discord interaction created now (by the real clock). */
-function discordPayload(): JobPayload<"meme.text"> {
+function discordPayload(): JobPayload<"meme.create"> {
   const base = memePayload({ topic: "late" });
   return {
     ...base,
@@ -76,7 +76,7 @@ function discordPayload(): JobPayload<"meme.text"> {
 
 async function expiredCount(): Promise<number> {
   const { values } = await metrics.jobsExpiredTotal.get();
-  return values.find((value) => value.labels.job === "meme.text")?.value ?? 0;
+  return values.find((value) => value.labels.job === "meme.create")?.value ?? 0;
 }
 
 async function stateOf(jobId: string): Promise<string> {
@@ -94,7 +94,7 @@ describe("a Discord job's reply window", () => {
     const aborted: unknown[] = [];
     start(
       {
-        "meme.text": (_payload, { signal }) =>
+        "meme.create": (_payload, { signal }) =>
           new Promise((_, reject) => {
             signal.addEventListener("abort", () => {
               aborted.push(signal.reason);
@@ -105,7 +105,7 @@ describe("a Discord job's reply window", () => {
       DISCORD_TOKEN_LIFETIME_MS - 400,
     );
     const payload = discordPayload();
-    const { jobId } = await producer!.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer!.enqueue("meme.create", payload, { jobId: payload.run.key });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
     expect(performance.now() - started).toBeLessThan(3_000);
@@ -123,7 +123,7 @@ describe("a Discord job's reply window", () => {
     let calls = 0;
     start(
       {
-        "meme.text": async () => {
+        "meme.create": async () => {
           calls += 1;
           throw Object.assign(new Error("429 Too Many Requests"), { retryAfterMs: 45_000 });
         },
@@ -131,7 +131,7 @@ describe("a Discord job's reply window", () => {
       DISCORD_TOKEN_LIFETIME_MS - 1.5 * MINUTE,
     );
     const payload = discordPayload();
-    const { jobId } = await producer!.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer!.enqueue("meme.create", payload, { jobId: payload.run.key });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
     expect(calls).toBe(1);
@@ -146,7 +146,7 @@ describe("a Discord job's reply window", () => {
     let calls = 0;
     start(
       {
-        "meme.text": async () => {
+        "meme.create": async () => {
           calls += 1;
           if (calls === 1) throw new Error("model hiccup");
         },
@@ -154,7 +154,7 @@ describe("a Discord job's reply window", () => {
       DISCORD_TOKEN_LIFETIME_MS - 1.5 * MINUTE,
     );
     const payload = discordPayload();
-    const { jobId } = await producer!.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer!.enqueue("meme.create", payload, { jobId: payload.run.key });
 
     await vi.waitFor(async () => expect(await stateOf(jobId)).toBe("completed"), { timeout: 5_000 });
     expect(calls).toBe(2);
@@ -166,7 +166,7 @@ describe("a Discord job's reply window", () => {
     let calls = 0;
     start(
       {
-        "meme.text": async () => {
+        "meme.create": async () => {
           calls += 1;
           if (calls === 1) throw Object.assign(new Error("502 Bad Gateway"), { retryAfterMs: 100 });
         },
@@ -174,7 +174,7 @@ describe("a Discord job's reply window", () => {
       60 * MINUTE,
     );
     const payload = memePayload();
-    const { jobId } = await producer!.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer!.enqueue("meme.create", payload, { jobId: payload.run.key });
 
     await vi.waitFor(async () => expect(await stateOf(jobId)).toBe("completed"), { timeout: 5_000 });
     expect(calls).toBe(2);

@@ -279,7 +279,7 @@ beforeAll(async () => {
     logger: logger.child({ component: "worker" }),
     scrubText: scrubber.scrubText,
     handlers: withOtherKinds({
-      "meme.text": async (payload) => {
+      "meme.create": async (payload) => {
         throw errors.get(payload.topic) ?? new Error(`no error prepared for ${payload.topic}`);
       },
     }),
@@ -312,7 +312,7 @@ describe("secrets in a failed job's error", () => {
 
       const chatId = String(uniqueTelegramGroupId());
       const payload = memePayload({ chatId, topic: name, key: `telegram:${chatId}:${Date.now()}` });
-      const { jobId } = await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+      const { jobId } = await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
 
       // The user hears back once the last attempt failed, after the run was recorded.
       await vi.waitFor(() => expect(telegram.sentMessages(Number(chatId))).toHaveLength(1), {

@@ -18,7 +18,7 @@ export { REDIS_URL } from "../support/fake-services-env.ts";
 
 export function memePayload(
   overrides: { key?: string; topic?: string; chatId?: string } = {},
-): JobPayload<"meme.text"> {
+): JobPayload<"meme.create"> {
   const chatId = overrides.chatId ?? "-1001234567890";
   const topic = overrides.topic ?? "diamond hands";
   return {
@@ -36,14 +36,14 @@ export function memePayload(
   };
 }
 
-/** The project's catalog with "meme.text" limits a test can wait for. */
+/** The project's catalog with "meme.create" limits a test can wait for. */
 export function tightCatalog(
   limits: { attempts?: number; backoffMs?: number; timeoutMs?: number } = {},
 ): JobCatalog {
   return {
     ...jobCatalog,
-    "meme.text": {
-      ...jobCatalog["meme.text"],
+    "meme.create": {
+      ...jobCatalog["meme.create"],
       attempts: limits.attempts ?? 3,
       backoffMs: limits.backoffMs ?? 20,
       timeoutMs: limits.timeoutMs ?? 5_000,
@@ -61,20 +61,20 @@ export interface TestJobQueue {
   worker: JobWorker;
 }
 
-/** The handlers a job test about command jobs gives; "meme.text" is the one command job kind. */
-export type CommandJobHandlers = Pick<JobHandlers, "meme.text">;
+/** The handlers a job test about command jobs gives; "meme.create" is the one command job kind. */
+export type CommandJobHandlers = Pick<JobHandlers, "meme.create">;
 
 /**
- * Every kind's handler, as a worker needs: the test's own, and for the kinds it does not enqueue
- * (conversation's chat.reply) one that fails loudly should such a job reach it.
+ * Every kind's handler, as a worker needs: the test's own, and for the other kinds (except
+ * "meme.create", which a test may leave out on purpose) one that fails loudly should such a job
+ * reach it.
  */
-export function withOtherKinds(handlers: CommandJobHandlers): JobHandlers {
-  return {
-    "chat.reply": async () => {
-      throw new Error("this test enqueues no chat.reply job");
-    },
-    ...handlers,
+export function withOtherKinds(handlers: Partial<JobHandlers>): JobHandlers {
+  const loud = (name: string) => async () => {
+    throw new Error(`this test enqueues no ${name} job`);
   };
+  const others = Object.keys(jobCatalog).filter((name) => name !== "meme.create");
+  return { ...Object.fromEntries(others.map((name) => [name, loud(name)])), ...handlers } as JobHandlers;
 }
 
 /**

@@ -83,7 +83,7 @@ describe("a worker killed mid-job", () => {
     const producer = createJobProducer({ connection: redis, prefix });
     const payload = memePayload({ topic: "crash test" });
     const chatId = Number(payload.run.target.platform === "telegram" ? payload.run.target.chatId : 0);
-    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
 
     // The child sent the reply and now hangs holding the job.
     await started.said("delivered");
@@ -98,7 +98,7 @@ describe("a worker killed mid-job", () => {
     const survivor = startSurvivor({
       onFinalFailure: () => {},
       handlers: {
-        "meme.text": async (job, context) => {
+        "meme.create": async (job, context) => {
           runs.push(context.attempt);
           await deliver(job.run.target, { text: `answer to ${job.topic}` }, job.run.key);
         },
@@ -131,7 +131,7 @@ describe("a worker killed mid-job", () => {
   it("fails a job that took down two workers, and reports it once without running it again", async () => {
     const producer = createJobProducer({ connection: redis, prefix });
     const payload = memePayload({ topic: "poison" });
-    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
     const queue = new Queue("commands", { connection: redis, prefix });
     const reports: { topic: string; error: string }[] = [];
     const runs: number[] = [];
@@ -152,7 +152,7 @@ describe("a worker killed mid-job", () => {
       survivor = startSurvivor({
         onFinalFailure: (_name, failed, error) =>
           void reports.push({ topic: "topic" in failed ? failed.topic : "", error: String(error) }),
-        handlers: { "meme.text": async (_job, context) => void runs.push(context.attempt) },
+        handlers: { "meme.create": async (_job, context) => void runs.push(context.attempt) },
       });
       await vi.waitFor(async () => expect(await queue.getJobState(jobId)).toBe("failed"), {
         timeout: 15_000,

@@ -67,18 +67,18 @@ async function jobCount(state: JobType): Promise<number> {
 
 async function counted(state: "completed" | "failed" | "retried"): Promise<number> {
   const { values } = await metrics.jobsTotal.get();
-  return values.find((value) => value.labels.state === state && value.labels.job === "meme.text")?.value ?? 0;
+  return values.find((value) => value.labels.state === state && value.labels.job === "meme.create")?.value ?? 0;
 }
 
 describe("createJobWorker", () => {
   it("hands the handler the validated payload and the attempt, and counts the completed job", async () => {
     const seen: Array<{ topic: string; attempt: number; jobId: string }> = [];
     start({
-      "meme.text": async (payload, context) => {
+      "meme.create": async (payload, context) => {
         seen.push({ topic: payload.topic, attempt: context.attempt, jobId: context.jobId });
       },
     });
-    const { jobId } = await producer.enqueue("meme.text", memePayload({ topic: "moon" }), { jobId: "t:1:1" });
+    const { jobId } = await producer.enqueue("meme.create", memePayload({ topic: "moon" }), { jobId: "t:1:1" });
 
     await vi.waitFor(async () => expect(await counted("completed")).toBe(1), { timeout: 5_000 });
     expect(seen).toEqual([{ topic: "moon", attempt: 1, jobId }]);
@@ -88,12 +88,12 @@ describe("createJobWorker", () => {
   it("retries a failed attempt and reports nothing when a later attempt succeeds", async () => {
     let calls = 0;
     start({
-      "meme.text": async () => {
+      "meme.create": async () => {
         calls += 1;
         if (calls === 1) throw new Error("model hiccup");
       },
     });
-    await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:2" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:2" });
 
     await vi.waitFor(async () => expect(await counted("completed")).toBe(1), { timeout: 5_000 });
     expect(calls).toBe(2);
@@ -105,7 +105,7 @@ describe("createJobWorker", () => {
     const attempts: number[] = [];
     start(
       {
-        "meme.text": async (_payload, context) => {
+        "meme.create": async (_payload, context) => {
           attempts.push(context.attempt);
           throw new Error(`attempt ${context.attempt} failed`);
         },
@@ -113,14 +113,14 @@ describe("createJobWorker", () => {
       { attempts: 3 },
     );
     const payload = memePayload({ topic: "doomed" });
-    await producer.enqueue("meme.text", payload, { jobId: "t:1:3" });
+    await producer.enqueue("meme.create", payload, { jobId: "t:1:3" });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
     // Give a duplicate report a chance to show up before asserting there is none.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(attempts).toEqual([1, 2, 3]);
     expect(finalFailures).toHaveLength(1);
-    expect(finalFailures[0]?.name).toBe("meme.text");
+    expect(finalFailures[0]?.name).toBe("meme.create");
     expect(finalFailures[0]?.payload).toEqual(payload);
     expect((finalFailures[0]?.error as Error).message).toBe("attempt 3 failed");
     expect(await counted("retried")).toBe(2);
@@ -132,7 +132,7 @@ describe("createJobWorker", () => {
     const aborted: unknown[] = [];
     start(
       {
-        "meme.text": (_payload, { signal }) =>
+        "meme.create": (_payload, { signal }) =>
           new Promise((_, reject) => {
             signal.addEventListener("abort", () => {
               aborted.push(signal.reason);
@@ -142,7 +142,7 @@ describe("createJobWorker", () => {
       },
       { attempts: 2, timeoutMs: 200 },
     );
-    await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:4" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:4" });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
     expect(aborted).toHaveLength(2);
@@ -152,8 +152,8 @@ describe("createJobWorker", () => {
 
   it("frees the slot at the time limit even when the handler ignores its signal", async () => {
     const started = performance.now();
-    start({ "meme.text": () => new Promise(() => {}) }, { attempts: 1, timeoutMs: 150 });
-    await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:5" });
+    start({ "meme.create": () => new Promise(() => {}) }, { attempts: 1, timeoutMs: 150 });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:5" });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
     expect(finalFailures[0]?.error).toBeInstanceOf(JobTimeoutError);
@@ -165,14 +165,14 @@ describe("createJobWorker", () => {
     const blocked = Object.assign(new Error("Forbidden: bot was blocked by the user"), { retryable: false });
     start(
       {
-        "meme.text": async () => {
+        "meme.create": async () => {
           calls += 1;
           throw blocked;
         },
       },
       { attempts: 3 },
     );
-    await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:6" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:6" });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
     expect(calls).toBe(1);
@@ -191,14 +191,14 @@ describe("createJobWorker", () => {
     let calls = 0;
     start(
       {
-        "meme.text": async () => {
+        "meme.create": async () => {
           calls += 1;
           throw refusal;
         },
       },
       { attempts: 3 },
     );
-    const { jobId } = await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:9" });
+    const { jobId } = await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:9" });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
     const stored = await redis.hgetall(`${prefix}:commands:${jobId}`);
@@ -220,7 +220,7 @@ describe("createJobWorker", () => {
     const startedAt: number[] = [];
     start(
       {
-        "meme.text": async () => {
+        "meme.create": async () => {
           startedAt.push(Date.now());
           if (startedAt.length === 1)
             throw Object.assign(new Error("429 Too Many Requests"), { retryAfterMs: 700 });
@@ -228,7 +228,7 @@ describe("createJobWorker", () => {
       },
       { attempts: 2, backoffMs: 10 },
     );
-    await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:7" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:7" });
 
     await vi.waitFor(async () => expect(await counted("completed")).toBe(1), { timeout: 5_000 });
     expect(startedAt).toHaveLength(2);
@@ -237,10 +237,10 @@ describe("createJobWorker", () => {
 
   it("fails a job whose payload does not match the catalog without retrying or reporting it", async () => {
     const handler = vi.fn(async () => undefined);
-    start({ "meme.text": handler });
+    start({ "meme.create": handler });
     // Written straight to the queue, as an older or broken producer might.
     const queue = new Queue("commands", { connection: redis, prefix });
-    await queue.add("meme.text", { topic: 42 }, { jobId: "raw-1", attempts: 3 });
+    await queue.add("meme.create", { topic: 42 }, { jobId: "raw-1", attempts: 3 });
     await queue.close();
 
     await vi.waitFor(async () => expect(await jobCount("failed")).toBe(1), { timeout: 5_000 });
@@ -250,7 +250,7 @@ describe("createJobWorker", () => {
   });
 
   it('counts a job of a kind outside the catalog under job="unknown", never under its stored name', async () => {
-    start({ "meme.text": vi.fn(async () => undefined) });
+    start({ "meme.create": vi.fn(async () => undefined) });
     const queue = new Queue("commands", { connection: redis, prefix });
     for (let n = 0; n < 3; n += 1) await queue.add(`made-up-${n}`, {}, { jobId: `raw-kind-${n}` });
     await queue.close();
@@ -263,10 +263,10 @@ describe("createJobWorker", () => {
   it("fails a job kind it has no handler for", async () => {
     // The type requires a handler per catalog entry; a map built at run time can still lack one.
     start({} as CommandJobHandlers);
-    await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:8" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:8" });
 
     await vi.waitFor(() => expect(finalFailures).toHaveLength(1), { timeout: 5_000 });
-    expect(String(finalFailures[0]?.error)).toMatch(/No handler for job kind "meme.text"/);
+    expect(String(finalFailures[0]?.error)).toMatch(/No handler for job kind "meme.create"/);
   });
 
   it("lets a job in flight finish when closed", async () => {
@@ -274,13 +274,13 @@ describe("createJobWorker", () => {
     let begun: () => void = () => undefined;
     const running = new Promise<void>((resolve) => (begun = resolve));
     const worker = start({
-      "meme.text": async () => {
+      "meme.create": async () => {
         begun();
         await new Promise((resolve) => setTimeout(resolve, 300));
         finished = true;
       },
     });
-    await producer.enqueue("meme.text", memePayload(), { jobId: "t:1:9" });
+    await producer.enqueue("meme.create", memePayload(), { jobId: "t:1:9" });
     await running;
 
     await worker.close();

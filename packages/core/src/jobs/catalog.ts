@@ -10,6 +10,7 @@ export { commandRunSchema, type CommandRun, type JobDefinition } from "./job-def
 export { MAX_TOPIC_LENGTH } from "../studio/jobs.ts";
 
 export const jobCatalog = {
+  ...studioJobs,
   "chat.reply": defineJob({
     // A queue of its own: a model thinking over a long answer never holds up a command's job.
     queue: "conversation",
@@ -20,7 +21,6 @@ export const jobCatalog = {
     // chat task's deadline (30 s at least), then the parts' sends.
     timeoutMs: 120_000,
   }),
-  ...studioJobs,
 } as const;
 
 export type JobCatalog = typeof jobCatalog;
