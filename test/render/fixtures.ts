@@ -2,13 +2,24 @@
 import sharp from "sharp";
 import type { TemplateWithPicture, TextBox } from "@memebot/render";
 
-export async function greyPicture(width = 512, height = 512, format: "jpeg" | "png" = "png"): Promise<Uint8Array> {
+export async function greyPicture(
+  width = 512,
+  height = 512,
+  format: "jpeg" | "png" = "png",
+): Promise<Uint8Array> {
   const image = sharp({ create: { width, height, channels: 3, background: "#7f7f7f" } });
   const bytes = format === "png" ? await image.png().toBuffer() : await image.jpeg().toBuffer();
   return new Uint8Array(bytes);
 }
 
-export function box(id: string, x: number, y: number, width: number, height: number, style: TextBox["style"] = "outlined"): TextBox {
+export function box(
+  id: string,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  style: TextBox["style"] = "outlined",
+): TextBox {
   return { id, label: id, x, y, width, height, style };
 }
 
@@ -44,7 +55,8 @@ export function inkIn(raw: Raw, x0: number, y0: number, x1: number, y1: number, 
   for (let y = Math.max(0, y0); y < Math.min(raw.height, y1); y++) {
     for (let x = Math.max(0, x0); x < Math.min(raw.width, x1); x++) {
       const i = (y * raw.width + x) * 3;
-      const d = Math.abs(raw.data[i]! - grey) + Math.abs(raw.data[i + 1]! - grey) + Math.abs(raw.data[i + 2]! - grey);
+      const d =
+        Math.abs(raw.data[i]! - grey) + Math.abs(raw.data[i + 1]! - grey) + Math.abs(raw.data[i + 2]! - grey);
       if (d > 40) count++;
     }
   }
@@ -55,7 +67,9 @@ export function inkIn(raw: Raw, x0: number, y0: number, x1: number, y1: number, 
 export function colourfulIn(raw: Raw): number {
   let count = 0;
   for (let i = 0; i < raw.data.length; i += 3) {
-    const r = raw.data[i]!, g = raw.data[i + 1]!, b = raw.data[i + 2]!;
+    const r = raw.data[i]!,
+      g = raw.data[i + 1]!,
+      b = raw.data[i + 2]!;
     if (Math.max(r, g, b) - Math.min(r, g, b) > 80) count++;
   }
   return count;

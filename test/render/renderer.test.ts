@@ -3,18 +3,28 @@ import { describe, expect, it } from "vitest";
 import { createMemeRenderer, type TemplateWithPicture } from "@memebot/render";
 import { box, classicTemplate, greyPicture, inkIn, rawOf } from "./fixtures.ts";
 
-const renderer = createMemeRenderer({ onUnexpectedError: (error) => console.error(error) });
+const renderer = createMemeRenderer({
+  // A failure no check foresaw fails the test instead of passing as picture.corrupt.
+  onUnexpectedError: (error) => {
+    throw error;
+  },
+});
 
 describe("render: layout", () => {
   it("GIVEN top and bottom texts THEN ink lies inside both boxes and nowhere else", async () => {
     const template = await classicTemplate(512);
-    const result = await renderer.render({ template, texts: { top: "one does not simply", bottom: "write tests" } });
+    const result = await renderer.render({
+      template,
+      texts: { top: "one does not simply", bottom: "write tests" },
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const raw = await rawOf(result.value.bytes);
     const [top, bottom] = template.boxes;
     expect(inkIn(raw, top!.x, top!.y, top!.x + top!.width, top!.y + top!.height)).toBeGreaterThan(2000);
-    expect(inkIn(raw, bottom!.x, bottom!.y, bottom!.x + bottom!.width, bottom!.y + bottom!.height)).toBeGreaterThan(2000);
+    expect(
+      inkIn(raw, bottom!.x, bottom!.y, bottom!.x + bottom!.width, bottom!.y + bottom!.height),
+    ).toBeGreaterThan(2000);
     // Between the boxes and around them the grey is untouched (2 px allowance for JPEG ringing).
     expect(inkIn(raw, 0, top!.y + top!.height + 2, 512, bottom!.y - 2)).toBe(0);
     expect(inkIn(raw, 0, 0, 512, top!.y - 2)).toBe(0);
@@ -34,7 +44,11 @@ describe("render: layout", () => {
     const template: TemplateWithPicture = {
       ...(await classicTemplate(600)),
       layout: "panels",
-      boxes: [box("left", 20, 20, 260, 200, "dark"), box("right", 320, 380, 260, 200, "outlined"), box("middle", 200, 250, 200, 100)],
+      boxes: [
+        box("left", 20, 20, 260, 200, "dark"),
+        box("right", 320, 380, 260, 200, "outlined"),
+        box("middle", 200, 250, 200, 100),
+      ],
     };
     const result = await renderer.render({ template, texts: { left: "me", right: "also me", middle: "" } });
     if (!result.ok) throw new Error(result.problem.id);
@@ -46,8 +60,15 @@ describe("render: layout", () => {
   });
 
   it("GIVEN a word longer than its box THEN it is broken across lines inside the box", async () => {
-    const template: TemplateWithPicture = { ...(await classicTemplate(512)), layout: "panels", boxes: [box("a", 156, 100, 200, 300), box("b", 10, 10, 40, 40)] };
-    const result = await renderer.render({ template, texts: { a: "Pneumonoultramicroscopicsilicovolcanoconiosis" } });
+    const template: TemplateWithPicture = {
+      ...(await classicTemplate(512)),
+      layout: "panels",
+      boxes: [box("a", 156, 100, 200, 300), box("b", 10, 10, 40, 40)],
+    };
+    const result = await renderer.render({
+      template,
+      texts: { a: "Pneumonoultramicroscopicsilicovolcanoconiosis" },
+    });
     if (!result.ok) throw new Error(result.problem.id);
     const raw = await rawOf(result.value.bytes);
     expect(inkIn(raw, 0, 0, 154, 512)).toBe(0);
@@ -60,7 +81,15 @@ describe("render: layout", () => {
 
 describe("render: platform limits", () => {
   it("GIVEN a large noisy template THEN the JPEG is at most 1280 px on its longest side and under 400 KB", async () => {
-    const picture = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: "#000", noise: { type: "gaussian", mean: 128, sigma: 90 } } })
+    const picture = await sharp({
+      create: {
+        width: 2400,
+        height: 1200,
+        channels: 3,
+        background: "#000",
+        noise: { type: "gaussian", mean: 128, sigma: 90 },
+      },
+    })
       .png()
       .toBuffer();
     const template: TemplateWithPicture = {
@@ -70,7 +99,10 @@ describe("render: platform limits", () => {
       picture: new Uint8Array(picture),
       boxes: [box("top", 50, 30, 2300, 250), box("bottom", 50, 920, 2300, 250)],
     };
-    const result = await renderer.render({ template, texts: { top: "so much noise", bottom: "still small" } });
+    const result = await renderer.render({
+      template,
+      texts: { top: "so much noise", bottom: "still small" },
+    });
     if (!result.ok) throw new Error(result.problem.id);
     expect(result.value.width).toBe(1280);
     expect(result.value.height).toBe(640);
@@ -80,14 +112,25 @@ describe("render: platform limits", () => {
   });
 
   it("GIVEN format webp THEN a WebP comes back", async () => {
-    const result = await renderer.caption({ picture: await greyPicture(), top: "top", bottom: "bottom", layout: "classic", format: "webp" });
+    const result = await renderer.caption({
+      picture: await greyPicture(),
+      top: "top",
+      bottom: "bottom",
+      layout: "classic",
+      format: "webp",
+    });
     if (!result.ok) throw new Error(result.problem.id);
     expect(result.value.mimeType).toBe("image/webp");
     expect((await sharp(result.value.bytes).metadata()).format).toBe("webp");
   });
 
   it("GIVEN the caption-bar layout THEN a white bar with dark text sits above the untouched picture", async () => {
-    const result = await renderer.caption({ picture: await greyPicture(400, 300), top: "when the tests pass", bottom: "", layout: "caption-bar" });
+    const result = await renderer.caption({
+      picture: await greyPicture(400, 300),
+      top: "when the tests pass",
+      bottom: "",
+      layout: "caption-bar",
+    });
     if (!result.ok) throw new Error(result.problem.id);
     const { width, height } = result.value;
     expect(width).toBe(400);
@@ -102,12 +145,20 @@ describe("render: platform limits", () => {
     const template = await classicTemplate(256);
     const result = await renderer.render({ template, texts: { top: "x".repeat(121) } });
     expect(result).toEqual({ ok: false, problem: { id: "text.too_long", box: "top", limit: 120 } });
-    const caption = await renderer.caption({ picture: template.picture, top: "", bottom: "y".repeat(200), layout: "classic" });
+    const caption = await renderer.caption({
+      picture: template.picture,
+      top: "",
+      bottom: "y".repeat(200),
+      layout: "classic",
+    });
     expect(caption).toEqual({ ok: false, problem: { id: "text.too_long", box: "bottom", limit: 120 } });
   });
 
   it("GIVEN 120 emoji (more UTF-16 units than characters) THEN it is within the limit", async () => {
-    const result = await renderer.render({ template: await classicTemplate(256), texts: { top: "👍🏽".repeat(120) } });
+    const result = await renderer.render({
+      template: await classicTemplate(256),
+      texts: { top: "👍🏽".repeat(120) },
+    });
     expect(result.ok).toBe(true);
   });
 });
@@ -116,11 +167,21 @@ describe("validateTemplate", () => {
   it("GIVEN boxes outside, overlapping ids or no size THEN a stable problem", async () => {
     const base = await classicTemplate(256);
     expect(renderer.validateTemplate(base)).toBeUndefined();
-    expect(renderer.validateTemplate({ ...base, boxes: [box("top", 200, 10, 100, 50)] })).toEqual({ id: "template.box_outside", box: "top" });
-    expect(renderer.validateTemplate({ ...base, boxes: [box("a", 0, 0, 50, 50), box("a", 60, 60, 50, 50)] })?.id).toBe("template.invalid");
-    expect(renderer.validateTemplate({ ...base, boxes: [box("a", 0, 0, 0, 50)] })?.id).toBe("template.invalid");
+    expect(renderer.validateTemplate({ ...base, boxes: [box("top", 200, 10, 100, 50)] })).toEqual({
+      id: "template.box_outside",
+      box: "top",
+    });
+    expect(
+      renderer.validateTemplate({ ...base, boxes: [box("a", 0, 0, 50, 50), box("a", 60, 60, 50, 50)] })?.id,
+    ).toBe("template.invalid");
+    expect(renderer.validateTemplate({ ...base, boxes: [box("a", 0, 0, 0, 50)] })?.id).toBe(
+      "template.invalid",
+    );
     expect(renderer.validateTemplate({ ...base, boxes: [] })?.id).toBe("template.invalid");
-    const result = await renderer.render({ template: { ...base, boxes: [box("top", -5, 10, 100, 50)] }, texts: { top: "hi" } });
+    const result = await renderer.render({
+      template: { ...base, boxes: [box("top", -5, 10, 100, 50)] },
+      texts: { top: "hi" },
+    });
     expect(result).toEqual({ ok: false, problem: { id: "template.box_outside", box: "top" } });
   });
 });

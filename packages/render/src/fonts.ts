@@ -24,8 +24,9 @@ interface ShippedFont {
 /**
  * Only the bold cut of each Noto family is registered, so the family name alone finds it. Anton
  * (Latin) and Oswald (Latin, Cyrillic) are the condensed meme faces; Noto covers Greek and the other
- * scripts. CJK is Noto Sans JP: kana, JIS kanji and the hanzi shared with Japanese (Simplified-only
- * forms outside JIS fall back to a box; Noto Sans SC would add 10 MB more).
+ * scripts. CJK is Noto Sans JP (kana and kanji in Japanese shapes) then Noto Sans SC (Simplified
+ * Chinese hanzi outside JIS); Korean hangul and Traditional-only forms are not covered (Noto Sans KR
+ * and TC would add 10 MB or more each; the bold cuts alone are 5.5 + 10.5 MB for JP + SC).
  */
 const SHIPPED: readonly ShippedFont[] = [
   { family: "Anton", pkg: "@expo-google-fonts/anton", file: "400Regular/Anton_400Regular.ttf" },
@@ -52,6 +53,7 @@ const SHIPPED: readonly ShippedFont[] = [
     file: "700Bold/NotoSansThai_700Bold.ttf",
   },
   { family: "Noto Sans JP", pkg: "@expo-google-fonts/noto-sans-jp", file: "700Bold/NotoSansJP_700Bold.ttf" },
+  { family: "Noto Sans SC", pkg: "@expo-google-fonts/noto-sans-sc", file: "700Bold/NotoSansSC_700Bold.ttf" },
 ];
 
 const EMOJI_PKG = "@fontsource/noto-color-emoji";
@@ -59,7 +61,7 @@ const EMOJI_WOFF2 = "files/noto-color-emoji-emoji-400-normal.woff2";
 export const EMOJI_FAMILY = "Noto Color Emoji";
 
 const SCRIPT_FALLBACKS =
-  "Noto Sans Arabic, Noto Sans Hebrew, Noto Sans Devanagari, Noto Sans Thai, Noto Sans JP, Noto Color Emoji";
+  "Noto Sans Arabic, Noto Sans Hebrew, Noto Sans Devanagari, Noto Sans Thai, Noto Sans JP, Noto Sans SC, Noto Color Emoji";
 
 /** Pango family lists: the meme face first, then the scripts, then emoji. */
 export const FAMILIES = {

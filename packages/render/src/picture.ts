@@ -31,9 +31,9 @@ export interface Pixels {
 }
 
 function formatLimit(limits: PictureLimits, what: "bytes" | "pixels"): string {
-  return what === "bytes"
-    ? `${Math.round(limits.maxBytes / 1024 / 1024)} MB`
-    : `${Math.round(limits.maxPixels / 1_000_000)} megapixels`;
+  if (what === "pixels") return `${Math.round(limits.maxPixels / 1_000_000)} megapixels`;
+  const mb = limits.maxBytes / 1024 / 1024;
+  return mb >= 1 ? `${Math.round(mb)} MB` : `${Math.ceil(limits.maxBytes / 1024)} KB`;
 }
 
 /** Maps sharp's error messages (its only error signal) to the stable problems. */

@@ -54,11 +54,14 @@ export function escapeMarkup(text: string): string {
 
 /** Control characters other than line breaks would reach pango as boxes; tabs become spaces. */
 export function cleanText(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(/\t/g, " ")
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, "")
-    .trim();
+  return (
+    text
+      .replace(/\r\n?/g, "\n")
+      .replace(/\t/g, " ")
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, "")
+      .trim()
+  );
 }
 
 // Pango sizes the font in points at the given dpi; at 72 pt the dpi is the letter size in pixels.
