@@ -121,7 +121,9 @@ describe("fitPicture", () => {
     const height = 1600;
     const noise = Buffer.alloc(width * height * 3);
     for (let i = 0; i < noise.length; i += 1) noise[i] = (i * 2654435761) >>> 24;
-    const png = await sharp(noise, { raw: { width, height, channels: 3 } }).png().toBuffer();
+    const png = await sharp(noise, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer();
     const fitted = await fitPicture(png);
     expect(fitted.bytes.length).toBeLessThanOrEqual(PICTURE_LIMITS.maxBytes);
     expect(Math.max(fitted.width, fitted.height)).toBeLessThanOrEqual(PICTURE_LIMITS.maxSide);

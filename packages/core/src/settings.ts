@@ -35,6 +35,8 @@ export interface CommunitySettings {
   tokenBudgetPerDay: number;
   /** Whether the bot talks back when mentioned, replied to or written to privately. */
   conversation: boolean;
+  /** Whether /imagine refuses ideas and prompts using a word of the default blocked list (studio/blocklist-words.ts). */
+  imageBlocklist: boolean;
   /** The community's own choice of model per task (a configured model name); absent: the task's default order. */
   models: Partial<Record<ModelTask, string>>;
   /** The meme studio's choices: which layouts /meme may use, template tags it prefers, a watermark. */
@@ -190,6 +192,8 @@ export function createSettingsModel(
       .catch(DEFAULT_USER_RATE_LIMIT_PER_MINUTE),
     tokenBudgetPerDay: z.number().int().min(0).max(MAX_TOKEN_BUDGET).catch(0),
     conversation: z.boolean().catch(true),
+    // On unless an admin turns it off: a public group's pictures should not depend on remembering to.
+    imageBlocklist: z.boolean().catch(true),
     // A stored choice of a model since removed from the configuration still reads; the gateway skips it.
     models: z.preprocess(
       asObject,
@@ -268,6 +272,13 @@ export function createSettingsModel(
       read: (settings) => settings.conversation,
       parse: parseSwitch,
       write: (settings, value) => ({ ...settings, conversation: value as boolean }),
+    },
+    {
+      key: "image_blocklist",
+      allowed: { id: "setting.allowed.switch" },
+      read: (settings) => settings.imageBlocklist,
+      parse: parseSwitch,
+      write: (settings, value) => ({ ...settings, imageBlocklist: value as boolean }),
     },
     {
       key: "meme.layouts",

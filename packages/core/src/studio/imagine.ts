@@ -17,6 +17,7 @@ import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
 import { DEFAULT_IMAGE_BLOCKLIST, findBlockedWord } from "./blocklist.ts";
 import type { ImaginePromptCache } from "./imagine-cache.ts";
+import type { PictureSending } from "./picture-reply.ts";
 import type { ImageFailureReason, ImageGenerator, ImagePrompt, ImagePromptWriter } from "./imagine-types.ts";
 
 export interface ImagineDependencies {
@@ -29,6 +30,8 @@ export interface ImagineDependencies {
   prompts: ImaginePromptCache;
   deliver: DeliverOnce;
   runs: RunRecorder;
+  /** Shows "sending a photo…" in the chat while the picture is drawn; absent: nothing is shown. */
+  showUploading?: PictureSending["showUploading"];
   logger?: { warn(object: object, message: string): void };
   /** The clock the reply window is judged by; Date.now unless a test moves it. */
   now?: () => number;
@@ -94,11 +97,14 @@ export async function answerImagine(
     return finish({ text }, outcomeOf("imagine.prompts"), prompt.model ?? "prompts");
   }
 
-  const generated = await deps.generateImage({
-    prompt: prompt.prompt,
-    negativePrompt: prompt.negativePrompt,
-    ...(attempt.signal ? { signal: attempt.signal } : {}),
-  });
+  const { generateImage } = deps;
+  const draw = () =>
+    generateImage({
+      prompt: prompt.prompt,
+      negativePrompt: prompt.negativePrompt,
+      ...(attempt.signal ? { signal: attempt.signal } : {}),
+    });
+  const generated = await (deps.showUploading ? deps.showUploading(run.target, draw) : draw());
   if (generated.ok) {
     const caption = t("imagine.caption", { idea: quotable(idea), prompt: prompt.prompt });
     return finish(
