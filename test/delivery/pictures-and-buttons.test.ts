@@ -69,7 +69,7 @@ describe("Telegram: a picture with a button", () => {
     // The chat shows the photo with its button under it.
     const [shown] = telegram.sentMessages(chatId);
     expect(shown && "photo" in shown).toBe(true);
-    expect(shown?.reply_markup).toEqual(AGAIN_MARKUP);
+    expect((shown as { reply_markup?: unknown } | undefined)?.reply_markup).toEqual(AGAIN_MARKUP);
   });
 
   it("puts the button under the last part of a text too long for a caption, not under the picture", async () => {
