@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import {
-  createMemeTextWriter,
+  createMemeDraftWriter,
   createOfflineMemeEngine,
   OFFLINE_TEMPLATES,
   sanitizeTopic,
-  type MemeTextWriter,
+  type MemeDraftWriter,
 } from "@memebot/ai";
 import { DEFAULT_PERSONA, findUnsafeText, stripUnsafeText } from "@memebot/core";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
@@ -186,10 +186,32 @@ describe("the offline engine", () => {
 describe("the meme writer", () => {
   let fake: FakeOpenAI;
   const community = { platform: "console", externalId: "local", kind: "group" } as const;
-  const request = (topic: string) => ({ topic, language: "en", persona: DEFAULT_PERSONA, community });
+  const templates = [
+    {
+      name: "classic",
+      description: "A setup and a punchline.",
+      tags: [],
+      layout: "classic",
+      width: 1024,
+      height: 1024,
+      boxes: [
+        { id: "top", label: "setup", x: 0, y: 0, width: 1024, height: 200, style: "outlined" },
+        { id: "bottom", label: "punchline", x: 0, y: 824, width: 1024, height: 200, style: "outlined" },
+      ],
+    },
+  ] as const;
+  const request = (topic: string) => ({
+    topic,
+    language: "en",
+    persona: DEFAULT_PERSONA,
+    community,
+    templates,
+  });
+  const reply = (top: string, bottom: string) =>
+    JSON.stringify({ template: "classic", texts: { top, bottom }, caption: "gm" });
   /** A writer over the real gateway whose one provider is the fake. */
-  const writerFor = (context: TestContext): MemeTextWriter =>
-    createMemeTextWriter({
+  const writerFor = (context: TestContext): MemeDraftWriter =>
+    createMemeDraftWriter({
       gateway: gatewayFactory(context).open(modelsConfig([provider("fake", fake.baseURL)])).gateway,
     });
   beforeAll(async () => {
@@ -214,13 +236,14 @@ describe("the meme writer", () => {
     "GIVEN a model that answers %j / %j THEN asks once more and then uses the offline captions",
     async ([top, bottom], context) => {
       const before = fake.requests.length;
-      fake.setBehaviour({ kind: "reply", content: JSON.stringify({ top, bottom }) });
-      const text = await writerFor(context).write(request("bonk scam.io @dev <@&123>"));
+      fake.setBehaviour({ kind: "reply", content: reply(top, bottom) });
+      const draft = await writerFor(context).write(request("bonk scam.io @dev <@&123>"));
 
       expect(fake.requests.length - before).toBe(2);
-      expect(text).toMatchObject({ engine: "offline", fallbackReason: "invalid_response" });
-      expect(findUnsafeText(`${text.top}\n${text.bottom}`)).toBeUndefined();
-      expect(`${text.top} ${text.bottom}`).toContain("BONK");
+      expect(draft).toMatchObject({ engine: "offline", fallbackReason: "invalid_response" });
+      const drawn = Object.values(draft.texts).join("\n");
+      expect(findUnsafeText(`${drawn}\n${draft.caption}`)).toBeUndefined();
+      expect(drawn).toContain("BONK");
     },
   );
 
@@ -228,11 +251,9 @@ describe("the meme writer", () => {
     let calls = 0;
     fake.setBehaviour(() => ({
       kind: "reply",
-      content: JSON.stringify(
-        ++calls === 1 ? { top: "FOLLOW", bottom: "@dev" } : { top: "NOBODY:", bottom: "BONK HOLDERS" },
-      ),
+      content: ++calls === 1 ? reply("FOLLOW", "@dev") : reply("NOBODY:", "BONK HOLDERS"),
     }));
-    const text = await writerFor(context).write(request("bonk"));
-    expect(text).toMatchObject({ top: "NOBODY:", bottom: "BONK HOLDERS", engine: "model" });
+    const draft = await writerFor(context).write(request("bonk"));
+    expect(draft).toMatchObject({ texts: { top: "NOBODY:", bottom: "BONK HOLDERS" }, engine: "model" });
   });
 });
