@@ -115,7 +115,7 @@ describe("telegram adapter (webhook mode)", () => {
     expect(fake.callsOf("setWebhook")[0]?.params).toMatchObject({
       url: WEBHOOK.url,
       secret_token: WEBHOOK.secret,
-      allowed_updates: ["message"],
+      allowed_updates: ["message", "callback_query"],
       drop_pending_updates: false,
     });
     expect(harness.adapter.webhookRoute).toMatchObject({ method: "POST", path: "/telegram/updates" });
