@@ -53,6 +53,15 @@ describe("createImagesClient", () => {
     });
   });
 
+  it("sends the negative prompt after a pipe for LocalAI, or not at all, and keeps pipes out of the prompt", async () => {
+    await client({ negativePrompt: "pipe" }).generate({ prompt: "a | b", negativePrompt: "nsfw | gore" });
+    expect(fake.requests[0]?.body).toMatchObject({ prompt: "a , b|nsfw , gore" });
+    expect(fake.requests[0]?.body).not.toHaveProperty("negative_prompt");
+    await client({ negativePrompt: "off" }).generate(request);
+    expect(fake.requests[1]?.body).toMatchObject({ prompt: request.prompt });
+    expect(fake.requests[1]?.body).not.toHaveProperty("negative_prompt");
+  });
+
   it("reports a server slower than its time limit as a timeout, without retrying", async () => {
     fake.setImagesBehaviour({ kind: "image", delayMs: 1_500 });
     const started = Date.now();

@@ -20,6 +20,11 @@ describe("IMAGE_* variables", () => {
     expect(env.IMAGE_API_KEY).toBeUndefined();
     expect(env.IMAGE_MODEL).toBe("stablediffusion");
     expect(env.IMAGE_TIMEOUT_MS).toBe(120_000);
+    expect(env.IMAGE_NEGATIVE_PROMPT).toBe("field");
+    expect(parseEnv({ IMAGE_NEGATIVE_PROMPT: "pipe" }).IMAGE_NEGATIVE_PROMPT).toBe("pipe");
+    expect(problemsOf({ IMAGE_NEGATIVE_PROMPT: "body" })).toEqual([
+      expect.stringMatching(/^IMAGE_NEGATIVE_PROMPT /),
+    ]);
   });
 
   it("read an endpoint, a key, a model and a time limit; blank counts as unset", () => {

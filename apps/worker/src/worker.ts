@@ -130,6 +130,7 @@ export async function startWorker(
         ...(env.IMAGE_API_KEY ? { apiKey: env.IMAGE_API_KEY } : {}),
         model: env.IMAGE_MODEL,
         timeoutMs: env.IMAGE_TIMEOUT_MS,
+        negativePrompt: env.IMAGE_NEGATIVE_PROMPT,
       })
     : undefined;
   const imagine: ImagineDependencies = {

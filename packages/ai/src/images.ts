@@ -19,7 +19,15 @@ export interface ImagesClientOptions {
   maxBytes?: number;
   /** Sent as `size`. */
   size?: `${number}x${number}`;
+  /**
+   * How the negative prompt travels: "field" (default) as `negative_prompt` in the body; "pipe"
+   * appended to the prompt after "|", which is how LocalAI's images endpoint reads it; "off" not sent.
+   */
+  negativePrompt?: NegativePromptMode;
 }
+
+export const NEGATIVE_PROMPT_MODES = ["field", "pipe", "off"] as const;
+export type NegativePromptMode = (typeof NEGATIVE_PROMPT_MODES)[number];
 
 export interface ImagesClient {
   generate: ImageGenerator;
@@ -110,19 +118,23 @@ export function createImagesClient(options: ImagesClientOptions): ImagesClient {
     signal,
   }: ImageGenerationRequest): Promise<ImageGeneration> {
     const started = Date.now();
+    const mode = options.negativePrompt ?? "field";
+    // A "|" in the prompt would start LocalAI's negative prompt early; as a comma it means the same to the model.
+    const positive = prompt.replaceAll("|", ",");
+    const negative = negativePrompt.replaceAll("|", ",").trim();
     let response: unknown;
     try {
       response = await client.images.generate(
         {
           model: options.model,
-          prompt,
+          prompt: mode === "pipe" && negative !== "" ? `${positive}|${negative}` : positive,
           n: 1,
           size: options.size ?? "1024x1024",
           response_format: "b64_json",
-          // Not part of OpenAI's API, but LocalAI and the Stable Diffusion and Flux API servers built
-          // on diffusers read `negative_prompt` from the body; servers that do not know it ignore it.
-          // (LocalAI also splits a prompt at "|" into positive and negative, which a prompt may not rely on.)
-          negative_prompt: negativePrompt,
+          // Not part of OpenAI's API, but many Stable Diffusion and Flux servers behind an
+          // OpenAI-compatible API read `negative_prompt` from the body, and servers that do not know
+          // it ignore it. LocalAI reads the negative prompt only after a "|" in the prompt ("pipe").
+          ...(mode === "field" && negative !== "" ? { negative_prompt: negative } : {}),
         } as OpenAI.Images.ImageGenerateParamsNonStreaming,
         { ...(signal ? { signal } : {}) },
       );

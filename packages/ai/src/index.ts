@@ -56,7 +56,9 @@ export {
 export {
   createImagesClient,
   fitPicture,
+  NEGATIVE_PROMPT_MODES,
   PICTURE_LIMITS,
   type ImagesClient,
   type ImagesClientOptions,
+  type NegativePromptMode,
 } from "./images.ts";

@@ -110,6 +110,9 @@ export const envSchema = z.preprocess(
       ),
       IMAGE_API_KEY: optionalString,
       IMAGE_MODEL: z.string().trim().min(1).default("stablediffusion"),
+      // How the negative prompt is sent: "field" (`negative_prompt` in the body, as most SD/Flux
+      // servers take it), "pipe" ("prompt|negative", LocalAI's way) or "off".
+      IMAGE_NEGATIVE_PROMPT: z.enum(["field", "pipe", "off"]).default("field"),
       // Below the meme.imagine job's 180 s limit, so a slow server is reported before the job is cut off.
       IMAGE_TIMEOUT_MS: positiveInt
         .pipe(z.number().max(170_000, "must be at most 170000 (the /imagine job's limit is 180 s)"))
