@@ -21,6 +21,11 @@ describe("IMAGE_* variables", () => {
     expect(env.IMAGE_MODEL).toBe("stablediffusion");
     expect(env.IMAGE_TIMEOUT_MS).toBe(120_000);
     expect(env.IMAGE_NEGATIVE_PROMPT).toBe("field");
+    expect(env.IMAGE_SIZE).toBe("1024x1024");
+    expect(parseEnv({ IMAGE_SIZE: "512x512" }).IMAGE_SIZE).toBe("512x512");
+    expect(problemsOf({ IMAGE_SIZE: "big" })).toEqual([
+      expect.stringMatching(/^IMAGE_SIZE must be <width>x<height>/),
+    ]);
     expect(parseEnv({ IMAGE_NEGATIVE_PROMPT: "pipe" }).IMAGE_NEGATIVE_PROMPT).toBe("pipe");
     expect(problemsOf({ IMAGE_NEGATIVE_PROMPT: "body" })).toEqual([
       expect.stringMatching(/^IMAGE_NEGATIVE_PROMPT /),

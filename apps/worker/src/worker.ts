@@ -131,6 +131,7 @@ export async function startWorker(
         model: env.IMAGE_MODEL,
         timeoutMs: env.IMAGE_TIMEOUT_MS,
         negativePrompt: env.IMAGE_NEGATIVE_PROMPT,
+        size: env.IMAGE_SIZE as `${number}x${number}`,
       })
     : undefined;
   const imagine: ImagineDependencies = {

@@ -113,6 +113,12 @@ export const envSchema = z.preprocess(
       // How the negative prompt is sent: "field" (`negative_prompt` in the body, as most SD/Flux
       // servers take it), "pipe" ("prompt|negative", LocalAI's way) or "off".
       IMAGE_NEGATIVE_PROMPT: z.enum(["field", "pipe", "off"]).default("field"),
+      // SDXL and Flux draw 1024x1024; LocalAI's CPU Stable Diffusion (NCNN) only 256x256 or 512x512.
+      IMAGE_SIZE: z
+        .string()
+        .trim()
+        .regex(/^[1-9]\d{1,3}x[1-9]\d{1,3}$/, "must be <width>x<height>, e.g. 1024x1024")
+        .default("1024x1024"),
       // Below the meme.imagine job's 180 s limit, so a slow server is reported before the job is cut off.
       IMAGE_TIMEOUT_MS: positiveInt
         .pipe(z.number().max(170_000, "must be at most 170000 (the /imagine job's limit is 180 s)"))
