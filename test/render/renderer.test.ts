@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { createMemeRenderer, type TemplateWithPicture } from "@memebot/render";
-import { box, classicTemplate, greyPicture, inkIn, rawOf } from "./fixtures.ts";
+import { createMemeRenderer, starterTemplates, type TemplateWithPicture } from "@memebot/render";
+import { box, classicTemplate, greyPicture, inkIn, rawOf, type Raw } from "./fixtures.ts";
 
 const renderer = createMemeRenderer({
   // A failure no check foresaw fails the test instead of passing as picture.corrupt.
@@ -141,6 +141,45 @@ describe("render: platform limits", () => {
     expect(inkIn(raw, 0, bar + 2, 400, height)).toBe(0);
   });
 
+  it("GIVEN a caption-bar template THEN its text sits on a white bar above the template, not over it", async () => {
+    const template: TemplateWithPicture = {
+      ...(await classicTemplate(400)),
+      layout: "caption-bar",
+      boxes: [box("caption", 0, 0, 400, 100, "dark")],
+    };
+    const result = await renderer.render({ template, texts: { caption: "when the tests pass" } });
+    if (!result.ok) throw new Error(result.problem.id);
+    expect(result.value.width).toBe(400);
+    expect(result.value.height).toBeGreaterThan(400);
+    const raw = await rawOf(result.value.bytes);
+    const bar = result.value.height - 400;
+    expectBar(raw, bar);
+    // The template's grey is below the bar, untouched: no ink where the caption box was declared.
+    expect(inkIn(raw, 0, bar + 2, 400, result.value.height)).toBe(0);
+  });
+
+  it("GIVEN the starter caption-bar templates THEN each gets the bar and keeps its own pixels below it", async () => {
+    const starters = (await starterTemplates()).filter((t) => t.layout === "caption-bar");
+    expect(starters.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["rug-pull", "wen-lambo", "whale-alert"]),
+    );
+    for (const template of starters) {
+      const result = await renderer.render({ template, texts: { caption: "who pulled the rug" } });
+      if (!result.ok) throw new Error(result.problem.id);
+      expect(result.value.width, template.name).toBe(template.width);
+      const bar = result.value.height - template.height;
+      expect(bar, template.name).toBeGreaterThan(40);
+      const raw = await rawOf(result.value.bytes);
+      expectBar(raw, bar);
+      // Below the bar: the template's picture as it was (JPEG noise aside), with no caption over it.
+      const own = await rawOf(template.picture);
+      let sum = 0;
+      for (let i = 0; i < own.data.length; i++)
+        sum += Math.abs(own.data[i]! - raw.data[bar * raw.width * 3 + i]!);
+      expect(sum / own.data.length, template.name).toBeLessThan(3);
+    }
+  });
+
   it("GIVEN a caption over 120 characters THEN text.too_long names its box", async () => {
     const template = await classicTemplate(256);
     const result = await renderer.render({ template, texts: { top: "x".repeat(121) } });
@@ -185,3 +224,17 @@ describe("validateTemplate", () => {
     expect(result).toEqual({ ok: false, problem: { id: "template.box_outside", box: "top" } });
   });
 });
+
+/** The top `bar` rows: mostly white, with dark letters on them. */
+function expectBar(raw: Raw, bar: number): void {
+  let white = 0;
+  let dark = 0;
+  for (let i = 0; i < bar * raw.width * 3; i += 3) {
+    const sum = raw.data[i]! + raw.data[i + 1]! + raw.data[i + 2]!;
+    if (sum > 735) white++;
+    else if (sum < 150) dark++;
+  }
+  const pixels = bar * raw.width;
+  expect(white / pixels).toBeGreaterThan(0.6);
+  expect(dark).toBeGreaterThan(500);
+}

@@ -190,6 +190,13 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
     const base = pixels.value;
     const sx = base.width / template.width;
     const sy = base.height / template.height;
+    if (template.layout === "caption-bar") {
+      // The one box only says what the caption is about; its text goes on a white bar above the
+      // picture, exactly as a user's own picture gets it.
+      const first = template.boxes[0];
+      const text = request.texts.caption ?? (first === undefined ? undefined : request.texts[first.id]);
+      return captionBar(base, text ?? "", request.watermark, request.format);
+    }
     const boxes = template.boxes.map((box) => scaleBox(box, sx, sy));
     const layers = await letterBoxes(boxes, request.texts, template.layout, base);
     return finish(base, layers, request.watermark, request.format);
@@ -214,18 +221,24 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
       );
       return finish(picture, layers, request.watermark, request.format);
     }
-    return captionBar(picture, request);
-  }
-
-  async function captionBar(picture: Pixels, request: CaptionRequest): Promise<RenderResult> {
     const text = [request.top, request.bottom]
       .map((t) => t.trim())
       .filter((t) => t !== "")
       .join("\n");
+    return captionBar(picture, text, request.watermark, request.format);
+  }
+
+  /** The text (dark, the writer's case) on a white bar added above the picture; the picture is not touched. */
+  async function captionBar(
+    picture: Pixels,
+    text: string,
+    watermark: string | undefined,
+    format: PictureFormat | undefined,
+  ): Promise<RenderResult> {
     const px = Math.max(14, Math.round(picture.width / 13));
     const margin = Math.round(px * 0.7);
     const lettering =
-      text === ""
+      text.trim() === ""
         ? undefined
         : await letter({
             text,
@@ -263,7 +276,7 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
         .toBuffer({ resolveWithObject: true });
       base = { data, width: info.width, height: info.height };
     }
-    return finish(base, [], request.watermark, request.format);
+    return finish(base, [], watermark, format);
   }
 
   return {
