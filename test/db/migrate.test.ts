@@ -18,6 +18,7 @@ const appTables = [
   "CommandRun",
   "Community",
   "ConversationMessage",
+  "MemeTemplate",
   "ModelCall",
   "Persona",
   "PlatformIdentity",

@@ -23,9 +23,17 @@ function chat(body: object): Promise<Response> {
 
 describe("startFakeOpenAI", () => {
   it("answers by default with a chat.completion holding meme JSON about the user's topic", async () => {
+    const system = [
+      "## Templates",
+      '- two-boxes: Setup and punchline. Boxes: "top" (setup), "bottom" (punchline).',
+      '- other: Another. Boxes: "a" (one).',
+    ].join("\n");
     const response = await chat({
       model: "a-model",
-      messages: [{ role: "user", content: "Topic: bonk\nLanguage: English (en)" }],
+      messages: [
+        { role: "system", content: system },
+        { role: "user", content: "Topic: bonk\nLanguage: English (en)" },
+      ],
     });
     const completion = (await response.json()) as {
       object: string;
@@ -37,9 +45,11 @@ describe("startFakeOpenAI", () => {
     expect(completion.object).toBe("chat.completion");
     expect(completion.model).toBe("a-model");
     expect(completion.choices[0]?.finish_reason).toBe("stop");
+    // The first template listed, its first box set up and its last the punchline.
     expect(JSON.parse(completion.choices[0]?.message.content ?? "")).toEqual({
-      top: "NOBODY:",
-      bottom: "BONK HOLDERS: WAGMI",
+      template: "two-boxes",
+      texts: { top: "NOBODY:", bottom: "BONK HOLDERS: WAGMI" },
+      caption: "gm bonk frens",
     });
   });
 

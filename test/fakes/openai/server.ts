@@ -89,10 +89,22 @@ export interface FakeOpenAI {
   close(): Promise<void>;
 }
 
-/** The default behaviour: valid meme JSON about the user's topic. */
+/**
+ * The default behaviour: valid meme JSON about the user's topic, on the first template the prompt
+ * lists ("- <name>: <description> Boxes: "<id>" (<label>), …"): "NOBODY:" in its first box, the
+ * punchline in its last, "…" in any between.
+ */
 export function memeReply(body: FakeChatRequest): FakeOpenAIBehaviour {
   const topic = topicOf(body).toUpperCase().slice(0, 50) || "THIS TOKEN";
-  return { kind: "reply", content: JSON.stringify({ top: "NOBODY:", bottom: `${topic} HOLDERS: WAGMI` }) };
+  const system = String(body.messages?.[0]?.content ?? "");
+  const listed = /^- ([a-z0-9-]+): .*Boxes: (.*)$/m.exec(system);
+  const ids = [...(listed?.[2] ?? "").matchAll(/"([^"]+)" \(/g)].map((match) => match[1] as string);
+  const punchline = `${topic} HOLDERS: WAGMI`;
+  const texts = Object.fromEntries(
+    ids.map((id, index) => [id, index === 0 ? "NOBODY:" : index === ids.length - 1 ? punchline : "…"]),
+  );
+  const meme = { template: listed?.[1] ?? "unknown", texts, caption: `gm ${topic.toLowerCase()} frens` };
+  return { kind: "reply", content: JSON.stringify(meme) };
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
