@@ -42,7 +42,17 @@ const meme = (topic: string | undefined, extra: Partial<Parameters<typeof chatIn
 describe("Discord end to end", { timeout: 60_000 }, () => {
   it("GIVEN start-up with registration on THEN the slash commands are registered from the registry", () => {
     const names = discord.registeredCommands().map((command) => command.name);
-    expect(names).toEqual(["start", "help", "meme", "config", "persona", "usage"]);
+    expect(names).toEqual([
+      "start",
+      "help",
+      "meme",
+      "caption",
+      "imagine",
+      "template",
+      "config",
+      "persona",
+      "usage",
+    ]);
     const memeCommand = discord.registeredCommands().find((command) => command.name === "meme");
     expect(memeCommand?.options).toMatchObject([{ name: "topic", type: 3, required: true, max_length: 200 }]);
   });

@@ -22,7 +22,7 @@ import { startDatabaseProxy } from "../../support/tcp-proxy.ts";
 const OFFLINE_CHAT = /^bot> .*offline engine[^\n]*no model is set up for chatting/i;
 const BANNER = "Memebot console. You are the admin of a local community. Try /help; Ctrl+D quits.";
 const OFFLINE_LABEL =
-  "bot> (offline engine: no model endpoint is configured; these captions come from built-in templates, not the AI model)";
+  "bot> (offline meme: no model endpoint is configured; picked and written by the built-in engine, not the AI model)";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });
 /** Undone after each test, last first. */
@@ -150,10 +150,13 @@ describe("console adapter, piped input", () => {
     expect(helpAt).toBe(0);
     expect(unknownAt).toBeGreaterThan(helpAt);
     expect(lines.filter((line) => OFFLINE_CHAT.test(line))).toHaveLength(1);
-    expect(lines).toContain("bot> /meme <topic> — Write a meme about a topic");
-    // Already printed when `done` resolved: every line of the answer carries the "bot> " mark.
-    expect(lines.filter((line) => line.includes("WEN LAMBO")).length).toBeGreaterThanOrEqual(1);
+    expect(lines).toContain("bot> /meme <topic> — Make a meme picture about a topic");
+    // Already printed when `done` resolved: every line of the answer carries the "bot> " mark: the
+    // caption, its offline label, the saved picture and the re-roll button.
+    expect(lines).toContain("bot> wen lambo");
     expect(lines).toContain(OFFLINE_LABEL);
+    expect(lines.some((line) => /^bot> \[picture\] .+\.jpeg$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^bot> \[🔁 Another one\] → \/meme again console:/.test(line))).toBe(true);
     expect(console.printed()).not.toContain("gave up");
 
     // The worker books the run once the answer is out.
@@ -265,7 +268,7 @@ describe("console adapter, piped input", () => {
 
     console.input.end("/meme fast worker\n");
     expect(await console.session.done).toBe(0);
-    expect(console.printed()).toContain("FAST WORKER");
+    expect(console.printed()).toContain(OFFLINE_LABEL);
     expect(console.printed()).not.toContain("gave up");
   });
 
@@ -459,15 +462,15 @@ describe("console adapter, interactive", () => {
     console.input.write("/hel");
     await startRealWorker(prefix);
 
-    await vi.waitFor(() => expect(console.printed()).toContain("TYPING MEANWHILE"), { timeout: 10_000 });
+    await vi.waitFor(() => expect(console.printed()).toContain("offline meme:"), { timeout: 10_000 });
     const screen = () => terminalScreen(console.printed());
     await vi.waitFor(() => expect(screen().endsWith("you> /hel")).toBe(true));
     // The prompt line the answer replaced was cleared first, so no answer line starts after a prompt.
     expect(screen()).not.toMatch(/you> bot>/);
     const answerLines = screen()
       .split("\n")
-      // The captions are upper case; the command as typed is not.
-      .filter((line) => line.includes("TYPING MEANWHILE"));
+      // The answer's offline label; the command as typed has none.
+      .filter((line) => line.includes("offline meme:"));
     expect(answerLines.length).toBeGreaterThan(0);
     expect(answerLines.every((line) => line.startsWith("bot> "))).toBe(true);
   });

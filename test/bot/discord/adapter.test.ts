@@ -104,7 +104,7 @@ describe("Discord adapter", () => {
     const jobs = await core.jobs();
     expect(jobs).toHaveLength(1);
     const job = jobs[0];
-    expect(job?.name).toBe("meme.text");
+    expect(job?.name).toBe("meme.create");
     expect(job?.id).toBe(jobIdFor(`discord:${interaction.id}`));
     expect(job?.data).toMatchObject({
       topic: "rugged by a cat",
@@ -425,6 +425,9 @@ describe("Discord adapter", () => {
       "start",
       "help",
       "meme",
+      "caption",
+      "imagine",
+      "template",
       "config",
       "persona",
       "usage",

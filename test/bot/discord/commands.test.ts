@@ -25,12 +25,22 @@ describe("slashCommandsFrom", () => {
   const byName = (name: string) => bodies.find((body) => body.name === name);
 
   it("describes every registry command in English with Spanish for Spain and Latin America", () => {
-    expect(bodies.map((body) => body.name)).toEqual(["start", "help", "meme", "config", "persona", "usage"]);
+    expect(bodies.map((body) => body.name)).toEqual([
+      "start",
+      "help",
+      "meme",
+      "caption",
+      "imagine",
+      "template",
+      "config",
+      "persona",
+      "usage",
+    ]);
     expect(byName("meme")).toMatchObject({
-      description: "Write a meme about a topic",
+      description: "Make a meme picture about a topic",
       description_localizations: {
-        "es-ES": "Escribir un meme sobre un tema",
-        "es-419": "Escribir un meme sobre un tema",
+        "es-ES": "Hacer un meme (imagen) sobre un tema",
+        "es-419": "Hacer un meme (imagen) sobre un tema",
       },
     });
     for (const body of bodies) {
@@ -158,6 +168,9 @@ describe("registerSlashCommands", () => {
       "start",
       "help",
       "meme",
+      "caption",
+      "imagine",
+      "template",
       "config",
       "persona",
       "usage",
@@ -179,7 +192,7 @@ describe("registerSlashCommands", () => {
     expect(second.scope).toBe("global");
     const idsOf = (commands: typeof first.commands) => commands.map((command) => [command.name, command.id]);
     expect(idsOf(second.commands)).toEqual(idsOf(first.commands));
-    expect(fake.registeredCommands()).toHaveLength(6);
+    expect(fake.registeredCommands()).toHaveLength(9);
   });
 
   it("removes a command the registry no longer has", async () => {
@@ -191,6 +204,9 @@ describe("registerSlashCommands", () => {
     expect(fake.registeredCommands(guildId).map((command) => command.name)).toEqual([
       "help",
       "meme",
+      "caption",
+      "imagine",
+      "template",
       "config",
       "persona",
       "usage",

@@ -53,12 +53,15 @@ describe("discord:register", () => {
       "start",
       "help",
       "meme",
+      "caption",
+      "imagine",
+      "template",
       "config",
       "persona",
       "usage",
     ]);
-    expect(out[0]).toBe(`Registered 6 slash commands for application ${fake.applicationId} globally:`);
-    expect(out).toContain("  /meme (topic) — Write a meme about a topic");
+    expect(out[0]).toBe(`Registered 9 slash commands for application ${fake.applicationId} globally:`);
+    expect(out).toContain("  /meme (topic) — Make a meme picture about a topic");
     expect(errors).toEqual([]);
   });
 
@@ -75,7 +78,7 @@ describe("discord:register", () => {
 
     expect(code).toBe(0);
     expect(fake.calls.some((call) => call.path === "/applications/@me")).toBe(false);
-    expect(fake.registeredCommands(guildId)).toHaveLength(6);
+    expect(fake.registeredCommands(guildId)).toHaveLength(9);
     expect(out[0]).toContain(`server ${guildId}`);
   });
 
@@ -108,6 +111,6 @@ describe("discord:register", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("/config (key, value) — Show or change this community's bot settings");
-    expect(fake.registeredCommands(guildId)).toHaveLength(6);
+    expect(fake.registeredCommands(guildId)).toHaveLength(9);
   });
 });

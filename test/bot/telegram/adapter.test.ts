@@ -52,7 +52,16 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     expect(english?.params.commands).toEqual([
       { command: "start", description: "Say hello and see what I can do" },
       { command: "help", description: "List the commands you can use" },
-      { command: "meme", description: "Write a meme about a topic" },
+      { command: "meme", description: "Make a meme picture about a topic" },
+      { command: "caption", description: "Put meme captions on your own picture: /caption top | bottom" },
+      {
+        command: "imagine",
+        description: "Write an image prompt for an idea (and draw it when an image server is set up)",
+      },
+      {
+        command: "template",
+        description: "See this community's meme templates; admins add and remove their own",
+      },
       { command: "config", description: "Show or change this community's bot settings" },
       { command: "persona", description: "Show or shape the bot's persona in this community" },
       { command: "usage", description: "Show this community's model usage and token budget (admins)" },
@@ -81,7 +90,7 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
   it("answers /help with the command list", async () => {
     await deliver(textMessageUpdate({ chat: dm(alice), from: alice, text: "/help" }));
     const reply = await harness.fake.waitForCall("sendMessage");
-    expect(reply.params.text).toContain("/meme <topic> — Write a meme about a topic");
+    expect(reply.params.text).toContain("/meme <topic> — Make a meme picture about a topic");
     // A user manages their own DM, so they see the admin note without any getChatMember call.
     expect(reply.params.text).toContain("You are an admin here");
     expect(harness.fake.callsOf("getChatMember")).toHaveLength(0);
@@ -93,7 +102,7 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     const jobs = await harness.core.jobs();
     expect(jobs).toHaveLength(1);
     const [job] = jobs;
-    expect(job?.name).toBe("meme.text");
+    expect(job?.name).toBe("meme.create");
     expect(job?.id).toBe(jobIdFor(keyOf(update)));
     expect(job?.data.topic).toBe("wen lambo");
     expect(job?.data.run).toMatchObject({

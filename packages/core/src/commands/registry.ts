@@ -16,9 +16,9 @@ export const defaultCommands: readonly AnyCommand[] = [
   memeCommand,
   captionCommand,
   imagineCommand,
+  templateCommand,
   configCommand,
   personaCommand,
-  templateCommand,
   usageCommand,
 ];
 

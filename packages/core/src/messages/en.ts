@@ -5,7 +5,7 @@ import type { LanguagePack } from "./index.ts";
 const en = {
   "command.start.description": "Say hello and see what I can do",
   "command.help.description": "List the commands you can use",
-  "command.meme.description": "Write a meme about a topic",
+  "command.meme.description": "Make a meme picture about a topic",
   "command.config.description": "Show or change this community's bot settings",
   "command.usage.description": "Show this community's model usage and token budget (admins)",
   "arg.meme.topic": "What the meme is about",

@@ -4,7 +4,7 @@ import type { LanguagePack } from "./index.ts";
 const messages: Messages = {
   "command.start.description": "Saludar y ver lo que sé hacer",
   "command.help.description": "Ver los comandos que puedes usar",
-  "command.meme.description": "Escribir un meme sobre un tema",
+  "command.meme.description": "Hacer un meme (imagen) sobre un tema",
   "command.config.description": "Ver o cambiar los ajustes del bot en esta comunidad",
   "command.usage.description": "Ver el uso de modelos y el presupuesto de tokens de esta comunidad (admins)",
   "arg.meme.topic": "De qué trata el meme",
