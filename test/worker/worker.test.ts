@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { OutgoingMessage } from "@memebot/core";
@@ -6,7 +6,9 @@ import type { Repositories } from "@memebot/db";
 import { subscribeConsoleReplies } from "@memebot/delivery";
 import type { JobQueueProducer } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
+import sharp from "sharp";
 import { memeReply, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
+import { isRecordedFile } from "../fakes/shared/http.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { memePayload, uniquePrefix } from "../jobs/support.ts";
 import { fakeServicesEnv } from "../support/fake-services-env.ts";
@@ -55,7 +57,8 @@ function telegramJob(topic: string) {
   const chatId = String((chats -= 1));
   return {
     chatId: Number(chatId),
-    payload: memePayload({ chatId, topic, key: `telegram:${chatId}:${randomUUID()}` }),
+    // A bot id and an update id, as the Telegram adapter keys a run (unique across test runs).
+    payload: memePayload({ chatId, topic, key: `telegram:${chatId}:${randomInt(2 ** 47)}` }),
   };
 }
 
@@ -77,21 +80,51 @@ async function recordedRun(key: string) {
 /** Until no retry of a job answered at `since` can still send anything (see waitUntilQueueSettled). */
 const settled = (since: number) => waitUntilQueueSettled({ prefix, lockMs: JOB_LOCK_MS, since });
 
-describe("the worker", () => {
-  it("answers a meme job with one Telegram reply holding the model's captions, and records the run", async () => {
-    const { chatId, payload } = telegramJob("diamond hands");
-    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+/** The photo a sendPhoto call carried, decoded: its format and size, and the call's other fields. */
+async function photoOf(call: { params: Record<string, unknown> }) {
+  const photo = call.params.photo;
+  if (!isRecordedFile(photo)) throw new Error("sendPhoto without an uploaded file");
+  const meta = await sharp(photo.bytes).metadata();
+  return { meta, bytes: photo.bytes, contentType: photo.contentType, filename: photo.filename };
+}
 
-    const call = await telegram.waitForCall(
-      "sendMessage",
-      (entry) => Number(entry.params.chat_id) === chatId,
-      10_000,
-    );
-    expect(call.params.text).toBe("NOBODY:\nDIAMOND HANDS HOLDERS: WAGMI");
-    expect(call.params.reply_parameters).toMatchObject({ message_id: 77, allow_sending_without_reply: true });
+const photoCall = (chatId: number) =>
+  telegram.waitForCall("sendPhoto", (entry) => Number(entry.params.chat_id) === chatId, 15_000);
+
+/** The inline keyboard Telegram got (the fake reads the multipart field's JSON as Telegram does). */
+const keyboardOf = (call: { params: Record<string, unknown> }) =>
+  call.params.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
+
+describe("the worker", () => {
+  it("answers a meme job with one Telegram photo of the model's meme, its caption and a re-roll button, and records what it made", async () => {
+    const { chatId, payload } = telegramJob("diamond hands");
+    await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
+
+    const call = await photoCall(chatId);
+    const photo = await photoOf(call);
+    // A JPEG within the platforms' limits, sent as a file upload (multipart), not a path or URL.
+    expect(photo.meta.format).toBe("jpeg");
+    expect(Math.max(photo.meta.width ?? 0, photo.meta.height ?? 0)).toBeLessThanOrEqual(1280);
+    expect(photo.bytes.byteLength).toBeLessThanOrEqual(400 * 1024);
+    expect(photo.filename).toBe("approve-reject.jpeg");
+    expect(call.params.caption).toBe("gm diamond hands frens");
+    expect(call.params.reply_parameters).toMatchObject({
+      message_id: 77,
+      allow_sending_without_reply: true,
+    });
+    expect(keyboardOf(call).inline_keyboard).toEqual([
+      [{ text: "🔁 Another one", callback_data: `meme again ${payload.run.key}` }],
+    ]);
+    // "sending a photo…" while it rendered.
     expect(
-      model.requests.some((request) => JSON.stringify(request.body.messages).includes("diamond hands")),
+      telegram
+        .callsOf("sendChatAction")
+        .some((entry) => Number(entry.params.chat_id) === chatId && entry.params.action === "upload_photo"),
     ).toBe(true);
+    const asked = model.requests.find((request) =>
+      JSON.stringify(request.body.messages).includes("diamond hands"),
+    );
+    expect(String(asked?.body.messages?.[0]?.content)).toContain("## Templates");
 
     const run = await recordedRun(payload.run.key);
     expect(run).toMatchObject({
@@ -99,37 +132,42 @@ describe("the worker", () => {
       outcome: "meme.model",
       detail: "fake-model",
       command: "meme",
+      result: {
+        topic: "diamond hands",
+        template: "approve-reject",
+        texts: { reject: "NOBODY:", approve: "DIAMOND HANDS HOLDERS: WAGMI" },
+        caption: "gm diamond hands frens",
+        engine: "model",
+        model: "fake-model",
+      },
     });
     await settled(call.at);
-    expect(textsIn(chatId)).toHaveLength(1);
+    expect(telegram.sentMessages(chatId)).toHaveLength(1);
   });
 
-  it("labels the captions as offline when the model server is down", async () => {
+  it("labels the meme as offline when the model server is down", async () => {
     model.setBehaviour({ kind: "status", status: 503 });
     const { chatId, payload } = telegramJob("gas fees");
-    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
 
-    const call = await telegram.waitForCall(
-      "sendMessage",
-      (entry) => Number(entry.params.chat_id) === chatId,
-      10_000,
-    );
-    const text = String(call.params.text);
-    expect(text).toContain("offline engine: the model endpoint did not answer");
-    expect(text).toContain("not the AI model");
+    const call = await photoCall(chatId);
+    expect((await photoOf(call)).meta.format).toBe("jpeg");
+    const caption = String(call.params.caption);
+    expect(caption).toContain("offline meme: the model endpoint did not answer");
+    expect(caption).toContain("not the AI model");
     const run = await recordedRun(payload.run.key);
-    expect(run).toMatchObject({ status: "succeeded", outcome: "meme.offline.unavailable" });
+    expect(run).toMatchObject({
+      status: "succeeded",
+      outcome: "meme.offline.unavailable",
+      result: { engine: "offline", reason: "unavailable", topic: "gas fees" },
+    });
   });
 
   it("sends the answer once when the attempt that sent it fails afterwards and BullMQ retries the job", async () => {
     const { chatId, payload } = telegramJob("second attempt");
-    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
 
-    const sent = await telegram.waitForCall(
-      "sendMessage",
-      (entry) => Number(entry.params.chat_id) === chatId,
-      10_000,
-    );
+    const sent = await photoCall(chatId);
     // The answer is out (the worker has not even read Telegram's response yet); now the database
     // connection breaks under the run's recording, so this attempt fails after sending. The retry
     // takes the meme the first attempt wrote and reaches the send; only deliver-once stands between
@@ -145,15 +183,17 @@ describe("the worker", () => {
       JSON.stringify(request.body.messages).includes("second attempt"),
     );
     expect(modelRequests).toHaveLength(1);
-    expect(textsIn(chatId)).toEqual(["NOBODY:\nSECOND ATTEMPT HOLDERS: WAGMI"]);
+    const photos = telegram.sentMessages(chatId);
+    expect(photos).toHaveLength(1);
+    expect(photos[0]).toMatchObject({ caption: "gm second attempt frens" });
     expect(await recordedRun(payload.run.key)).toMatchObject({ status: "succeeded", outcome: "meme.model" });
   });
 
   it("tells the user once and records the failure when every attempt failed", async () => {
     const { chatId, payload } = telegramJob("unlucky");
     // Three attempts, three Telegram outages; the apology afterwards gets through.
-    telegram.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 3);
-    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    telegram.failNext("sendPhoto", { error_code: 502, description: "Bad Gateway" }, 3);
+    await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
 
     const run = await recordedRun(payload.run.key);
     expect(run).toMatchObject({ status: "failed", outcome: "job.failed" });
@@ -166,10 +206,8 @@ describe("the worker", () => {
     );
     await settled(apology.at);
     expect(textsIn(chatId)).toEqual(["Sorry, that /meme failed on our side. Please try again in a minute."]);
-    const attempts = telegram
-      .callsOf("sendMessage")
-      .filter((entry) => Number(entry.params.chat_id) === chatId);
-    expect(attempts.map((entry) => entry.error?.error_code)).toEqual([502, 502, 502, undefined]);
+    const attempts = telegram.callsOf("sendPhoto").filter((entry) => Number(entry.params.chat_id) === chatId);
+    expect(attempts.map((entry) => entry.error?.error_code)).toEqual([502, 502, 502]);
   });
 
   it("answers the console over Redis", async () => {
@@ -193,10 +231,16 @@ describe("the worker", () => {
         target: { platform: "console" as const, sessionId },
       },
     };
-    await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
 
     await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 10_000 });
-    expect(received[0]?.text).toBe("NOBODY:\nTERMINAL HOLDERS: WAGMI");
+    // The picture travels as bytes through Redis; the console saves and names it.
+    expect(received[0]).toMatchObject({
+      text: "gm terminal frens",
+      picture: { mimeType: "image/jpeg", fileName: "approve-reject.jpeg" },
+      buttons: [{ label: "🔁 Another one", command: "meme", args: `again ${payload.run.key}` }],
+    });
+    expect((await sharp(received[0]!.picture!.bytes).metadata()).format).toBe("jpeg");
     await subscription.close();
     await subscriber.quit();
   });
@@ -206,7 +250,7 @@ describe("the worker", () => {
     expect(health).toEqual({ worker: true });
 
     const { body } = await infrastructure.metrics.render();
-    expect(body).toMatch(/memebot_jobs_total\{job="meme.text",state="completed"\} [1-9]/);
+    expect(body).toMatch(/memebot_jobs_total\{job="meme.create",state="completed"\} [1-9]/);
     expect(body).toMatch(
       /memebot_model_gateway_request_seconds_count\{provider="default",model="fake-model",task="meme-text"\} [1-9]/,
     );

@@ -95,6 +95,9 @@ export interface OutgoingPicture {
  * Platforms carry `"<command> <args>"` in the button (Telegram's callback_data: 64 bytes at most,
  * Discord's custom_id: 100 characters), so keep args short: a run key, not a topic.
  */
+/** What a button may carry, `"<command> <args>"`, on every platform: Telegram's callback_data limit. */
+export const MAX_BUTTON_DATA_BYTES = 64;
+
 export interface ReplyButton {
   label: string;
   /** A registered command's name, lower case, without the slash. */

@@ -1,11 +1,11 @@
 // Reply buttons as each platform carries them. A button holds `"<command> <args>"`, which the bot
 // reads back when it is pressed (apps/bot's Telegram callback_query and Discord component
 // handlers) and runs as a command of the member who pressed it.
-import type { Platform, ReplyButton } from "@memebot/core";
+import { MAX_BUTTON_DATA_BYTES, type Platform, type ReplyButton } from "@memebot/core";
 import { DeliveryError } from "./errors.ts";
 
-/** Telegram refuses callback_data longer than 64 bytes (BUTTON_DATA_INVALID). */
-export const MAX_TELEGRAM_BUTTON_DATA_BYTES = 64;
+/** Telegram refuses callback_data longer than 64 bytes (BUTTON_DATA_INVALID); core keeps buttons within it. */
+export const MAX_TELEGRAM_BUTTON_DATA_BYTES = MAX_BUTTON_DATA_BYTES;
 /** Discord refuses a custom_id longer than 100 characters. */
 export const MAX_DISCORD_CUSTOM_ID = 100;
 /** Discord's limit for a button's label. */

@@ -3,6 +3,7 @@
 // for that meme. Either way the same command, so the same cooldown and limits apply.
 import { commandRunOf } from "../commands/run.ts";
 import { defineCommand, type CommandContext, type CommandOutcome } from "../commands/types.ts";
+import { MAX_BUTTON_DATA_BYTES } from "../platform.ts";
 import { ok, userError } from "../result.ts";
 import { MAX_TOPIC_LENGTH } from "./jobs.ts";
 import { memeResultOf } from "./meme-result.ts";
@@ -15,8 +16,14 @@ interface MemeArgs {
   topic: string;
 }
 
-/** What a re-roll button under the meme of run `runKey` sends. */
-export const rerollArgs = (runKey: string) => `${AGAIN} ${runKey}`;
+/**
+ * What a re-roll button under the meme of run `runKey` sends. A key too long for a button (no
+ * platform's is, but keys are the platforms' ids) leaves just "again": the presser's own last meme.
+ */
+export function rerollArgs(runKey: string): string {
+  const args = `${AGAIN} ${runKey}`;
+  return Buffer.byteLength(`${MEME_COMMAND} ${args}`) <= MAX_BUTTON_DATA_BYTES ? args : AGAIN;
+}
 
 export const memeCommand = defineCommand<MemeArgs>({
   name: MEME_COMMAND,
