@@ -3,6 +3,7 @@
 // what it posts pings no one and advertises nothing.
 import { randomUUID } from "node:crypto";
 import type { Queue } from "bullmq";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findUnsafeText, type JobPayload } from "@memebot/core";
 import type { Repositories } from "@memebot/db";
@@ -49,7 +50,7 @@ async function deferredMeme(ageMs: number, topic = `topic ${randomUUID()}`) {
   const id = uniqueSnowflake(Date.now() - ageMs);
   const target = await deferredDiscordInteraction(discord, id);
   const base = memePayload({ topic });
-  const payload: JobPayload<"meme.text"> = {
+  const payload: JobPayload<"meme.create"> = {
     topic,
     run: {
       ...base.run,
@@ -72,8 +73,8 @@ async function deferredMeme(ageMs: number, topic = `topic ${randomUUID()}`) {
   };
 }
 
-async function enqueue(payload: JobPayload<"meme.text">) {
-  return (await producer.enqueue("meme.text", payload, { jobId: payload.run.key })).jobId;
+async function enqueue(payload: JobPayload<"meme.create">) {
+  return (await producer.enqueue("meme.create", payload, { jobId: payload.run.key })).jobId;
 }
 
 async function finishedRun(key: string) {
@@ -90,7 +91,7 @@ async function finishedRun(key: string) {
 
 async function expiredCount(): Promise<number> {
   const { values } = await infrastructure.metrics.jobsExpiredTotal.get();
-  return values.find((value) => value.labels.job === "meme.text")?.value ?? 0;
+  return values.find((value) => value.labels.job === "meme.create")?.value ?? 0;
 }
 
 /** Until nothing of the job can still run, including a retry or a worker's late apology. */
@@ -111,7 +112,7 @@ describe("a Discord job and its interaction token", () => {
     expect(await queue.getJobState(jobId)).toBe("failed");
     expect(await expiredCount()).toBe(expiredBefore + 1);
     const { body } = await infrastructure.metrics.render();
-    expect(body).toMatch(/memebot_jobs_expired_total\{job="meme.text"\} [1-9]/);
+    expect(body).toMatch(/memebot_jobs_expired_total\{job="meme.create"\} [1-9]/);
   });
 
   it("GIVEN an interaction with 10 minutes left THEN answers it as usual", async () => {
@@ -121,7 +122,21 @@ describe("a Discord job and its interaction token", () => {
     await enqueue(meme.payload);
     const edit = await discord.waitForOriginalEdit(meme.token, 10_000);
 
-    expect(edit.body).toMatchObject({ content: "NOBODY:\nDIAMOND HANDS HOLDERS: WAGMI" });
+    // The meme as a file attachment of the deferred reply, its caption as content, and the re-roll
+    // button in an action row.
+    expect(edit.body).toMatchObject({
+      content: "gm diamond hands frens",
+      components: [
+        {
+          type: 1,
+          components: [{ type: 2, label: "🔁 Another one", custom_id: `meme again ${meme.payload.run.key}` }],
+        },
+      ],
+    });
+    expect(edit.files).toHaveLength(1);
+    expect(edit.files[0]?.filename).toBe("approve-reject.jpeg");
+    expect((await sharp(edit.files[0]!.bytes).metadata()).format).toBe("jpeg");
+    expect(edit.message.attachments).toHaveLength(1);
     expect(await finishedRun(meme.payload.run.key)).toMatchObject({
       status: "succeeded",
       outcome: "meme.model",
@@ -158,24 +173,28 @@ describe("a Discord job and its interaction token", () => {
     await enqueue(meme.payload);
 
     const edit = await discord.waitForOriginalEdit(meme.token, 10_000);
-    expect(edit.body).toMatchObject({ content: "NOBODY:\nSECOND WIND HOLDERS: WAGMI" });
+    expect(edit.body).toMatchObject({ content: "gm second wind frens" });
+    expect(edit.files).toHaveLength(1);
     expect(await finishedRun(meme.payload.run.key)).toMatchObject({ status: "succeeded" });
   });
 });
 
 describe("what the worker posts on Discord", () => {
+  // Each as the model would answer on the first template, in its two boxes, or in the caption.
   const UNSAFE_ANSWERS = [
-    { top: "BUY AT", bottom: "SCAM.IO" },
-    { top: "JOIN", bottom: "t.me/pump" },
-    { top: "ASK @dev", bottom: "WAGMI" },
-    { top: "PING <@&123>", bottom: "NOW" },
-    { top: "@everyone", bottom: "WAKE UP" },
-    { top: "SEND TO", bottom: "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU" },
+    { top: "BUY AT", bottom: "SCAM.IO", caption: "gm" },
+    { top: "JOIN", bottom: "t.me/pump", caption: "gm" },
+    { top: "ASK @dev", bottom: "WAGMI", caption: "gm" },
+    { top: "PING <@&123>", bottom: "NOW", caption: "gm" },
+    { top: "@everyone", bottom: "WAKE UP", caption: "gm" },
+    { top: "SEND TO", bottom: "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU", caption: "gm" },
+    { top: "GM", bottom: "FRENS", caption: "join t.me/pump @everyone" },
   ];
 
   it.each(UNSAFE_ANSWERS)(
-    "GIVEN a model answering $top / $bottom THEN posts none of it, and allows no mentions",
-    async (answer) => {
+    "GIVEN a model answering $top / $bottom / $caption THEN posts none of it, and allows no mentions",
+    async ({ top, bottom, caption }) => {
+      const answer = { template: "approve-reject", texts: { reject: top, approve: bottom }, caption };
       model.setBehaviour({ kind: "reply", content: JSON.stringify(answer) });
       try {
         // The topic carries the same things; the offline captions that answer instead must drop them.
@@ -185,8 +204,13 @@ describe("what the worker posts on Discord", () => {
         const edit = await discord.waitForOriginalEdit(meme.token, 10_000);
         const content = String((edit.body as { content?: unknown }).content);
         expect(findUnsafeText(content)).toBeUndefined();
-        expect(content).toContain("BONK");
+        expect(content).toContain("bonk");
         expect(content).toContain("the model's answer was unusable");
+        // What was drawn is recorded with the run: the offline engine's texts, safe too.
+        const run = await finishedRun(meme.payload.run.key);
+        const drawn = Object.values((run.result as { texts: Record<string, string> }).texts).join("\n");
+        expect(findUnsafeText(drawn)).toBeUndefined();
+        expect(drawn).toContain("BONK");
         expect(edit.body).toMatchObject({ allowed_mentions: { parse: [] } });
         expect(meme.modelCalls()).toHaveLength(2);
       } finally {

@@ -90,7 +90,7 @@ describe("pnpm start:worker", () => {
     const chatId = "-1004000000001";
     const payload = memePayload({ chatId, topic: "graceful", key: `telegram:${chatId}:1` });
     const producer = createJobProducer({ connection: redis, prefix });
-    const { jobId } = await producer.enqueue("meme.text", payload, { jobId: payload.run.key });
+    const { jobId } = await producer.enqueue("meme.create", payload, { jobId: payload.run.key });
     await vi.waitFor(() => expect(model.requestCount).toBeGreaterThan(0), { timeout: 10_000 });
 
     worker.proc.kill("SIGTERM");
@@ -98,8 +98,8 @@ describe("pnpm start:worker", () => {
 
     // The reply went out before the process left, and the job is done rather than handed back.
     expect(
-      telegram.sentMessages(Number(chatId)).map((message) => ("text" in message ? message.text : "")),
-    ).toEqual(["NOBODY:\nGRACEFUL HOLDERS: WAGMI"]);
+      telegram.sentMessages(Number(chatId)).map((message) => ("caption" in message ? message.caption : "")),
+    ).toEqual(["gm graceful frens"]);
     const queue = new Queue("commands", { connection: redis, prefix });
     expect(await queue.getJobState(jobId)).toBe("completed");
     await queue.close();

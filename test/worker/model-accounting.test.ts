@@ -35,8 +35,8 @@ describe("model call accounting in the worker", () => {
     const chatId = String(-1_004_000_000_000 - Math.floor(Math.random() * 1_000_000));
     const community = { platform: "telegram", externalId: chatId };
     const payload = memePayload({ chatId, topic: "laser eyes", key: `telegram:${chatId}:${randomUUID()}` });
-    await worker.producer.enqueue("meme.text", payload, { jobId: payload.run.key });
-    await telegram.waitForCall("sendMessage", (entry) => String(entry.params.chat_id) === chatId, 10_000);
+    await worker.producer.enqueue("meme.create", payload, { jobId: payload.run.key });
+    await telegram.waitForCall("sendPhoto", (entry) => String(entry.params.chat_id) === chatId, 10_000);
 
     // The recorder writes in batches (every second): wait for its flush.
     const rows = await vi.waitFor(
