@@ -72,6 +72,8 @@ const rssTimer = setInterval(() => {
 
 interface Run {
   perSecond: number;
+  /** CPU time of the whole process (all threads) per meme: what the memes cost, whatever else runs. */
+  cpuMs: number;
   p50: number;
   p99: number;
   bytes: number;
@@ -81,6 +83,7 @@ async function run(count: number, one: (i: number) => Promise<number>): Promise<
   const durations: number[] = [];
   let next = 0;
   let bytes = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -93,9 +96,16 @@ async function run(count: number, one: (i: number) => Promise<number>): Promise<
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   durations.sort((a, b) => a - b);
   const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]!;
-  return { perSecond: count / elapsed, p50: at(0.5), p99: at(0.99), bytes: bytes / count };
+  return {
+    perSecond: count / elapsed,
+    cpuMs: (used.user + used.system) / 1000 / count,
+    p50: at(0.5),
+    p99: at(0.99),
+    bytes: bytes / count,
+  };
 }
 
 // The baseline: what one would write with canvas — draw the template, fit each box by trying sizes
@@ -174,7 +184,7 @@ async function main(): Promise<void> {
   clearInterval(rssTimer);
 
   const fmt = (r: Run) =>
-    `${r.perSecond.toFixed(1)} memes/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${Math.round(r.bytes / 1024)} KB average`;
+    `${r.perSecond.toFixed(1)} memes/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, CPU ${r.cpuMs.toFixed(1)} ms/meme, ${Math.round(r.bytes / 1024)} KB average`;
   console.log(`sharp renderer (${COUNT} memes, ${CONCURRENCY} at a time): ${fmt(ours)}`);
   console.log(`canvas baseline (${COUNT} memes, ${CONCURRENCY} at a time): ${fmt(baseline)}`);
   console.log(`ratio sharp/canvas: ${(ours.perSecond / baseline.perSecond).toFixed(2)}×`);

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { ByteBoundedCache } from "./cache.ts";
-import { composeAndEncode } from "./encode.ts";
+import { blend, composeAndEncode } from "./encode.ts";
 import { registerFonts } from "./fonts.ts";
 import { classicCaptionBoxes, letteringFor, scaleBox, validateTemplate } from "./layout.ts";
 import {
@@ -172,11 +172,15 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
     layers: Layer[],
     watermark: string | undefined,
     format: PictureFormat | undefined,
+    owned = false,
   ): Promise<RenderResult> {
     if (watermark !== undefined && watermark.trim() !== "") {
       layers.push(...(await watermarkLayers(watermark, base.width, base.height)));
     }
-    return { ok: true, value: await composeAndEncode(base, layers, format ?? defaultFormat, maxOutputBytes) };
+    return {
+      ok: true,
+      value: await composeAndEncode(base, layers, format ?? defaultFormat, maxOutputBytes, owned),
+    };
   }
 
   async function render(request: RenderRequest): Promise<RenderResult> {
@@ -253,18 +257,15 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
           });
     const bar = lettering === undefined ? 0 : lettering.height + margin * 2;
     let base: Pixels = picture;
+    let owned = false;
     if (bar > 0) {
-      const { data, info } = await sharp(picture.data, {
-        raw: { width: picture.width, height: picture.height, channels: 3 },
-      })
-        .extend({ top: bar, background: "#ffffff" })
-        .composite(
-          (lettering?.layers ?? []).map((l) => ({ input: l.input, raw: l.raw, left: l.left, top: l.top })),
-        )
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      base = { data, width: info.width, height: info.height };
+      // A white bar on top and the picture's rows below it, the letters blended into the bar.
+      const data = Buffer.allocUnsafe(picture.width * (picture.height + bar) * 3);
+      data.fill(255, 0, picture.width * bar * 3);
+      picture.data.copy(data, picture.width * bar * 3);
+      base = { data, width: picture.width, height: picture.height + bar };
+      blend(base, lettering?.layers ?? [], data);
+      owned = true;
     }
     if (Math.max(base.width, base.height) > limits.maxSide) {
       // The bar made a tall picture taller than the platforms take.
@@ -276,7 +277,7 @@ export function createMemeRenderer(options: MemeRendererOptions = {}): MemeRende
         .toBuffer({ resolveWithObject: true });
       base = { data, width: info.width, height: info.height };
     }
-    return finish(base, [], watermark, format);
+    return finish(base, [], watermark, format, owned);
   }
 
   return {

@@ -3,13 +3,23 @@
 // (two when the text is short enough to hit the size cap) plus a small blur.
 import sharp from "sharp";
 import { FAMILIES } from "./fonts.ts";
+import { measureText, type TextMetrics } from "./metrics.ts";
+import { outlineMask, outlineRadius } from "./outline.ts";
+
+export { outlineRadius } from "./outline.ts";
 
 export type LetteringStyle = "outlined" | "dark";
 
-/** An overlay ready for sharp's composite: raw pixels at a place in the picture. */
+/**
+ * An overlay as raw pixels at a place in the picture: either a coverage mask (one byte a pixel) of a
+ * single grey level (white letters, black outline, dark letters), or straight-alpha RGBA pixels when the
+ * text has colour emoji. Blended in JS (see encode.ts).
+ */
 export interface Layer {
   input: Buffer;
-  raw: { width: number; height: number; channels: 2 | 4 };
+  raw: { width: number; height: number; channels: 1 | 4 };
+  /** The grey level a mask layer paints (0 black, 255 white); unused for RGBA. */
+  colour: number;
   left: number;
   top: number;
 }
@@ -64,8 +74,14 @@ export function cleanText(text: string): string {
   );
 }
 
-// Pango sizes the font in points at the given dpi; at 72 pt the dpi is the letter size in pixels.
-const BASE_POINTS = 72;
+/**
+ * Pango sizes the font in points at a resolution; at 72 dpi a point is a pixel. The resolution stays
+ * the same for every layout: pango keys its fonts and fontsets by it, and a layout at a new resolution
+ * finds nothing warm (a draw costs twice as much when the dpi carries the size).
+ */
+export const DPI = 72;
+
+const LINE_HEIGHT = "0.92";
 
 /**
  * Letter sizes are taken from a ladder (about 6% apart) rather than fitted to the pixel: pango and
@@ -84,13 +100,18 @@ function ladderAtMost(px: number): number {
   return best;
 }
 
-/** The size used to measure a text before choosing its real size. */
-const MEASURE_PX = 32;
+/**
+ * Letters, digits, punctuation and plain ASCII symbols draw as coverage only (a one-byte mask, a
+ * quarter of the pixels to convert, blend and outline); anything else may be a colour emoji and is
+ * drawn in RGBA.
+ */
+const MONOCHROME = /^[\p{L}\p{M}\p{N}\p{P}\p{Zs}\n$+<=>^`|~]*$/u;
 
 interface Drawn {
   data: Buffer;
   width: number;
   height: number;
+  channels: 1 | 4;
   px: number;
 }
 
@@ -100,50 +121,35 @@ async function draw(
   width: number,
   px: number,
   wrap: "word" | "word-char",
+  channels: 1 | 4,
 ): Promise<Drawn> {
-  const { data, info } = await sharp({
+  const text = sharp({
     text: {
       text: markup,
-      font: `${family} ${BASE_POINTS}`,
+      font: `${family} ${px}`,
       width,
-      dpi: px,
+      dpi: DPI,
       align: "centre",
-      rgba: true,
+      rgba: channels === 4,
       wrap,
     },
-  })
+  });
+  // Without rgba libvips gives the coverage as one band; sharp would widen it to sRGB unless told.
+  const { data, info } = await (channels === 4 ? text : text.toColourspace("b-w"))
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, px };
-}
-
-/** The text on one unbounded line per paragraph: its width, its height and its line count. */
-async function measure(
-  markup: string,
-  family: string,
-  lines: number,
-): Promise<{ width: number; lineHeight: number }> {
-  const info = await sharp({ text: { text: markup, font: `${family} ${BASE_POINTS}`, dpi: MEASURE_PX } })
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .then((r) => r.info);
-  return { width: info.width / MEASURE_PX, lineHeight: info.height / lines / MEASURE_PX };
+  return { data, width: info.width, height: info.height, channels, px };
 }
 
 /** The largest ladder size whose estimated wrapped block fits width × height. */
-function estimate(
-  m: { width: number; lineHeight: number },
-  paragraphs: number,
-  width: number,
-  height: number,
-  maxPx: number,
-): number {
+function estimate(m: TextMetrics, width: number, height: number, maxPx: number): number {
   for (let i = SIZE_LADDER.length - 1; i >= 0; i--) {
     const px = SIZE_LADDER[i]!;
     if (px > maxPx) continue;
     // Word wrapping wastes part of each line; 0.9 of the width is a fair guess for caption text.
-    const lines = Math.max(paragraphs, Math.ceil((m.width * px) / (width * 0.9)));
-    if (lines * m.lineHeight * px <= height) return px;
+    let lines = 0;
+    for (const w of m.widths) lines += Math.max(1, Math.ceil((w * px) / (width * 0.9)));
+    if ((m.lineHeight + (lines - 1) * m.lineAdvance) * px <= height) return px;
   }
   return SIZE_LADDER[0]!;
 }
@@ -153,26 +159,27 @@ export async function letter(request: LetteringRequest): Promise<Lettering | und
   const cleaned = cleanText(request.text);
   if (cleaned === "") return undefined;
   const text = request.uppercase ? cleaned.toLocaleUpperCase() : cleaned;
-  const colour = request.style === "outlined" ? "white" : "black";
+  const colour = request.style === "outlined" ? 255 : 0;
+  const channels = MONOCHROME.test(text) ? 1 : 4;
   // Meme captions sit tight: the fonts' own line gap leaves holes between capitals.
-  const markup = `<span foreground="${colour}" line_height="0.92">${escapeMarkup(text)}</span>`;
+  const markup = `<span foreground="${colour === 255 ? "white" : "black"}" line_height="${LINE_HEIGHT}">${escapeMarkup(text)}</span>`;
   const family = FAMILIES[request.family];
   const { area } = request;
   const width = Math.max(1, Math.floor(area.width));
   const height = Math.max(1, Math.floor(area.height));
 
   if (request.fixedPx !== undefined) {
-    const fixed = await draw(markup, family, width, Math.round(request.fixedPx), "word-char");
+    const fixed = await draw(markup, family, width, Math.round(request.fixedPx), "word-char", channels);
     return place(
       request,
-      fixed.width > width || fixed.height > height ? await clip(fixed, width, height) : fixed,
+      colour,
+      fixed.width > width || fixed.height > height ? clip(fixed, width, height) : fixed,
     );
   }
-  const paragraphs = text.split("\n").length;
-  const measured = await measure(markup, family, paragraphs);
-  let px = estimate(measured, paragraphs, width, height, request.maxPx);
+  const measured = await measureText(text, family, LINE_HEIGHT, escapeMarkup);
+  let px = estimate(measured, width, height, request.maxPx);
   let wrap: "word" | "word-char" = "word";
-  let drawn = await draw(markup, family, width, px, wrap);
+  let drawn = await draw(markup, family, width, px, wrap, channels);
   // At most a few corrections: the estimate is usually right or one step too big.
   for (let attempt = 0; attempt < 4 && (drawn.width > width || drawn.height > height); attempt++) {
     const shrink = Math.min(width / drawn.width, height / drawn.height, 0.95);
@@ -180,20 +187,17 @@ export async function letter(request: LetteringRequest): Promise<Lettering | und
     if (next < request.minPx && wrap === "word") {
       // A word longer than the line would shrink everything; break it across lines instead.
       wrap = "word-char";
-      px = Math.max(
-        ladderAtMost(request.minPx),
-        estimate(measured, paragraphs, width, height, request.maxPx),
-      );
+      px = Math.max(ladderAtMost(request.minPx), estimate(measured, width, height, request.maxPx));
     } else {
       px = next < px ? next : ladderAtMost(px - 1);
     }
-    drawn = await draw(markup, family, width, px, wrap);
+    drawn = await draw(markup, family, width, px, wrap, channels);
   }
-  if (drawn.width > width || drawn.height > height) drawn = await clip(drawn, width, height);
-  return place(request, drawn);
+  if (drawn.width > width || drawn.height > height) drawn = clip(drawn, width, height);
+  return place(request, colour, drawn);
 }
 
-async function place(request: LetteringRequest, drawn: Drawn): Promise<Lettering> {
+function place(request: LetteringRequest, colour: number, drawn: Drawn): Lettering {
   const { area } = request;
   const left = Math.round(area.x + (area.width - drawn.width) / 2);
   const slack = area.height - drawn.height;
@@ -201,54 +205,35 @@ async function place(request: LetteringRequest, drawn: Drawn): Promise<Lettering
   const top = Math.round(area.y + offset);
   const fill: Layer = {
     input: drawn.data,
-    raw: { width: drawn.width, height: drawn.height, channels: 4 },
+    raw: { width: drawn.width, height: drawn.height, channels: drawn.channels },
+    colour,
     left,
     top,
   };
-  const layers = request.style === "outlined" ? [await outline(drawn, left, top), fill] : [fill];
+  const layers: Layer[] = [fill];
+  if (request.style === "outlined") {
+    const mask = outlineMask(drawn.data, drawn.width, drawn.height, drawn.channels, outlineRadius(drawn.px));
+    layers.unshift({
+      input: mask.data,
+      raw: { width: mask.width, height: mask.height, channels: 1 },
+      colour: 0,
+      left: left - mask.pad,
+      top: top - mask.pad,
+    });
+  }
   return { layers, px: drawn.px, width: drawn.width, height: drawn.height };
 }
 
-async function clip(drawn: Drawn, width: number, height: number): Promise<Drawn> {
+/** The middle of the block's top (where a too-long text starts), cut to the area. */
+function clip(drawn: Drawn, width: number, height: number): Drawn {
   const w = Math.min(width, drawn.width);
   const h = Math.min(height, drawn.height);
-  const data = await sharp(drawn.data, { raw: { width: drawn.width, height: drawn.height, channels: 4 } })
-    .extract({ left: Math.floor((drawn.width - w) / 2), top: 0, width: w, height: h })
-    .raw()
-    .toBuffer();
-  return { data, width: w, height: h, px: drawn.px };
-}
-
-/** Outline thickness for a letter size: about a fourteenth of the letters, never under 2 px. */
-export function outlineRadius(px: number): number {
-  return Math.max(2, Math.round(px / 14));
-}
-
-/**
- * The black outline: the letters' alpha, padded, blurred and amplified, grows evenly in every
- * direction (round corners, unlike a square dilation) and covers emoji edges too. It is a grey+alpha
- * layer placed one radius up and left of the letters.
- */
-async function outline(drawn: Drawn, left: number, top: number): Promise<Layer> {
-  const r = outlineRadius(drawn.px);
-  const pad = r * 2;
-  const width = drawn.width + pad * 2;
-  const height = drawn.height + pad * 2;
-  // The letters' alpha, copied into a transparent frame one pad wide (a JS loop is cheaper than a
-  // second libvips pipeline for a few hundred thousand bytes).
-  const padded = Buffer.alloc(width * height);
-  for (let y = 0; y < drawn.height; y++) {
-    const row = (y + pad) * width + pad;
-    const from = y * drawn.width * 4 + 3;
-    for (let x = 0; x < drawn.width; x++) padded[row + x] = drawn.data[from + x * 4]!;
+  const left = Math.floor((drawn.width - w) / 2);
+  const data = Buffer.alloc(w * h * drawn.channels);
+  const rowBytes = w * drawn.channels;
+  for (let y = 0; y < h; y++) {
+    const from = (y * drawn.width + left) * drawn.channels;
+    drawn.data.copy(data, y * rowBytes, from, from + rowBytes);
   }
-  const alpha = await sharp(padded, { raw: { width, height, channels: 1 } })
-    .blur({ sigma: r * 0.6, precision: "integer" })
-    .linear(4, 0)
-    .toColourspace("b-w")
-    .raw()
-    .toBuffer();
-  const layer = Buffer.alloc(width * height * 2);
-  for (let i = 0; i < width * height; i++) layer[i * 2 + 1] = alpha[i]!;
-  return { input: layer, raw: { width, height, channels: 2 }, left: left - pad, top: top - pad };
+  return { ...drawn, data, width: w, height: h };
 }
