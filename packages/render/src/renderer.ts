@@ -3,7 +3,8 @@
 import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { ByteBoundedCache } from "./cache.ts";
-import { blend, composeAndEncode } from "./encode.ts";
+import { blend } from "./blend.ts";
+import { composeAndEncode } from "./encode.ts";
 import { registerFonts } from "./fonts.ts";
 import { classicCaptionBoxes, letteringFor, scaleBox, validateTemplate } from "./layout.ts";
 import {

@@ -2,27 +2,15 @@
 // box, and the classic outline is grown from the letters' own alpha, so a box costs one text render
 // (two when the text is short enough to hit the size cap) plus a small blur.
 import sharp from "sharp";
+import type { Layer } from "./blend.ts";
 import { FAMILIES } from "./fonts.ts";
 import { measureText, type TextMetrics } from "./metrics.ts";
-import { outlineMask, outlineRadius } from "./outline.ts";
+import { outlineGrid, outlineRadius } from "./outline.ts";
 
+export type { Layer } from "./blend.ts";
 export { outlineRadius } from "./outline.ts";
 
 export type LetteringStyle = "outlined" | "dark";
-
-/**
- * An overlay as raw pixels at a place in the picture: either a coverage mask (one byte a pixel) of a
- * single grey level (white letters, black outline, dark letters), or straight-alpha RGBA pixels when the
- * text has colour emoji. Blended in JS (see encode.ts).
- */
-export interface Layer {
-  input: Buffer;
-  raw: { width: number; height: number; channels: 1 | 4 };
-  /** The grey level a mask layer paints (0 black, 255 white); unused for RGBA. */
-  colour: number;
-  left: number;
-  top: number;
-}
 
 export interface TextArea {
   x: number;
@@ -212,13 +200,14 @@ function place(request: LetteringRequest, colour: number, drawn: Drawn): Letteri
   };
   const layers: Layer[] = [fill];
   if (request.style === "outlined") {
-    const mask = outlineMask(drawn.data, drawn.width, drawn.height, drawn.channels, outlineRadius(drawn.px));
+    const grid = outlineGrid(drawn.data, drawn.width, drawn.height, drawn.channels, outlineRadius(drawn.px));
     layers.unshift({
-      input: mask.data,
-      raw: { width: mask.width, height: mask.height, channels: 1 },
+      input: grid.data,
+      raw: { width: grid.width, height: grid.height, channels: 1 },
       colour: 0,
-      left: left - mask.pad,
-      top: top - mask.pad,
+      left: left - grid.pad,
+      top: top - grid.pad,
+      scale: grid.scale,
     });
   }
   return { layers, px: drawn.px, width: drawn.width, height: drawn.height };
