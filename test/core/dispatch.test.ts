@@ -114,7 +114,7 @@ describe("dispatch", () => {
     const queue = new Queue("commands", { connection: redis, prefix });
     const jobs = await queue.getJobs(["waiting", "wait"]);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.name).toBe("meme.text");
+    expect(jobs[0]?.name).toBe("meme.create");
     expect(jobs[0]?.data).toMatchObject({ topic: "wen lambo", run: { key: call.key, target: call.target } });
     await queue.close();
   });

@@ -1,6 +1,6 @@
 // `printf '…' | pnpm start` on the embedded defaults: PGlite, console chat, offline engine.
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
@@ -30,6 +30,7 @@ describe("console chat through pnpm start", { timeout: 120_000 }, () => {
         "/help\n/meme wen lambo\n/meme\nhello\n/config language\n",
         {
           DATA_DIR: dataDir,
+          CONSOLE_PICTURES_DIR: join(dataDir, "memes"),
           HTTP_PORT: "0",
           QUEUE_PREFIX: `test-${randomUUID()}`,
         },
@@ -41,11 +42,14 @@ describe("console chat through pnpm start", { timeout: 120_000 }, () => {
       // Plain text is a private message to the bot: without a model, the offline engine says so.
       expect(stdout).toMatch(/bot> [^\n]*offline engine[^\n]*no model is set up for chatting/i);
       expect(stdout).toContain("bot> language = en  (en | es)");
-      // The meme is answered by the worker, from built-in templates, and says so.
+      // The meme is answered by the worker, by the built-in engine, and says so; its picture is saved.
       expect(stdout).toContain(
-        "(offline engine: no model endpoint is configured; these captions come from built-in templates, not the AI model)",
+        "bot> wen lambo\nbot> (offline meme: no model endpoint is configured; picked and written by the built-in engine, not the AI model)",
       );
-      expect(stdout.match(/WEN LAMBO/g)?.length).toBeGreaterThanOrEqual(1);
+      const saved = /bot> \[picture\] (.+\.jpeg)/.exec(stdout)?.[1] ?? "";
+      expect(saved.startsWith(join(dataDir, "memes"))).toBe(true);
+      expect((await stat(saved)).size).toBeGreaterThan(10_000);
+      expect(stdout).toMatch(/bot> \[🔁 Another one\] → \/meme again console:/);
       // Logs stay off stdout so the conversation reads cleanly.
       expect(stdout).not.toContain('"level"');
     } finally {

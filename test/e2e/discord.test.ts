@@ -57,15 +57,38 @@ describe("Discord end to end", { timeout: 60_000 }, () => {
     expect(memeCommand?.options).toMatchObject([{ name: "topic", type: 3, required: true, max_length: 200 }]);
   });
 
-  it("GIVEN /meme THEN the reply is deferred at once and the worker edits in the model's captions once", async () => {
+  it("GIVEN /meme THEN the reply is deferred at once and the worker edits in the model's meme once", async () => {
     const interaction = meme("diamond hands");
     discord.dispatchInteraction(interaction);
     const callback = await discord.waitForInteractionCallback(interaction.id, 10_000);
     expect(callback.type).toBe(5);
     const edit = await discord.waitForOriginalEdit(interaction.token, 20_000);
-    expect(edit.body).toMatchObject({ content: "NOBODY:\nDIAMOND HANDS HOLDERS: WAGMI" });
+    expect(edit.body).toMatchObject({ content: "gm diamond hands frens" });
+    expect(edit.files.map((file) => file.filename)).toEqual(["approve-reject.jpeg"]);
     await fixture.settled(edit.at);
     expect(discord.originalEdits.filter((record) => record.token === interaction.token)).toHaveLength(1);
+  });
+
+  it("GIVEN the meme's re-roll button pressed THEN a new deferred message gets another take, once per press", async () => {
+    const interaction = meme("gas fees", { user: { id: "800000000000000004", username: "dave" } });
+    discord.dispatchInteraction(interaction);
+    const first = await discord.waitForOriginalEdit(interaction.token, 20_000);
+
+    // Pressed by another member (dave himself would be within /meme's 10 s cooldown).
+    const press = discord.pressButton({
+      message: first.message,
+      guildId: "900000000000000001",
+      user: { id: "800000000000000005", username: "erin" },
+    });
+    // pressButton delivered it; delivered once more, it finds the press already answered.
+    discord.dispatchInteraction(press);
+    const callback = await discord.waitForInteractionCallback(press.id, 10_000);
+    expect(callback.type).toBe(5);
+    const again = await discord.waitForOriginalEdit(press.token, 20_000);
+    expect(again.body).toMatchObject({ content: "gm gas fees frens" });
+    expect(again.files).toHaveLength(1);
+    await fixture.settled(again.at);
+    expect(discord.originalEdits.filter((record) => record.token === press.token)).toHaveLength(1);
   });
 
   it("GIVEN the same interaction delivered twice THEN one job runs and one answer is edited in", async () => {

@@ -35,16 +35,12 @@ const memeIn = (chatId: number, topic: string) =>
     }),
   );
 const sentTo = (chatId: number) =>
-  fixture.telegram.callsOf("sendMessage").filter((call) => String(call.params.chat_id) === String(chatId));
+  fixture.telegram.callsOf("sendPhoto").filter((call) => String(call.params.chat_id) === String(chatId));
 
 describe("Redis restarting under the running platform", { timeout: 90_000 }, () => {
   it("GIVEN Redis gone for 2 s THEN commands before, during and after are each answered once", async () => {
     memeIn(7101, "before");
-    await fixture.telegram.waitForCall(
-      "sendMessage",
-      (call) => String(call.params.chat_id) === "7101",
-      20_000,
-    );
+    await fixture.telegram.waitForCall("sendPhoto", (call) => String(call.params.chat_id) === "7101", 20_000);
 
     redis.cut();
     memeIn(7102, "during");
@@ -55,7 +51,7 @@ describe("Redis restarting under the running platform", { timeout: 90_000 }, () 
     let lastReplyAt = 0;
     for (const chatId of [7102, 7103]) {
       const reply = await fixture.telegram.waitForCall(
-        "sendMessage",
+        "sendPhoto",
         (call) => String(call.params.chat_id) === String(chatId),
         30_000,
       );
@@ -64,8 +60,8 @@ describe("Redis restarting under the running platform", { timeout: 90_000 }, () 
     await fixture.settled(lastReplyAt);
     for (const chatId of [7101, 7102, 7103]) expect(sentTo(chatId), `chat ${chatId}`).toHaveLength(1);
     // The command sent while Redis was away waited for it (commands ride out ~10 s) and got its meme.
-    expect(sentTo(7102)[0]?.params.text).toContain("DURING");
-    expect(sentTo(7103)[0]?.params.text).toContain("AFTER");
+    expect(sentTo(7102)[0]?.params.caption).toContain("during");
+    expect(sentTo(7103)[0]?.params.caption).toContain("after");
     const health = await fetch(`http://127.0.0.1:${await bot.port()}/health`);
     expect(health.status).toBe(200);
   });

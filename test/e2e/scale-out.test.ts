@@ -11,9 +11,10 @@ beforeEach(async () => {
 });
 afterEach(() => fixture.cleanup());
 
+// Memes come back as photos, their caption the model's one line.
 const repliesTo = (chatId: number) =>
   fixture.telegram
-    .callsOf("sendMessage")
+    .callsOf("sendPhoto")
     .filter((call) => String(call.params.chat_id) === String(chatId) && call.error === undefined);
 
 describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
@@ -25,7 +26,11 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
       return {
         kind: "reply",
         delayMs: calls === 1 ? 60_000 : 0,
-        content: JSON.stringify({ top: "SURVIVED", bottom: `ATTEMPT ${calls}` }),
+        content: JSON.stringify({
+          template: "approve-reject",
+          texts: { reject: "SURVIVED", approve: `ATTEMPT ${calls}` },
+          caption: `survived attempt ${calls}`,
+        }),
       };
     });
     const bot = startPlatform("start:bot", fixture.env);
@@ -45,7 +50,7 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
     await rescuer.port();
     // The job comes back once its lock (JOB_LOCK_MS) expires and a stalled-job check finds it.
     const reply = await fixture.telegram
-      .waitForCall("sendMessage", (call) => String(call.params.chat_id) === "7001", 60_000)
+      .waitForCall("sendPhoto", (call) => String(call.params.chat_id) === "7001", 60_000)
       .catch(async (error: Error) => {
         const redis = new Redis("redis://127.0.0.1:6379");
         const keys = await redis.keys(`${fixture.prefix}:commands:*`);
@@ -66,7 +71,7 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
             `first worker:\n${doomed.stdout()}\n${doomed.stderr()}\nrescuer:\n${rescuer.stdout()}\n${rescuer.stderr()}`,
         );
       });
-    expect(reply.params.text).toBe("SURVIVED\nATTEMPT 2");
+    expect(reply.params.caption).toBe("survived attempt 2");
     await fixture.settled(reply.at);
     expect(repliesTo(7001)).toHaveLength(1);
   });
@@ -88,7 +93,7 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
     let lastReplyAt = 0;
     for (const id of chats) {
       const reply = await fixture.telegram.waitForCall(
-        "sendMessage",
+        "sendPhoto",
         (call) => String(call.params.chat_id) === String(id),
         20_000,
       );
@@ -102,7 +107,11 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
     fixture.model.setBehaviour({
       kind: "reply",
       delayMs: 1_500,
-      content: '{"top":"GRACEFUL","bottom":"EXIT"}',
+      content: JSON.stringify({
+        template: "approve-reject",
+        texts: { reject: "GRACEFUL", approve: "EXIT" },
+        caption: "graceful exit",
+      }),
     });
     const bot = startPlatform("start:bot", fixture.env);
     const worker = startPlatform("start:worker", fixture.env);
@@ -114,6 +123,6 @@ describe("bot and workers as separate processes", { timeout: 150_000 }, () => {
     await expect.poll(() => fixture.model.requestCount, { timeout: 20_000 }).toBe(1);
     worker.child.kill("SIGTERM");
     expect(await worker.waitForExit()).toEqual({ code: 0, signal: null });
-    expect(repliesTo(7201).map((call) => call.params.text)).toEqual(["GRACEFUL\nEXIT"]);
+    expect(repliesTo(7201).map((call) => call.params.caption)).toEqual(["graceful exit"]);
   });
 });

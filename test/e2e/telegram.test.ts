@@ -1,6 +1,7 @@
 // `pnpm start` with a Telegram token, against the fake Bot API and the fake model.
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { memeReply } from "../fakes/openai/server.ts";
 import { textMessageUpdate } from "../fakes/telegram/updates.ts";
 import { testDatabaseUrl } from "../support/database.ts";
 import { e2eFixture, type E2eFixture } from "./support/fixtures.ts";
@@ -19,28 +20,70 @@ beforeAll(async () => {
 afterAll(() => fixture.cleanup());
 
 // The bot sends chat ids as it got them; the worker sends them as strings (both are valid Bot API).
-const sentTo = (chatId: number) =>
-  fixture.telegram.callsOf("sendMessage").filter((call) => String(call.params.chat_id) === String(chatId));
+const sentTo = (chatId: number, method: "sendMessage" | "sendPhoto" = "sendMessage") =>
+  fixture.telegram.callsOf(method).filter((call) => String(call.params.chat_id) === String(chatId));
+const photoTo = (chatId: number, timeoutMs = 20_000) =>
+  fixture.telegram.waitForCall(
+    "sendPhoto",
+    (call) => String(call.params.chat_id) === String(chatId),
+    timeoutMs,
+  );
 
 describe("Telegram end to end", { timeout: 60_000 }, () => {
-  it("GIVEN /meme in a private chat THEN the model's captions come back once, as a reply", async () => {
+  it("GIVEN /meme in a private chat THEN the model's meme comes back once, as a photo replying to it", async () => {
     const chat = { id: 5001, type: "private" as const };
     const update = fixture.telegram.pushUpdate(
       textMessageUpdate({ chat, from: { id: 5001, username: "alice" }, text: "/meme wen lambo" }),
     );
-    const reply = await fixture.telegram.waitForCall(
-      "sendMessage",
-      (call) => String(call.params.chat_id) === "5001",
-      20_000,
-    );
-    expect(reply.params.text).toBe("NOBODY:\nWEN LAMBO HOLDERS: WAGMI");
+    const reply = await photoTo(5001);
+    expect(reply.params.caption).toBe("gm wen lambo frens");
     expect(reply.params.reply_parameters).toMatchObject({
       message_id: "message" in update ? update.message.message_id : -1,
     });
     const request = fixture.model.requests.at(-1);
     expect(request?.body).toMatchObject({ model: "fake-model", response_format: { type: "json_schema" } });
     await fixture.settled(reply.at);
-    expect(sentTo(5001)).toHaveLength(1);
+    expect(sentTo(5001, "sendPhoto")).toHaveLength(1);
+    expect(sentTo(5001)).toHaveLength(0);
+  });
+
+  it("GIVEN the meme's re-roll button pressed THEN another take on the same topic comes, once per press", async () => {
+    // A group: carol asks, dan presses (carol herself would be within /meme's 10 s cooldown).
+    const group = { id: -4006, type: "supergroup" as const, title: "Gas Station" };
+    const carol = { id: 5006, username: "carol" };
+    const dan = { id: 5007, username: "dan" };
+    fixture.telegram.pushUpdate(textMessageUpdate({ chat: group, from: carol, text: "/meme gas fees" }));
+    await photoTo(-4006);
+    const meme = fixture.telegram.sentMessages(-4006).at(-1);
+    if (!meme) throw new Error("no meme was sent");
+    const asked = () =>
+      fixture.model.requests.filter((request) => JSON.stringify(request.body.messages).includes("gas fees"));
+    expect(asked()).toHaveLength(1);
+
+    // Pressed, and the press delivered twice (Telegram redelivers an update it thinks was lost).
+    const press = fixture.telegram.pressButton({ message: meme, from: dan, queue: false });
+    fixture.telegram.pushUpdates([press, { ...press }]);
+    await vi.waitFor(() => expect(sentTo(-4006, "sendPhoto")).toHaveLength(2), { timeout: 20_000 });
+    const again = sentTo(-4006, "sendPhoto")[1]!;
+    expect(again.params.caption).toBe("gm gas fees frens");
+    // The new meme answers the message that had the button, and has a button of its own.
+    expect(again.params.reply_parameters).toMatchObject({ message_id: meme.message_id });
+    expect(JSON.stringify(again.params.reply_markup)).toContain("meme again telegram:");
+    expect(fixture.telegram.callsOf("answerCallbackQuery").length).toBeGreaterThanOrEqual(1);
+    await fixture.telegram.waitUntilConsumed(10_000);
+    await fixture.settled(again.at);
+    expect(sentTo(-4006, "sendPhoto")).toHaveLength(2);
+    expect(asked()).toHaveLength(2);
+
+    // Pressed again by dan at once: held back by the same cooldown as a typed /meme.
+    fixture.telegram.pressButton({ message: meme, from: dan });
+    const held = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "-4006" && /wait|again in/i.test(String(call.params.text)),
+      20_000,
+    );
+    expect(held.params.text).toMatch(/\/meme/);
+    expect(asked()).toHaveLength(2);
   });
 
   it("GIVEN the same update delivered twice THEN there is one job and one reply", async () => {
@@ -51,15 +94,11 @@ describe("Telegram end to end", { timeout: 60_000 }, () => {
     });
     const requestsBefore = fixture.model.requestCount;
     fixture.telegram.pushUpdates([update, { ...update }]);
-    const reply = await fixture.telegram.waitForCall(
-      "sendMessage",
-      (call) => String(call.params.chat_id) === "5002",
-      20_000,
-    );
+    const reply = await photoTo(5002);
     // The bot has handled both deliveries, and whatever they put on the queue has run to the end.
     await fixture.telegram.waitUntilConsumed(10_000);
     await fixture.settled(reply.at);
-    expect(sentTo(5002)).toHaveLength(1);
+    expect(sentTo(5002, "sendPhoto")).toHaveLength(1);
     expect(fixture.model.requestCount - requestsBefore).toBe(1);
   });
 
@@ -115,31 +154,20 @@ describe("Telegram end to end", { timeout: 60_000 }, () => {
         text: "/meme slow model",
       }),
     );
-    const timedOut = await fixture.telegram.waitForCall(
-      "sendMessage",
-      (call) => String(call.params.chat_id) === "5003",
-      20_000,
-    );
-    expect(timedOut.params.text).toContain("(offline engine: the model endpoint did not answer;");
+    const timedOut = await photoTo(5003);
+    expect(timedOut.params.caption).toContain("(offline meme: the model endpoint did not answer;");
 
     fixture.model.setBehaviour({ kind: "reply", content: "sure! here is a meme: top text, bottom text" });
     fixture.telegram.pushUpdate(
       textMessageUpdate({ chat: { id: 5004, type: "private" }, from: { id: 5004 }, text: "/meme bad json" }),
     );
-    const invalid = await fixture.telegram.waitForCall(
-      "sendMessage",
-      (call) => String(call.params.chat_id) === "5004",
-      20_000,
-    );
-    expect(invalid.params.text).toContain("(offline engine: the model's answer was unusable;");
-    fixture.model.setBehaviour((body) => ({
-      kind: "reply",
-      content: JSON.stringify({ top: "BACK", bottom: String(body.model) }),
-    }));
+    const invalid = await photoTo(5004);
+    expect(invalid.params.caption).toContain("(offline meme: the model's answer was unusable;");
+    fixture.model.setBehaviour(memeReply);
   });
 
   it("GIVEN Telegram refusing every attempt to answer THEN the user is told once that it failed", async () => {
-    fixture.telegram.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 3);
+    fixture.telegram.failNext("sendPhoto", { error_code: 502, description: "Bad Gateway" }, 3);
     fixture.telegram.pushUpdate(
       textMessageUpdate({ chat: { id: 5005, type: "private" }, from: { id: 5005 }, text: "/meme unlucky" }),
     );

@@ -82,8 +82,8 @@ export interface BotCore {
   infrastructure: Infrastructure;
   /** The job producer the dispatcher enqueues with (its `counts()` give jobs by state). */
   producer: JobQueueProducer;
-  /** Jobs of one kind ("meme.text" unless named) on the queues of this prefix, oldest first. */
-  jobs<N extends JobName = "meme.text">(name?: N): Promise<QueuedJob<N>[]>;
+  /** Jobs of one kind ("meme.create" unless named) on the queues of this prefix, oldest first. */
+  jobs<N extends JobName = "meme.create">(name?: N): Promise<QueuedJob<N>[]>;
   /** Command runs stored in PostgreSQL that match `where`, oldest first. */
   runs(where: Prisma.CommandRunWhereInput): Promise<StoredRun[]>;
   /** The community's stored settings, or null while it is unknown. */
@@ -127,8 +127,8 @@ export async function createBotCore(options: BotCoreOptions = {}): Promise<BotCo
     infrastructure,
     producer,
 
-    async jobs<N extends JobName = "meme.text">(name?: N) {
-      const kind = name ?? "meme.text";
+    async jobs<N extends JobName = "meme.create">(name?: N) {
+      const kind = name ?? "meme.create";
       const found = await Promise.all(
         queues.map((queue) =>
           queue.getJobs(["waiting", "prioritized", "active", "delayed", "completed", "failed"], 0, -1, true),

@@ -135,6 +135,8 @@ export async function createMeme(
     buttons: [{ label: t("meme.again.button"), command: MEME_COMMAND, args: rerollArgs(run.key) }],
     answers: run.key,
   };
+  // What was made is on the run before the meme is out: its re-roll button may be pressed at once.
+  await deps.runs.record({ ...runRecordOf(run), status: "queued", result: made });
   await deps.deliver(run.target, message, run.key);
   await deps.runs.record({
     ...runRecordOf(run),
