@@ -96,6 +96,25 @@ function taps(from: number, to: number, origin: number, scale: number, cells: nu
   return { c0, c1, w };
 }
 
+/** Per stored row, the first and last column holding any coverage (first > last when none). */
+function extents(layer: Layer): Int32Array {
+  const { input, raw } = layer;
+  const out = new Int32Array(raw.height * 2);
+  for (let r = 0; r < raw.height; r++) {
+    const o = r * raw.width;
+    let first = 0;
+    while (first < raw.width && input[o + first] === 0) first++;
+    let last = raw.width - 1;
+    while (last > first && input[o + last] === 0) last--;
+    out[r * 2] = first;
+    out[r * 2 + 1] = first < raw.width ? last : -1;
+  }
+  return out;
+}
+
+/** Scratch row of vertically interpolated coverage (×256), reused: blending is synchronous. */
+let rowScratch = new Int32Array(0);
+
 function paintScaled(
   out: Buffer,
   base: Pixels,
@@ -106,37 +125,67 @@ function paintScaled(
   y1: number,
 ) {
   const { input, raw, colour: c } = layer;
-  const scale = layer.scale ?? 1;
-  const cols = taps(x0, x1, layer.left, scale, raw.width);
-  const rows = taps(y0, y1, layer.top, scale, raw.height);
+  const f = layer.scale ?? 1;
+  const rows = taps(y0, y1, layer.top, f, raw.height);
+  // Horizontally, pixel d of a cell lies between the cell and one neighbour with a fixed weight.
+  const side = new Int32Array(f);
+  const weight = new Int32Array(f);
+  for (let d = 0; d < f; d++) {
+    const t = (d + 0.5) / f - 0.5;
+    side[d] = t < 0 ? -1 : 1;
+    weight[d] = Math.round(Math.abs(t) * 256);
+  }
+  if (rowScratch.length < raw.width + 2) rowScratch = new Int32Array(raw.width * 2 + 2);
+  // v[k + 1] is cell k's coverage interpolated between the pixel row's two grid rows; v[0] and
+  // v[width + 1] stay 0 (nothing past the grid's edges).
+  const v = rowScratch;
+  // Most of an outline's grid is empty (between lines, past the ends of short lines): each row is
+  // only walked between the first and last cells its two grid rows hold.
+  const ends = extents(layer);
   for (let y = y0; y < y1; y++) {
-    const r0 = rows.c0[y - y0]! * raw.width;
-    const r1 = rows.c1[y - y0]! * raw.width;
+    const g0 = rows.c0[y - y0]!;
+    const g1 = rows.c1[y - y0]!;
+    const first = Math.min(ends[g0 * 2]!, ends[g1 * 2]!);
+    const last = Math.max(ends[g0 * 2 + 1]!, ends[g1 * 2 + 1]!);
+    if (last < first) continue;
+    const r0 = g0 * raw.width;
+    const r1 = g1 * raw.width;
     const wy = rows.w[y - y0]!;
-    let o = (y * base.width + x0) * 3;
-    for (let j = 0; j < x1 - x0; j++, o += 3) {
-      const i0 = cols.c0[j]!;
-      const i1 = cols.c1[j]!;
-      const a00 = input[r0 + i0]!;
-      const a01 = input[r0 + i1]!;
-      const a10 = input[r1 + i0]!;
-      const a11 = input[r1 + i1]!;
-      if ((a00 | a01 | a10 | a11) === 0) continue;
-      const wx = cols.w[j]!;
-      const top = a00 * (256 - wx) + a01 * wx;
-      const bottom = a10 * (256 - wx) + a11 * wx;
-      const a = (top * (256 - wy) + bottom * wy + 32768) >> 16;
-      if (a === 0) continue;
-      if (a >= 255) {
-        out[o] = c;
-        out[o + 1] = c;
-        out[o + 2] = c;
-      } else {
-        const k = 255 - a;
-        const ca = c * a + 128;
-        out[o] = div255(out[o]! * k + ca);
-        out[o + 1] = div255(out[o + 1]! * k + ca);
-        out[o + 2] = div255(out[o + 2]! * k + ca);
+    v[first] = 0;
+    v[last + 2] = 0;
+    for (let k = first; k <= last; k++) v[k + 1] = input[r0 + k]! * (256 - wy) + input[r1 + k]! * wy;
+    const from = Math.max(0, first - 1);
+    const to = Math.min(raw.width - 1, last + 1);
+    const rowStart = y * base.width;
+    for (let k = from; k <= to; k++) {
+      const here = v[k + 1]!;
+      const left = k >= first ? v[k]! : 0;
+      const right = k + 2 <= last + 2 ? v[k + 2]! : 0;
+      if ((here | left | right) === 0) continue;
+      const full = here === 65280 && left === 65280 && right === 65280;
+      const px = layer.left + k * f;
+      for (let d = 0; d < f; d++) {
+        const x = px + d;
+        if (x < x0 || x >= x1) continue;
+        let a: number;
+        if (full) a = 255;
+        else {
+          const w = weight[d]!;
+          a = (here * (256 - w) + (side[d]! < 0 ? left : right) * w + 32768) >> 16;
+          if (a === 0) continue;
+        }
+        const o = (rowStart + x) * 3;
+        if (a >= 255) {
+          out[o] = c;
+          out[o + 1] = c;
+          out[o + 2] = c;
+        } else {
+          const k2 = 255 - a;
+          const ca = c * a + 128;
+          out[o] = div255(out[o]! * k2 + ca);
+          out[o + 1] = div255(out[o + 1]! * k2 + ca);
+          out[o + 2] = div255(out[o + 2]! * k2 + ca);
+        }
       }
     }
   }
