@@ -58,7 +58,7 @@ function remembered(key: string, measure: () => Promise<Size>): Promise<Size> {
   return size;
 }
 
-/** The family's bars "||" (the frame every grapheme is measured in) and its line advance. */
+/** The family's bars "||" (the frame spaces are measured in) and two lines of them (its line advance). */
 function frame(family: string, lineHeight: string): Promise<[Size, Size]> {
   return Promise.all([
     remembered(`${family}\u0000${lineHeight}\u0000||`, () => pangoSize(span("||", lineHeight), family, PX)),
@@ -68,10 +68,17 @@ function frame(family: string, lineHeight: string): Promise<[Size, Size]> {
   ]);
 }
 
-/** A grapheme's advance: three of it between two bars, less the bars, over three. */
+/**
+ * A grapheme's advance and height: three of it in a row, over three (a line is about as wide as its
+ * letters' advances). Spaces alone draw nothing, so they are measured between two bars, less the bars.
+ */
 async function grapheme(escaped: string, family: string, lineHeight: string, bars: Size): Promise<Size> {
-  const size = await pangoSize(span(`|${escaped.repeat(3)}|`, lineHeight), family, PX);
-  return { width: Math.max(0, (size.width - bars.width) / 3), height: size.height };
+  if (/^\s+$/u.test(escaped)) {
+    const size = await pangoSize(span(`|${escaped.repeat(3)}|`, lineHeight), family, PX);
+    return { width: Math.max(0, (size.width - bars.width) / 3), height: 0 };
+  }
+  const size = await pangoSize(span(escaped.repeat(3), lineHeight), family, PX);
+  return { width: size.width / 3, height: size.height };
 }
 
 /**
@@ -112,7 +119,7 @@ export async function measureText(
       measured.set(g, await remembered(key, () => grapheme(escape(g), family, lineHeight, bars)));
     }),
   );
-  let height = bars.height;
+  let height = 0;
   const widths = pieces.map((piece) => {
     let width = 0;
     for (const g of piece) {
@@ -122,6 +129,6 @@ export async function measureText(
     }
     return width;
   });
-  // A taller fallback font (emoji, CJK) spaces its lines further apart too.
-  return { widths, lineHeight: height, lineAdvance: lineAdvance * (height / bars.height) };
+  // Line spacing is the first family's, whatever fallback fonts the line holds.
+  return { widths, lineHeight: height > 0 ? height : bars.height, lineAdvance };
 }
