@@ -80,3 +80,24 @@ describe("lettering: emoji and scripts", () => {
     expect(inkIn(drawn, 16, 156, 496, 356)).toBeGreaterThan(1000);
   });
 });
+
+describe("lettering: sizes from remembered grapheme widths", () => {
+  it.each([
+    ["a two-word caption", "me irl"],
+    [
+      "a long caption",
+      "when you finally understand recursion but then you have to explain it to someone else",
+    ],
+    ["several paragraphs", "first line\nsecond line\nthird"],
+    ["Chinese and emoji", "这是中文 ✓ 😂 日本語のテキスト"],
+    ["Arabic (measured whole)", "مرحبا بالعالم 😂"],
+  ])("GIVEN %s THEN its letters fill the box and stay inside it", async (_, text) => {
+    const drawn = await panel(text);
+    // The box is 480 × 200 at (16, 156): nothing outside it, and a real share of it inked.
+    expect(inkIn(drawn, 0, 0, 512, 154)).toBe(0);
+    expect(inkIn(drawn, 0, 358, 512, 512)).toBe(0);
+    expect(inkIn(drawn, 0, 154, 14, 358)).toBe(0);
+    expect(inkIn(drawn, 498, 154, 512, 358)).toBe(0);
+    expect(inkIn(drawn, 16, 156, 496, 356)).toBeGreaterThan(480 * 200 * 0.12);
+  });
+});

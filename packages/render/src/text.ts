@@ -1,6 +1,7 @@
-// One text box's lettering as raw pixel layers: pango (through libvips) wraps and sizes the text to the
-// box, and the classic outline is grown from the letters' own alpha, so a box costs one text render
-// (two when the text is short enough to hit the size cap) plus a small blur.
+// One text box's lettering as raw pixel layers: the size is estimated from remembered grapheme widths
+// (metrics.ts), pango (through libvips) wraps and draws the text once at that size (again, smaller, in
+// the rare case it overflows), and the classic outline is grown in JS from the letters' own coverage
+// (outline.ts). Text without emoji is drawn as a one-byte coverage mask, with emoji as RGBA.
 import sharp from "sharp";
 import type { Layer } from "./blend.ts";
 import { FAMILIES } from "./fonts.ts";
