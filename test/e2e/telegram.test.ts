@@ -2,7 +2,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { memeReply } from "../fakes/openai/server.ts";
-import { textMessageUpdate } from "../fakes/telegram/updates.ts";
+import sharp from "sharp";
+import { isRecordedFile } from "../fakes/shared/http.ts";
+import { documentMessageUpdate, textMessageUpdate } from "../fakes/telegram/updates.ts";
+import { decompressionBomb, plainPng } from "../support/pictures.ts";
 import { testDatabaseUrl } from "../support/database.ts";
 import { e2eFixture, type E2eFixture } from "./support/fixtures.ts";
 import { startPlatform, type PlatformProcess } from "./support/platform-process.ts";
@@ -18,6 +21,22 @@ beforeAll(async () => {
   await fixture.telegram.waitForCall("getUpdates", undefined, 30_000);
 }, 60_000);
 afterAll(() => fixture.cleanup());
+
+/** The outcome of the newest run in a Telegram chat. */
+async function runOutcome(chatId: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ outcome: string }>(
+      `SELECT r.outcome FROM "CommandRun" r JOIN "Community" c ON c.id = r."communityId"
+       WHERE c.platform = 'telegram' AND c."externalId" = $1 ORDER BY r."createdAt" DESC LIMIT 1`,
+      [chatId],
+    );
+    return rows[0]?.outcome;
+  } finally {
+    await client.end();
+  }
+}
 
 // The bot sends chat ids as it got them; the worker sends them as strings (both are valid Bot API).
 const sentTo = (chatId: number, method: "sendMessage" | "sendPhoto" = "sendMessage") =>
@@ -84,6 +103,83 @@ describe("Telegram end to end", { timeout: 60_000 }, () => {
     );
     expect(held.params.text).toMatch(/\/meme/);
     expect(asked()).toHaveLength(2);
+  });
+
+  it("GIVEN /caption with a picture, or replying to one THEN it comes back captioned; what is no picture gets a clear answer", async () => {
+    // Sent with the command, as a file with the command as its caption.
+    const erin = { id: 5008, username: "erin" };
+    const png = fixture.telegram.addFile(await plainPng(800, 600), {
+      name: "chart.png",
+      mimeType: "image/png",
+    });
+    fixture.telegram.pushUpdate(
+      documentMessageUpdate({
+        chat: { id: 5008, type: "private" },
+        from: erin,
+        document: png,
+        caption: "/caption hodl | forever",
+      }),
+    );
+    const captioned = await photoTo(5008);
+    const photo = captioned.params.photo;
+    if (!isRecordedFile(photo)) throw new Error("no photo uploaded");
+    const drawn = sharp(photo.bytes);
+    expect(await drawn.metadata()).toMatchObject({ format: "jpeg", width: 800, height: 600 });
+    // White lettering over the plain blue picture: the top band is no longer blue alone.
+    const top = await drawn.extract({ left: 0, top: 0, width: 800, height: 150 }).stats();
+    expect(top.channels[0]?.max).toBeGreaterThan(200);
+    await expect.poll(() => runOutcome("5008"), { timeout: 10_000 }).toBe("caption.made");
+
+    // Replying to a message whose file is no picture.
+    const frank = { id: 5009, username: "frank" };
+    const notes = fixture.telegram.addFile("just some notes", { name: "notes.txt", mimeType: "text/plain" });
+    const chat = { id: 5009, type: "private" as const };
+    const original = documentMessageUpdate({ chat, from: frank, document: notes });
+    const reply = textMessageUpdate({ chat, from: frank, text: "/caption wen | moon" });
+    Object.assign(reply.message, { reply_to_message: original.message });
+    fixture.telegram.pushUpdate(reply);
+    const refused = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5009",
+      20_000,
+    );
+    expect(refused.params.text).toBe("That file isn't a picture I can read (JPEG, PNG, WebP or GIF).");
+
+    // A decompression bomb: a tiny file whose header claims 30000 × 30000 pixels.
+    const grace = { id: 5010, username: "grace" };
+    const bomb = fixture.telegram.addFile(decompressionBomb(30_000, 30_000), {
+      name: "big.png",
+      mimeType: "image/png",
+    });
+    fixture.telegram.pushUpdate(
+      documentMessageUpdate({
+        chat: { id: 5010, type: "private" },
+        from: grace,
+        document: bomb,
+        caption: "/caption boom",
+      }),
+    );
+    const tooLarge = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5010",
+      20_000,
+    );
+    expect(tooLarge.params.text).toMatch(/^That picture is too large/);
+
+    // Without any picture: told how, at once, without a job.
+    const heidi = { id: 5011, username: "heidi" };
+    fixture.telegram.pushUpdate(
+      textMessageUpdate({ chat: { id: 5011, type: "private" }, from: heidi, text: "/caption hi | there" }),
+    );
+    const how = await fixture.telegram.waitForCall(
+      "sendMessage",
+      (call) => String(call.params.chat_id) === "5011",
+      20_000,
+    );
+    expect(how.params.text).toBe("Send /caption with a picture attached, or as a reply to a picture.");
+    expect(sentTo(5008, "sendPhoto")).toHaveLength(1);
+    expect(sentTo(5009, "sendPhoto")).toHaveLength(0);
+    expect(sentTo(5010, "sendPhoto")).toHaveLength(0);
   });
 
   it("GIVEN the same update delivered twice THEN there is one job and one reply", async () => {

@@ -5,7 +5,6 @@
 // send is a stand-in, recording what would be posted.
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { deflateSync } from "node:zlib";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import sharp from "sharp";
@@ -40,6 +39,7 @@ import { createMemeRenderer, drawContactSheet, starterTemplates } from "@memebot
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { deletePrefix, REDIS_URL } from "../jobs/support.ts";
 import { openTestDatabase, repositoryOptions } from "../support/database.ts";
+import { decompressionBomb } from "../support/pictures.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const renderer = createMemeRenderer();
@@ -180,38 +180,6 @@ const photo = (width: number, height: number, background = "#3366cc") =>
 
 const runOf = (key: string) => database.prisma.commandRun.findUnique({ where: { key } });
 
-/** A PNG whose header claims width × height pixels, with almost no data: a decompression bomb's shape. */
-function bombPng(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of bytes) c = (crcTable[(c ^ byte) & 0xff] ?? 0) ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([length, body, sum]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(Buffer.alloc(1024))),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
 describe("/template add, list and remove", () => {
   it("GIVEN an admin's picture THEN it is stored, listed on the contact sheet apart from the starters, and removed", async () => {
     const text = await added("/template add Doge-Wow when something is amazing", await photo(800, 600));
@@ -317,7 +285,7 @@ describe("/template add refuses what cannot be a template", () => {
     ["a corrupt picture", async () => (await photo(400, 400)).subarray(0, 300), "That picture is damaged"],
     [
       "a decompression bomb",
-      () => bombPng(30_000, 30_000),
+      () => decompressionBomb(30_000, 30_000),
       "That picture is too large: at most 40 megapixels.",
     ],
   ])(
