@@ -32,7 +32,7 @@ describe("parseEnv", () => {
       WORKER_CONCURRENCY: 8,
       JOB_LOCK_MS: 30_000,
       SHUTDOWN_TIMEOUT_MS: 10_000,
-      CONSOLE_OUTPUT_DIR: "./data/console",
+      CONSOLE_PICTURES_DIR: "./memes",
     });
     expect(env.LOG_LEVEL).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();

@@ -143,8 +143,6 @@ export const envSchema = z.preprocess(
       JOB_LOCK_MS: positiveInt.default(30_000),
       SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
 
-      // No longer read: pictures in console answers go to CONSOLE_PICTURES_DIR.
-      CONSOLE_OUTPUT_DIR: z.string().default("./data/console"),
       // The console chat saves the pictures of answers here (a terminal cannot show them) and prints their paths.
       CONSOLE_PICTURES_DIR: z.string().min(1).default("./memes"),
     })
