@@ -67,7 +67,9 @@ async function jobCount(state: JobType): Promise<number> {
 
 async function counted(state: "completed" | "failed" | "retried"): Promise<number> {
   const { values } = await metrics.jobsTotal.get();
-  return values.find((value) => value.labels.state === state && value.labels.job === "meme.create")?.value ?? 0;
+  return (
+    values.find((value) => value.labels.state === state && value.labels.job === "meme.create")?.value ?? 0
+  );
 }
 
 describe("createJobWorker", () => {
@@ -78,7 +80,9 @@ describe("createJobWorker", () => {
         seen.push({ topic: payload.topic, attempt: context.attempt, jobId: context.jobId });
       },
     });
-    const { jobId } = await producer.enqueue("meme.create", memePayload({ topic: "moon" }), { jobId: "t:1:1" });
+    const { jobId } = await producer.enqueue("meme.create", memePayload({ topic: "moon" }), {
+      jobId: "t:1:1",
+    });
 
     await vi.waitFor(async () => expect(await counted("completed")).toBe(1), { timeout: 5_000 });
     expect(seen).toEqual([{ topic: "moon", attempt: 1, jobId }]);

@@ -1,9 +1,9 @@
 // The job catalog: every kind of background job, its payload schema, retry
 // policy and time limit in one place. Producers and processors are typed from it.
-import { z } from "zod";
+import type { z } from "zod";
 import { conversationReplySchema } from "../conversation/payload.ts";
 import { studioJobs } from "../studio/jobs.ts";
-import { commandRunSchema, defineJob } from "./job-definition.ts";
+import { defineJob } from "./job-definition.ts";
 
 export { commandRunSchema, type CommandRun, type JobDefinition } from "./job-definition.ts";
 

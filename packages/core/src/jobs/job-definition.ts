@@ -35,4 +35,3 @@ export interface JobDefinition<S extends z.ZodType> {
 }
 
 export const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>) => definition;
-

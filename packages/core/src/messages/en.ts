@@ -12,7 +12,8 @@ const en = {
   "command.caption.description": "Put meme captions on your own picture: /caption top | bottom",
   "arg.caption.text": "The captions: top | bottom",
   "arg.caption.picture": "The picture to caption",
-  "command.imagine.description": "Write an image prompt for an idea (and draw it when an image server is set up)",
+  "command.imagine.description":
+    "Write an image prompt for an idea (and draw it when an image server is set up)",
   "arg.imagine.idea": "What the picture should show",
   "arg.config.key": "Setting name, e.g. language",
   "arg.config.value": "New value (admins only)",
@@ -35,7 +36,8 @@ const en = {
   "meme.offlineReason.unavailable": "the model endpoint did not answer",
   "meme.offlineReason.invalid_response": "the model's answer was unusable",
   "meme.offlineReason.over_budget": "this community has used up today's model budget",
-  "meme.offlineCaption": "{caption}\n(offline meme: {reason}; picked and written by the built-in engine, not the AI model)",
+  "meme.offlineCaption":
+    "{caption}\n(offline meme: {reason}; picked and written by the built-in engine, not the AI model)",
   "meme.again.button": "🔁 Another one",
   "meme.again.notFound": "I can't find that meme to roll again here. Try /meme <topic>.",
   "meme.again.nothingYet": "You haven't made a meme here yet: try /meme <topic> first.",
@@ -54,7 +56,8 @@ const en = {
   "imagine.pasteHint":
     "(No image server is set up here: paste these into Stable Diffusion, Flux or any image generator.)",
   "imagine.caption": "{idea}\n\nPrompt: {prompt}",
-  "imagine.pictureFailed": "(The picture could not be made: {reason}. Here are the prompts to paste instead.)",
+  "imagine.pictureFailed":
+    "(The picture could not be made: {reason}. Here are the prompts to paste instead.)",
   "imagine.failure.unavailable": "the image server is unreachable or busy",
   "imagine.failure.timeout": "the image server took too long",
   "imagine.failure.refused": "the image server refused this prompt",

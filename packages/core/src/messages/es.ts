@@ -36,7 +36,8 @@ const messages: Messages = {
   "meme.offlineReason.unavailable": "el modelo no respondió",
   "meme.offlineReason.invalid_response": "la respuesta del modelo no servía",
   "meme.offlineReason.over_budget": "esta comunidad ya gastó el presupuesto de modelo de hoy",
-  "meme.offlineCaption": "{caption}\n(meme sin conexión: {reason}; elegido y escrito por el motor integrado, no por el modelo de IA)",
+  "meme.offlineCaption":
+    "{caption}\n(meme sin conexión: {reason}; elegido y escrito por el motor integrado, no por el modelo de IA)",
   "meme.again.button": "🔁 Otro",
   "meme.again.notFound": "No encuentro ese meme para repetirlo aquí. Prueba /meme <tema>.",
   "meme.again.nothingYet": "Aún no has hecho ningún meme aquí: prueba antes /meme <tema>.",
@@ -51,7 +52,8 @@ const messages: Messages = {
   "picture.problem.box_outside": "La caja de texto «{box}» se sale de la imagen.",
   "picture.problem.template_invalid": "Esa plantilla ya no se puede usar; prueba otra.",
 
-  "imagine.prompts": "Prompt de imagen para: {idea}\n\nPrompt:\n{prompt}\n\nPrompt negativo:\n{negativePrompt}",
+  "imagine.prompts":
+    "Prompt de imagen para: {idea}\n\nPrompt:\n{prompt}\n\nPrompt negativo:\n{negativePrompt}",
   "imagine.pasteHint":
     "(Aquí no hay un servidor de imágenes: pega estos prompts en Stable Diffusion, Flux o cualquier generador de imágenes.)",
   "imagine.caption": "{idea}\n\nPrompt: {prompt}",
@@ -257,7 +259,8 @@ const messages: Messages = {
   "setting.allowed.tokenBudget": "0 (sin límite) a {max} tokens de modelo por día",
   "setting.allowed.models": "{models}",
   "setting.allowed.layouts": "{layouts} (varios separados por comas, p. ej. classic,panels)",
-  "setting.allowed.tags": "hasta {max} etiquetas de plantilla separadas por comas (p. ej. pump,hodl), o - para ninguna",
+  "setting.allowed.tags":
+    "hasta {max} etiquetas de plantilla separadas por comas (p. ej. pump,hodl), o - para ninguna",
   "setting.allowed.watermark": "un texto de {max} caracteres como máximo, u off",
 };
 

@@ -6,7 +6,6 @@ import type { AttachmentFetcher } from "../commands/types.ts";
 import type { RunRecorder } from "../dispatch.ts";
 import type { JobPayload } from "../jobs/catalog.ts";
 import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
-import { translator } from "../messages/index.ts";
 import type { SettingsStore } from "../settings-store.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
@@ -56,7 +55,6 @@ export async function captionPicture(
   );
   if (!rendered.ok) return pictureFailure(run, rendered.problem, deps, "caption.refused");
 
-  const t = translator(run.language);
   const { bytes, mimeType } = rendered.value;
   await deps.deliver(
     run.target,
