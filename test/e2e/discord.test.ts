@@ -4,6 +4,7 @@ import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
 import { chatInputInteraction } from "../fakes/discord/interactions.ts";
 import { e2eFixture, type E2eFixture } from "./support/fixtures.ts";
 import { startPlatform } from "./support/platform-process.ts";
+import { COMMAND_NAMES } from "../support/commands.ts";
 
 const MANAGE_GUILD = String(1n << 5n);
 let fixture: E2eFixture;
@@ -42,17 +43,7 @@ const meme = (topic: string | undefined, extra: Partial<Parameters<typeof chatIn
 describe("Discord end to end", { timeout: 60_000 }, () => {
   it("GIVEN start-up with registration on THEN the slash commands are registered from the registry", () => {
     const names = discord.registeredCommands().map((command) => command.name);
-    expect(names).toEqual([
-      "start",
-      "help",
-      "meme",
-      "caption",
-      "imagine",
-      "template",
-      "config",
-      "persona",
-      "usage",
-    ]);
+    expect(names).toEqual([...COMMAND_NAMES]);
     const memeCommand = discord.registeredCommands().find((command) => command.name === "meme");
     expect(memeCommand?.options).toMatchObject([{ name: "topic", type: 3, required: true, max_length: 200 }]);
   });

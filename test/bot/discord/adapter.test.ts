@@ -8,6 +8,7 @@ import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord/server.t
 import { createBotCore, LEVEL, type BotCore } from "../../support/bot-core.ts";
 import { startDatabaseProxy, type DatabaseProxy } from "../../support/tcp-proxy.ts";
 import { uniqueSnowflake } from "../../support/unique-ids.ts";
+import { COMMAND_NAMES } from "../../support/commands.ts";
 
 const manageServer = PermissionFlagsBits.ManageGuild.toString();
 
@@ -421,17 +422,7 @@ describe("Discord adapter", () => {
     await startAdapter({ registerCommands: true, guildId });
 
     const registered = fake.registeredCommands(guildId);
-    expect(registered.map((registeredCommand) => registeredCommand.name)).toEqual([
-      "start",
-      "help",
-      "meme",
-      "caption",
-      "imagine",
-      "template",
-      "config",
-      "persona",
-      "usage",
-    ]);
+    expect(registered.map((registeredCommand) => registeredCommand.name)).toEqual([...COMMAND_NAMES]);
     expect(registered.find((registeredCommand) => registeredCommand.name === "meme")?.options).toEqual([
       expect.objectContaining({ name: "topic", type: 3, required: true, max_length: 200 }),
     ]);

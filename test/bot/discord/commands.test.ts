@@ -17,6 +17,7 @@ import {
   slashCommandsFrom,
 } from "../../../apps/bot/src/discord/commands.ts";
 import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord/server.ts";
+import { COMMAND_NAMES } from "../../support/commands.ts";
 
 const guildId = "1200000000000000001";
 
@@ -25,17 +26,7 @@ describe("slashCommandsFrom", () => {
   const byName = (name: string) => bodies.find((body) => body.name === name);
 
   it("describes every registry command in English with Spanish for Spain and Latin America", () => {
-    expect(bodies.map((body) => body.name)).toEqual([
-      "start",
-      "help",
-      "meme",
-      "caption",
-      "imagine",
-      "template",
-      "config",
-      "persona",
-      "usage",
-    ]);
+    expect(bodies.map((body) => body.name)).toEqual([...COMMAND_NAMES]);
     expect(byName("meme")).toMatchObject({
       description: "Make a meme picture about a topic",
       description_localizations: {
@@ -164,17 +155,7 @@ describe("registerSlashCommands", () => {
 
     expect(registered.scope).toBe("guild");
     const stored = fake.registeredCommands(guildId);
-    expect(stored.map((command) => command.name)).toEqual([
-      "start",
-      "help",
-      "meme",
-      "caption",
-      "imagine",
-      "template",
-      "config",
-      "persona",
-      "usage",
-    ]);
+    expect(stored.map((command) => command.name)).toEqual([...COMMAND_NAMES]);
     expect(stored.find((command) => command.name === "config")?.options).toEqual([
       expect.objectContaining({ name: "key", type: 3, required: false, max_length: 64 }),
       expect.objectContaining({ name: "value", type: 3, required: false, max_length: 64 }),
@@ -201,15 +182,6 @@ describe("registerSlashCommands", () => {
 
     await registerSlashCommands({ ...options, registry: createRegistry(defaultCommands.slice(1)) });
 
-    expect(fake.registeredCommands(guildId).map((command) => command.name)).toEqual([
-      "help",
-      "meme",
-      "caption",
-      "imagine",
-      "template",
-      "config",
-      "persona",
-      "usage",
-    ]);
+    expect(fake.registeredCommands(guildId).map((command) => command.name)).toEqual(COMMAND_NAMES.slice(1));
   });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runRegisterCli } from "../../../apps/bot/src/discord/register-cli.ts";
 import { startFakeDiscord, type FakeDiscord } from "../../fakes/discord/server.ts";
+import { COMMAND_NAMES } from "../../support/commands.ts";
 
 const guildId = "1200000000000000001";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -49,17 +50,7 @@ describe("discord:register", () => {
 
     expect(code).toBe(0);
     expect(fake.calls.some((call) => call.method === "GET" && call.path === "/applications/@me")).toBe(true);
-    expect(fake.registeredCommands().map((command) => command.name)).toEqual([
-      "start",
-      "help",
-      "meme",
-      "caption",
-      "imagine",
-      "template",
-      "config",
-      "persona",
-      "usage",
-    ]);
+    expect(fake.registeredCommands().map((command) => command.name)).toEqual([...COMMAND_NAMES]);
     expect(out[0]).toBe(`Registered 9 slash commands for application ${fake.applicationId} globally:`);
     expect(out).toContain("  /meme (topic) — Make a meme picture about a topic");
     expect(errors).toEqual([]);

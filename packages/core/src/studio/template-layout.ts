@@ -3,19 +3,10 @@
 // The command reads them before the picture is fetched; the job turns them into pixels once it
 // knows the picture's size, and the renderer validates the result.
 import type { MemeLayout, TextBox } from "@memebot/render";
-import { err, ok, type Result } from "../result.ts";
-import { userError, type UserError } from "../result.ts";
+import { err, ok, userError, type Result, type UserError } from "../result.ts";
 
-/** A box in fractions of the picture (0–1), as it travels in the template.add job. */
-export interface FractionBox {
-  id: string;
-  label: string;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  style: TextBox["style"];
-}
+/** A box with x, y, width and height in fractions of the picture (0–1), as it travels in the template.add job. */
+export type FractionBox = TextBox;
 
 /** What the admin may name after the template's name; explicit boxes make a "panels" template. */
 export const TEMPLATE_LAYOUT_WORDS = ["classic", "caption-bar"] as const;

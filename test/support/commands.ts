@@ -1,0 +1,12 @@
+// What the registry offers, in its order: the names slash commands and menus are checked against.
+export const COMMAND_NAMES = [
+  "start",
+  "help",
+  "meme",
+  "caption",
+  "imagine",
+  "template",
+  "config",
+  "persona",
+  "usage",
+] as const;
