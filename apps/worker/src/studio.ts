@@ -1,17 +1,27 @@
 // The meme studio's side of the worker: the renderer, the templates (starters drawn once, the
-// community's own from PostgreSQL), the meme writer over the model gateway, the attachment fetcher
-// and the "sending a photo…" indicator, composed once; and the handler of each studio job, each a
-// thin call of its use case.
-import { createMemeDraftWriter, type ModelGateway } from "@memebot/ai";
+// community's own from PostgreSQL), the meme and image-prompt writers over the model gateway, the
+// images client, the attachment fetcher and the "sending a photo…" indicator, composed once; and the
+// handler of each studio job, each a thin call of its use case.
+import type { Redis } from "ioredis";
+import {
+  createImagePromptWriter,
+  createImagesClient,
+  createMemeDraftWriter,
+  type ModelGateway,
+} from "@memebot/ai";
 import type { Env } from "@memebot/config";
 import {
   addTemplate,
+  answerImagine,
   captionPicture,
-  listTemplates,
-  type TemplateJobDependencies,
+  createImaginePromptCache,
   createMeme,
   createTemplateStore,
+  listTemplates,
   type AnswerCache,
+  type ImagineDependencies,
+  type JobCatalog,
+  type TemplateJobDependencies,
   type DeliverOnce,
   type PersonaStore,
   type PictureSending,
@@ -26,6 +36,9 @@ import { createMemeRenderer, drawContactSheet, starterTemplates } from "@memebot
 
 export interface StudioOptions {
   env: Env;
+  redis: Redis;
+  /** The catalog the worker runs (its attempts tell /imagine when a retry is the last). */
+  catalog: JobCatalog;
   gateway: Pick<ModelGateway, "json">;
   repositories: Repositories;
   settings: SettingsStore;
@@ -39,10 +52,10 @@ export interface StudioOptions {
   attachmentOrigins?: readonly string[];
 }
 
-type StudioJob = "meme.create" | "meme.caption" | "template.add" | "template.list";
+type StudioJob = "meme.create" | "meme.caption" | "meme.imagine" | "template.add" | "template.list";
 
 export function createStudioHandlers(options: StudioOptions): Pick<JobHandlers, StudioJob> {
-  const { env, settings, personas, answers, deliver, runs, logger } = options;
+  const { env, redis, catalog, settings, personas, answers, deliver, runs, logger } = options;
   const renderer = createMemeRenderer();
   const templates = createTemplateStore({
     repository: options.repositories.memeTemplates,
@@ -66,6 +79,29 @@ export function createStudioHandlers(options: StudioOptions): Pick<JobHandlers, 
     },
   };
   const drafts = createMemeDraftWriter({ gateway: options.gateway, logger });
+  // /imagine: prompts through the gateway; pictures only when an images endpoint is configured.
+  const imagePrompts = createImagePromptWriter({ gateway: options.gateway, logger });
+  const images = env.IMAGE_API_BASE_URL
+    ? createImagesClient({
+        baseURL: env.IMAGE_API_BASE_URL,
+        ...(env.IMAGE_API_KEY ? { apiKey: env.IMAGE_API_KEY } : {}),
+        model: env.IMAGE_MODEL,
+        timeoutMs: env.IMAGE_TIMEOUT_MS,
+        negativePrompt: env.IMAGE_NEGATIVE_PROMPT,
+        size: env.IMAGE_SIZE as `${number}x${number}`,
+      })
+    : undefined;
+  const imagine: ImagineDependencies = {
+    writePrompt: (request) => imagePrompts.write(request),
+    ...(images ? { generateImage: images.generate } : {}),
+    settings,
+    personas,
+    prompts: createImaginePromptCache({ redis, prefix: env.QUEUE_PREFIX }),
+    deliver,
+    runs,
+    ...uploading,
+    logger,
+  };
   // /template add and list: the same renderer checks pictures, the same store keeps them.
   const templateJobs: TemplateJobDependencies = {
     templates,
@@ -97,6 +133,8 @@ export function createStudioHandlers(options: StudioOptions): Pick<JobHandlers, 
       ),
     "meme.caption": (payload) =>
       captionPicture(payload, { attachments, renderer, settings, deliver, runs, ...uploading }),
+    "meme.imagine": (payload, { signal, attempt }) =>
+      answerImagine(payload, imagine, { signal, attempt, attempts: catalog["meme.imagine"].attempts }),
     "template.add": (payload) => addTemplate(payload, templateJobs),
     "template.list": (payload) => listTemplates(payload, templateJobs),
   };

@@ -1,13 +1,11 @@
 // Composes the worker process: the job worker on every catalog queue, whose handlers are
 // the core use cases wired to the model, the platforms and the database.
-import { createImagePromptWriter, createImagesClient, createModelGateway } from "@memebot/ai";
+import { createModelGateway } from "@memebot/ai";
 import { modelNamesOf } from "@memebot/config";
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import {
   answerConversation,
-  answerImagine,
   createAnswerCache,
-  createImaginePromptCache,
   createHistoryPruner,
   createThreadLocks,
   createPersonaStore,
@@ -19,7 +17,6 @@ import {
   reportFailedConversation,
   reportFailedRun,
   type AnswerConversationDependencies,
-  type ImagineDependencies,
   type JobCatalog,
 } from "@memebot/core";
 import { createModelCallRecorder, createRepositories } from "@memebot/db";
@@ -111,6 +108,8 @@ export async function startWorker(
   });
   const studio = createStudioHandlers({
     env,
+    redis,
+    catalog,
     gateway,
     repositories,
     settings,
@@ -122,37 +121,6 @@ export async function startWorker(
     logger,
     ...(options.attachmentOrigins ? { attachmentOrigins: options.attachmentOrigins } : {}),
   });
-  // /imagine: prompts through the gateway; pictures only when an images endpoint is configured.
-  const imagePrompts = createImagePromptWriter({ gateway, logger });
-  const images = env.IMAGE_API_BASE_URL
-    ? createImagesClient({
-        baseURL: env.IMAGE_API_BASE_URL,
-        ...(env.IMAGE_API_KEY ? { apiKey: env.IMAGE_API_KEY } : {}),
-        model: env.IMAGE_MODEL,
-        timeoutMs: env.IMAGE_TIMEOUT_MS,
-        negativePrompt: env.IMAGE_NEGATIVE_PROMPT,
-        size: env.IMAGE_SIZE as `${number}x${number}`,
-      })
-    : undefined;
-  const imagine: ImagineDependencies = {
-    writePrompt: (request) => imagePrompts.write(request),
-    ...(images ? { generateImage: images.generate } : {}),
-    settings,
-    personas,
-    prompts: createImaginePromptCache({ redis, prefix: env.QUEUE_PREFIX }),
-    deliver,
-    runs: repositories.commandRuns,
-    // A picture takes the image model a while: the chat shows "sending a photo…" meanwhile.
-    async showUploading(target, work) {
-      const stop = showChatAction(target, "upload_photo");
-      try {
-        return await work();
-      } finally {
-        stop();
-      }
-    },
-    logger,
-  };
   const conversation: AnswerConversationDependencies = {
     model: gateway,
     history: repositories.conversations,
@@ -184,8 +152,6 @@ export async function startWorker(
     metrics,
     handlers: {
       ...studio,
-      "meme.imagine": (payload, { signal, attempt }) =>
-        answerImagine(payload, imagine, { signal, attempt, attempts: catalog["meme.imagine"].attempts }),
       "meme.create": async (payload, context) => {
         const result = await studio["meme.create"](payload, context);
         const seconds = (Date.now() - payload.run.receivedAt) / 1000;
