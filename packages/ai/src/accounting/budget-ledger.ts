@@ -68,11 +68,19 @@ export function createTokenBudgetLedger(options: TokenBudgetLedgerOptions): Toke
     [...batch.keys()].forEach((key, index) => remember(key, Number(results[index * 2]?.[1])));
   }
 
+  /** The count remembered for `key` while it is fresh, with what is still on its way to Redis. */
+  const fresh = (key: string): number | undefined => {
+    const seen = known.get(key);
+    return seen && now() - seen.at < readCacheMs ? seen.spent + (pending.get(key) ?? 0) : undefined;
+  };
+
   return {
+    peek: (community) => fresh(keyOf(community)),
+
     async spentToday(community) {
       const key = keyOf(community);
-      const seen = known.get(key);
-      if (seen && now() - seen.at < readCacheMs) return seen.spent + (pending.get(key) ?? 0);
+      const remembered = fresh(key);
+      if (remembered !== undefined) return remembered;
       const spent = await redis.get(key);
       remember(key, spent === null ? 0 : Number(spent));
       return (known.get(key)?.spent ?? 0) + (pending.get(key) ?? 0);

@@ -11,7 +11,7 @@ import type { LatencyTracker } from "./latency.ts";
 import type { ProviderLimits } from "./limits.ts";
 import type { AttemptOutcome, GatewayMetrics } from "./metrics.ts";
 import { AttemptFailure, type ProviderAnswer, type RequestBounds } from "./provider-request.ts";
-import { redisAnswer } from "./redis-wait.ts";
+import { untilAborted } from "../model-failure.ts";
 import { errorName, safely } from "./report.ts";
 import type { CallScope } from "./types.ts";
 
@@ -163,7 +163,8 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     const firstMeasurement = latency.started(candidate.key);
     const acquiring = limits.acquire(provider, leaseTtlMs);
     try {
-      const decision = await redisAnswer(acquiring, call.signal);
+      // Bounded by the limits' own watchdog (a silent Redis fails the batch) and the call's signal.
+      const decision = await untilAborted(acquiring, call.signal);
       if (decision.granted)
         return handOut(call, candidate, { pass, leaseId: decision.leaseId, firstMeasurement });
       latency.ended(candidate.key, firstMeasurement);

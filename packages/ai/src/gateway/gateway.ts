@@ -179,6 +179,9 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
   async function overBudget(request: CallScope, signal: AbortSignal): Promise<boolean> {
     const { community, dailyTokenBudget } = request;
     if (!budget || !community || !dailyTokenBudget || dailyTokenBudget <= 0) return false;
+    // Most calls find the count in memory: no Redis wait, no timer.
+    const remembered = budget.peek?.(community);
+    if (remembered !== undefined) return remembered >= dailyTokenBudget;
     try {
       // Bounded like the limits: a silent Redis must not hold the call until its deadline.
       return (await redisAnswer(budget.spentToday(community), signal)) >= dailyTokenBudget;

@@ -15,6 +15,7 @@
 // Redis (not a Cluster, where every key must be declared up front).
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { REDIS_WAIT_MS, RedisSilentError } from "./redis-wait.ts";
 
 export type SlotRefusal = "concurrency" | "rpm" | "retry_after";
 
@@ -105,7 +106,15 @@ interface Operation {
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
-export function createProviderLimits(redis: Redis, prefix: string): ProviderLimits {
+/**
+ * `silentAfterMs`: a batch Redis has not answered by then fails with RedisSilentError (one timer per
+ * batch rather than one per call), so a black-holed Redis cannot hold calls until their deadline.
+ */
+export function createProviderLimits(
+  redis: Redis,
+  prefix: string,
+  silentAfterMs = REDIS_WAIT_MS,
+): ProviderLimits {
   // defineCommand sends the script once and then calls it by its SHA (EVALSHA). Without
   // numberOfKeys, the first argument says how many keys follow.
   if (!("memebotGatewaySlots" in redis)) redis.defineCommand("memebotGatewaySlots", { lua: SLOTS_SCRIPT });
@@ -135,8 +144,18 @@ export function createProviderLimits(redis: Redis, prefix: string): ProviderLimi
         provider.requestsPerMinute ?? 0,
       );
     }
+    let answered = false;
+    const silence = setTimeout(() => {
+      answered = true;
+      const error = new RedisSilentError(silentAfterMs);
+      for (const operation of batch) operation.fail(error);
+    }, silentAfterMs);
+    silence.unref();
     script.call(redis, keys.length, ...keys, ...args).then(
       (reply) => {
+        clearTimeout(silence);
+        if (answered) return;
+        answered = true;
         const values = reply as (number | string)[];
         batch.forEach((operation, i) =>
           operation.settle([
@@ -147,6 +166,9 @@ export function createProviderLimits(redis: Redis, prefix: string): ProviderLimi
         );
       },
       (error: unknown) => {
+        clearTimeout(silence);
+        if (answered) return;
+        answered = true;
         for (const operation of batch) operation.fail(error);
       },
     );

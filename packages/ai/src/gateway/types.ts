@@ -108,5 +108,7 @@ export interface ModelCallRecorder {
 /** Tokens a community spent today (UTC), shared by every process. */
 export interface TokenBudgetLedger {
   spentToday(community: CallCommunity): Promise<number>;
+  /** What spentToday would answer from memory, without asking anyone; undefined when it would have to ask. */
+  peek?(community: CallCommunity): number | undefined;
   add(community: CallCommunity, tokens: number): Promise<void>;
 }
