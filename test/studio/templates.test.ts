@@ -206,7 +206,7 @@ describe("/template add, list and remove", () => {
     expect(answer?.text).toBe(
       [
         `${starters.length + 1} templates: ${starters.length} starters and 1 of this community's own.`,
-        `Starters: ${starters.join(", ")}`,
+        `Starters (art with Twemoji graphics, CC-BY 4.0): ${starters.join(", ")}`,
         "This community's: doge-wow",
       ].join("\n"),
     );

@@ -177,7 +177,7 @@ const en = {
     "Template “{name}” added ({width}×{height}, {layout}). This community has {count} of its own now.",
   "template.removed": "Template “{name}” removed.",
   "template.list.header": "{total} templates: {starters} starters and {own} of this community's own.",
-  "template.list.starters": "Starters: {names}",
+  "template.list.starters": "Starters (art with Twemoji graphics, CC-BY 4.0): {names}",
   "template.list.own": "This community's: {names}",
   "template.list.noneOwn":
     "This community has none of its own yet: admins add one with /template add <name> and a picture.",

@@ -183,7 +183,7 @@ const messages: Messages = {
     "Plantilla «{name}» añadida ({width}×{height}, {layout}). Esta comunidad tiene ahora {count} propias.",
   "template.removed": "Plantilla «{name}» quitada.",
   "template.list.header": "{total} plantillas: {starters} de serie y {own} propias de esta comunidad.",
-  "template.list.starters": "De serie: {names}",
+  "template.list.starters": "De serie (dibujos con gráficos de Twemoji, CC-BY 4.0): {names}",
   "template.list.own": "De esta comunidad: {names}",
   "template.list.noneOwn":
     "Esta comunidad aún no tiene plantillas propias: los admins añaden una con /template add <nombre> y una imagen.",
