@@ -17,6 +17,14 @@ export { readMigrationsList, writeMigration } from "./migrations-folder.ts";
 export type { MigrationList, WrittenMigration } from "./migrations-folder.ts";
 export { createRepositories, createModelCallRecorder } from "./repositories.ts";
 export { MAX_TEMPLATES_PER_COMMUNITY, MAX_TEMPLATE_BYTES_PER_COMMUNITY } from "./repositories.ts";
+export { MAX_CHATTER_TEXT, MAX_TRACKED_TOKENS_PER_COMMUNITY } from "./repositories.ts";
+export type {
+  ChatterRepository,
+  NewChatterMessage,
+  NewTrackedToken,
+  StoredTrackedToken,
+  TrackTokenResult,
+} from "./repositories.ts";
 export type {
   Repositories,
   RepositoryOptions,

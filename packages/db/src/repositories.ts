@@ -10,6 +10,7 @@ import {
   type MemeTemplatesRepository,
 } from "./repositories/meme-templates.ts";
 import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
+import { createChatterRepository, type ChatterRepository } from "./repositories/chatter.ts";
 
 export type { CommandRunsRepository, CommunitiesRepository, PersonasRepository };
 export type { StoredPersona, UpdatePersonaInput } from "./repositories/personas.ts";
@@ -24,6 +25,15 @@ export {
   type StoredMemeTemplateWithPicture,
 } from "./repositories/meme-templates.ts";
 export type { UsageRepository, ModelUsageRow } from "./repositories/usage.ts";
+export {
+  MAX_CHATTER_TEXT,
+  MAX_TRACKED_TOKENS_PER_COMMUNITY,
+  type ChatterRepository,
+  type NewChatterMessage,
+  type NewTrackedToken,
+  type StoredTrackedToken,
+  type TrackTokenResult,
+} from "./repositories/chatter.ts";
 export {
   createModelCallRecorder,
   type ModelCallCommunity,
@@ -49,6 +59,8 @@ export interface Repositories {
   memeTemplates: MemeTemplatesRepository;
   /** Model calls summed by task and model, for /usage. */
   usage: UsageRepository;
+  /** Chatter sentiment: tracked tokens and the chat messages of tracking communities. */
+  chatter: ChatterRepository;
 }
 
 export interface RepositoryOptions {
@@ -67,5 +79,6 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
     personas: createPersonasRepository(prisma),
     memeTemplates: createMemeTemplatesRepository(prisma),
     usage: createUsageRepository(prisma),
+    chatter: createChatterRepository(prisma),
   };
 }

@@ -1,0 +1,176 @@
+// Chatter sentiment's storage: the tokens each community tracks, and the chat messages of tracking
+// communities. Messages arrive in batches (the listener's ingest), so they are written many rows to
+// one statement; the retention purge deletes in bounded chunks so it never holds a long lock.
+import type { PrismaClient } from "../generated/client.ts";
+import { ensureCommunity } from "./participants.ts";
+import type { CommunityKey, CommunityRef } from "./types.ts";
+
+/** Tokens one community may track: enough for a community's coins, few enough for one alias pattern. */
+export const MAX_TRACKED_TOKENS_PER_COMMUNITY = 25;
+/** Stored text is clipped to this many characters: sentiment needs a chat line, not an essay. */
+export const MAX_CHATTER_TEXT = 1_000;
+/** Rows the purge deletes per statement. */
+const PURGE_CHUNK = 5_000;
+
+export interface StoredTrackedToken {
+  symbol: string;
+  mint: string | null;
+  aliases: string[];
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface NewTrackedToken {
+  community: CommunityKey;
+  symbol: string;
+  mint?: string;
+  aliases: readonly string[];
+  /** The admin's platform user id. */
+  createdBy: string;
+}
+
+export type TrackTokenResult =
+  { ok: true; created: boolean } | { ok: false; reason: "too_many"; limit: number };
+
+export interface NewChatterMessage {
+  community: CommunityRef;
+  /** The platform's message key; a key already stored is skipped. */
+  key: string;
+  channelKey: string;
+  authorId: string;
+  text: string;
+  mentions: readonly string[];
+  contentHash: string;
+  createdAt: Date;
+}
+
+export interface ChatterRepository {
+  trackedTokens(community: CommunityRef): Promise<StoredTrackedToken[]>;
+  /** Adds the token, or replaces the mint and aliases of one tracked under that symbol. */
+  trackToken(input: NewTrackedToken): Promise<TrackTokenResult>;
+  /** True when the community tracked it. */
+  untrackToken(community: CommunityRef, symbol: string): Promise<boolean>;
+  /**
+   * Stores the messages in one INSERT. Messages of a community without a row (tracking is a stored
+   * setting, so a tracking community has one) and keys already stored are skipped. Returns rows written.
+   */
+  insertMessages(messages: readonly NewChatterMessage[]): Promise<number>;
+  /** Deletes all of a community's stored chatter (/track purge); returns how many rows went. */
+  purgeCommunity(community: CommunityRef): Promise<number>;
+  /** Communities with stored chatter, with their stored settings (which say their retention). */
+  communitiesWithChatter(): Promise<Array<{ community: CommunityRef; settings: unknown }>>;
+  /** Deletes the community's messages older than `before`; returns how many went. */
+  deleteOlderThan(community: CommunityRef, before: Date): Promise<number>;
+}
+
+const ofCommunity = (community: CommunityRef) => ({
+  community: { platform: community.platform, externalId: community.externalId },
+});
+
+export function createChatterRepository(prisma: PrismaClient): ChatterRepository {
+  async function communityIdOf(community: CommunityRef): Promise<string | undefined> {
+    const row = await prisma.community.findUnique({
+      where: { platform_externalId: { platform: community.platform, externalId: community.externalId } },
+      select: { id: true },
+    });
+    return row?.id;
+  }
+
+  return {
+    trackedTokens: (community) =>
+      prisma.trackedToken.findMany({
+        where: ofCommunity(community),
+        select: { symbol: true, mint: true, aliases: true, createdBy: true, createdAt: true },
+        orderBy: { symbol: "asc" },
+      }),
+
+    async trackToken(input) {
+      return prisma.$transaction(async (tx): Promise<TrackTokenResult> => {
+        const communityId = await ensureCommunity(tx, input.community);
+        // The community row is the lock: the count stays true until the insert.
+        await tx.$queryRaw`SELECT 1 FROM "Community" WHERE "id" = ${communityId} FOR UPDATE`;
+        const data = { mint: input.mint ?? null, aliases: [...input.aliases], createdBy: input.createdBy };
+        const known = await tx.trackedToken.findUnique({
+          where: { communityId_symbol: { communityId, symbol: input.symbol } },
+          select: { id: true },
+        });
+        if (known) {
+          await tx.trackedToken.update({ where: { id: known.id }, data });
+          return { ok: true, created: false };
+        }
+        const count = await tx.trackedToken.count({ where: { communityId } });
+        if (count >= MAX_TRACKED_TOKENS_PER_COMMUNITY)
+          return { ok: false, reason: "too_many", limit: MAX_TRACKED_TOKENS_PER_COMMUNITY };
+        await tx.trackedToken.create({ data: { communityId, symbol: input.symbol, ...data } });
+        return { ok: true, created: true };
+      });
+    },
+
+    async untrackToken(community, symbol) {
+      const { count } = await prisma.trackedToken.deleteMany({
+        where: { ...ofCommunity(community), symbol },
+      });
+      return count > 0;
+    },
+
+    async insertMessages(messages) {
+      if (messages.length === 0) return 0;
+      // Column arrays for unnest: one statement and one round trip, however many rows. Mentions are
+      // symbols ([A-Z0-9]) or base58 addresses, so a comma joins them safely into one text per row.
+      const platforms = messages.map((message) => message.community.platform);
+      const externalIds = messages.map((message) => message.community.externalId);
+      const keys = messages.map((message) => message.key);
+      const channels = messages.map((message) => message.channelKey);
+      const authors = messages.map((message) => message.authorId);
+      const texts = messages.map((message) => message.text.slice(0, MAX_CHATTER_TEXT));
+      const mentions = messages.map((message) => message.mentions.join(","));
+      const hashes = messages.map((message) => message.contentHash);
+      const times = messages.map((message) => message.createdAt.toISOString());
+      return prisma.$executeRaw`
+        INSERT INTO "ChatterMessage"
+          ("id", "communityId", "key", "channelKey", "authorId", "text", "mentions", "contentHash", "createdAt")
+        SELECT gen_random_uuid()::text, c."id", m.key, m.channel, m.author, m.text,
+               CASE WHEN m.mentions = '' THEN '{}'::text[] ELSE string_to_array(m.mentions, ',') END,
+               m.hash, m.at::timestamptz AT TIME ZONE 'UTC'
+        FROM unnest(${platforms}::text[], ${externalIds}::text[], ${keys}::text[], ${channels}::text[],
+                    ${authors}::text[], ${texts}::text[], ${mentions}::text[], ${hashes}::text[], ${times}::text[])
+          AS m(platform, external_id, key, channel, author, text, mentions, hash, at)
+        JOIN "Community" c ON c."platform"::text = m.platform AND c."externalId" = m.external_id
+        ON CONFLICT ("key") DO NOTHING`;
+    },
+
+    async purgeCommunity(community) {
+      const communityId = await communityIdOf(community);
+      if (!communityId) return 0;
+      const { count } = await prisma.chatterMessage.deleteMany({ where: { communityId } });
+      return count;
+    },
+
+    async communitiesWithChatter() {
+      const rows = await prisma.community.findMany({
+        where: { chatterMessages: { some: {} } },
+        select: { platform: true, externalId: true, settings: true },
+      });
+      return rows.map(({ platform, externalId, settings }) => ({
+        community: { platform, externalId },
+        settings,
+      }));
+    },
+
+    async deleteOlderThan(community, before) {
+      const communityId = await communityIdOf(community);
+      if (!communityId) return 0;
+      let total = 0;
+      for (;;) {
+        // Chunks: a week of a busy group deleted at once would hold its rows' locks for long.
+        const deleted = await prisma.$executeRaw`
+          DELETE FROM "ChatterMessage" WHERE "id" IN (
+            SELECT "id" FROM "ChatterMessage"
+            WHERE "communityId" = ${communityId} AND "createdAt" < (${before.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+            LIMIT ${PURGE_CHUNK})`;
+        total += deleted;
+        if (deleted < PURGE_CHUNK) return total;
+      }
+    },
+  };
+}
