@@ -62,3 +62,4 @@ export {
   type ImagesClientOptions,
   type NegativePromptMode,
 } from "./images.ts";
+export * from "./sentiment/index.ts";
