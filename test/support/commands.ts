@@ -8,5 +8,6 @@ export const COMMAND_NAMES = [
   "template",
   "config",
   "persona",
+  "track",
   "usage",
 ] as const;

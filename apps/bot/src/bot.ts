@@ -6,7 +6,9 @@ import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import { modelNamesOf, servesConsole } from "@memebot/config";
 import {
   createConversationConsumer,
+  createChatterIngest,
   createConversationTurns,
+  createTrackedTokenCache,
   createDispatcher,
   createGate,
   createListenerPipeline,
@@ -16,6 +18,8 @@ import {
   createSettingsStore,
   DEFAULT_CONVERSATION_COOLDOWN_MS,
   type Dispatch,
+  type JobName,
+  type JobPayload,
   type JobProducer,
   type ListenerPipeline,
 } from "@memebot/core";
@@ -56,11 +60,15 @@ export function createBotDispatch(
     async enqueue(name, payload, options) {
       const job = await producer.enqueue(name, payload, options);
       // A command's job carries its run; a conversation job, the message's community and arrival.
-      const { community, receivedAt } = "run" in payload ? payload.run : payload;
-      metrics.intakeToEnqueueSeconds.observe(
-        { platform: community.platform },
-        (Date.now() - receivedAt) / 1000,
-      );
+      // Jobs that answer no update (a scheduled purge) have neither.
+      const sent: JobPayload<JobName> = payload;
+      const origin = "run" in sent ? sent.run : "receivedAt" in sent ? sent : undefined;
+      if (origin) {
+        metrics.intakeToEnqueueSeconds.observe(
+          { platform: origin.community.platform },
+          (Date.now() - origin.receivedAt) / 1000,
+        );
+      }
       return job;
     },
   };
@@ -78,6 +86,13 @@ export function createBotDispatch(
     personas: createPersonaStore({ repository: repositories.personas }),
     // /template remove; adding and listing templates are the worker's (pictures are decoded there).
     templates: { remove: (community, name) => repositories.memeTemplates.remove(community, name) },
+    // /track: tracked tokens and the community's stored chatter.
+    tracking: {
+      list: (community) => repositories.chatter.trackedTokens(community),
+      add: (input) => repositories.chatter.trackToken(input),
+      remove: (community, symbol) => repositories.chatter.untrackToken(community, symbol),
+      purge: (community) => repositories.chatter.purgeCommunity(community),
+    },
     // Files sent with commands (a persona to import), from the platform that holds them.
     attachments: createAttachmentFetcher({
       ...(env.TELEGRAM_BOT_TOKEN
@@ -104,6 +119,13 @@ export function createBotDispatch(
           cooldownMs: DEFAULT_CONVERSATION_COOLDOWN_MS,
         }),
         jobs: { enqueueReply: (payload, enqueue) => jobs.enqueue("chat.reply", payload, enqueue) },
+      }),
+      // Chatter of communities that track sentiment, written in batches (never a query per message).
+      createChatterIngest({
+        settings,
+        tokens: createTrackedTokenCache((community) => repositories.chatter.trackedTokens(community)),
+        insert: (rows) => repositories.chatter.insertMessages(rows),
+        logger,
       }),
     ],
     logger,

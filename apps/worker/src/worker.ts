@@ -26,10 +26,11 @@ import {
   createPlatformSender,
   createTypingIndicator,
 } from "@memebot/delivery";
-import { createJobProducer, createJobWorker } from "@memebot/jobs";
+import { createJobProducer, createJobWorker, registerJobSchedulers } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { whenAborted } from "@memebot/telemetry";
 import { createStudioHandlers } from "./studio.ts";
+import { createSentimentHandlers } from "./sentiment.ts";
 
 export interface WorkerOptions {
   /** Retry policy and time limits; the project's catalog unless a test tightens it. */
@@ -152,6 +153,7 @@ export async function startWorker(
     metrics,
     handlers: {
       ...studio,
+      ...createSentimentHandlers({ repositories, settingsModel, logger }),
       "meme.create": async (payload, context) => {
         const result = await studio["meme.create"](payload, context);
         const seconds = (Date.now() - payload.run.receivedAt) / 1000;
@@ -168,10 +170,12 @@ export async function startWorker(
     onFinalFailure: async (_name, payload, error) => {
       if ("run" in payload)
         await reportFailedRun(payload.run, error, { deliver, runs: repositories.commandRuns });
-      else await reportFailedConversation(payload, { deliver });
+      else if ("threadKey" in payload) await reportFailedConversation(payload, { deliver });
     },
   });
   await worker.ready();
+  // Jobs on a clock (the chatter purge): every replica upserts the same schedulers; each tick runs once.
+  await registerJobSchedulers({ connection: redis, prefix: env.QUEUE_PREFIX, catalog });
 
   // Queue depth for /metrics, also when this process runs without the bot.
   const counter = createJobProducer({ connection: redis, prefix: env.QUEUE_PREFIX, catalog });

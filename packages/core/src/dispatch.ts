@@ -82,6 +82,8 @@ export interface DispatcherDependencies {
   attachments?: AttachmentFetcher;
   /** The community's own meme templates, for /template remove. */
   templates?: CommandServices["templates"];
+  /** Tracked tokens and stored chatter, for /track. */
+  tracking?: CommandServices["tracking"];
   gate: Gate;
   jobs: JobProducer;
   runs: RunRecorder & RunLookup;
@@ -114,6 +116,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     personas: deps.personas,
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
     ...(deps.templates ? { templates: deps.templates } : {}),
+    ...(deps.tracking ? { tracking: deps.tracking } : {}),
     jobs: deps.jobs,
     commands: () => registry.all,
     usage: deps.usage,

@@ -41,6 +41,8 @@ export interface CommunitySettings {
   models: Partial<Record<ModelTask, string>>;
   /** The meme studio's choices: which layouts /meme may use, template tags it prefers, a watermark. */
   studio: StudioSettings;
+  /** Chatter sentiment: whether the community's group messages are stored and scored, and for how long. */
+  sentiment: SentimentSettings;
   commands: Record<string, CommandSettings>;
 }
 
@@ -55,6 +57,21 @@ export interface StudioSettings {
   /** Small text drawn in a corner of every picture; empty: none (the default). */
   watermark: string;
 }
+
+export interface SentimentSettings {
+  /**
+   * Whether every group message is read and kept (for its retention) to measure the mood. Off by
+   * default: keeping all chatter is a privacy choice each community's admins make, and it needs the
+   * platform set up for it (Telegram privacy mode off or the bot an admin; Discord's Message Content intent).
+   */
+  tracking: boolean;
+  /** Days a stored message is kept; the hourly purge deletes older ones. */
+  retentionDays: number;
+}
+
+export const DEFAULT_SENTIMENT_RETENTION_DAYS = 7;
+/** A month of chatter at most: enough for weekly trends, little enough to keep privacy and storage in bounds. */
+export const MAX_SENTIMENT_RETENTION_DAYS = 30;
 
 export const MAX_WATERMARK_LENGTH = 32;
 const MAX_PREFERRED_TAGS = 8;
@@ -212,6 +229,18 @@ export function createSettingsModel(
         watermark: z.string().max(MAX_WATERMARK_LENGTH).catch(""),
       }),
     ),
+    sentiment: z.preprocess(
+      asObject,
+      z.object({
+        tracking: z.boolean().catch(false),
+        retentionDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_SENTIMENT_RETENTION_DAYS)
+          .catch(DEFAULT_SENTIMENT_RETENTION_DAYS),
+      }),
+    ),
     commands: z.preprocess(
       asObject,
       z.object(
@@ -308,6 +337,26 @@ export function createSettingsModel(
       write: (settings, value) => ({
         ...settings,
         studio: { ...settings.studio, watermark: value as string },
+      }),
+    },
+    {
+      key: "sentiment",
+      allowed: { id: "setting.allowed.switch" },
+      read: (settings) => settings.sentiment.tracking,
+      parse: parseSwitch,
+      write: (settings, value) => ({
+        ...settings,
+        sentiment: { ...settings.sentiment, tracking: value as boolean },
+      }),
+    },
+    {
+      key: "sentiment.retention_days",
+      allowed: { id: "setting.allowed.days", params: { min: 1, max: MAX_SENTIMENT_RETENTION_DAYS } },
+      read: (settings) => settings.sentiment.retentionDays,
+      parse: parseIntegerIn(1, MAX_SENTIMENT_RETENTION_DAYS),
+      write: (settings, value) => ({
+        ...settings,
+        sentiment: { ...settings.sentiment, retentionDays: value as number },
       }),
     },
     ...MODEL_TASKS.map((task): SettingDefinition => ({

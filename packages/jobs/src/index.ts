@@ -17,5 +17,6 @@ export {
   type JobWorkerOptions,
 } from "./worker.ts";
 export { jobIdFor, keyOfJobId } from "./job-id.ts";
+export { registerJobSchedulers, type JobSchedulerOptions } from "./scheduler.ts";
 export { JobTimeoutError, isPermanent } from "./errors.ts";
 export { BACKOFF_TYPE, retryDelay } from "./backoff.ts";

@@ -64,6 +64,10 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
       },
       { command: "config", description: "Show or change this community's bot settings" },
       { command: "persona", description: "Show or shape the bot's persona in this community" },
+      {
+        command: "track",
+        description: "See the tokens this community's chatter is tracked for; admins change them",
+      },
       { command: "usage", description: "Show this community's model usage and token budget (admins)" },
     ]);
     expect(menus.some((call) => call.params.language_code === "es")).toBe(true);

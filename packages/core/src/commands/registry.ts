@@ -8,6 +8,7 @@ import type { AnyCommand } from "./types.ts";
 import { usageCommand } from "../usage/command.ts";
 import { personaCommand } from "../persona/command.ts";
 import { templateCommand } from "../studio/template-command.ts";
+import { trackCommand } from "../sentiment/track-command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
 export const defaultCommands: readonly AnyCommand[] = [
@@ -19,6 +20,7 @@ export const defaultCommands: readonly AnyCommand[] = [
   templateCommand,
   configCommand,
   personaCommand,
+  trackCommand,
   usageCommand,
 ];
 

@@ -3,6 +3,7 @@ import type { JobName, JobPayload } from "../jobs/catalog.ts";
 import type { MessageId, Translator, Language } from "../messages/index.ts";
 import type { PersonaStore } from "../persona/store.ts";
 import type { TemplateStore } from "../studio/templates.ts";
+import type { TrackingService } from "../sentiment/track-command.ts";
 import type {
   Actor,
   AdminCheck,
@@ -83,6 +84,8 @@ export interface CommandServices {
   usage: UsageReader;
   /** Removes a community's own meme template (/template remove); adding and listing are jobs. */
   templates?: Pick<TemplateStore, "remove">;
+  /** The tokens a community tracks in its chatter, and its stored chatter (/track). */
+  tracking?: TrackingService;
   /** Recorded runs, read back (the meme a re-roll points at). */
   runs: RunLookup;
 }

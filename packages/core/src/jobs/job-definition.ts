@@ -32,6 +32,11 @@ export interface JobDefinition<S extends z.ZodType> {
    * and a retry that would start after its last start is not scheduled (the job fails as expired).
    */
   replyWindow?: (payload: z.infer<S>) => ReplyWindow | undefined;
+  /**
+   * Run on a clock rather than on demand: the worker registers a BullMQ job scheduler for it, so
+   * each tick makes one job however many worker replicas are up.
+   */
+  schedule?: { everyMs: number; payload: z.infer<S> };
 }
 
 export const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>) => definition;

@@ -25,6 +25,9 @@ const en = {
   "arg.template.action": "list, add or remove",
   "arg.template.rest": "add: <name> [classic | caption-bar | boxes] [description]; remove: <name>",
   "arg.template.picture": "The template's picture, for /template add (admins only)",
+  "command.track.description": "See the tokens this community's chatter is tracked for; admins change them",
+  "arg.track.action": "list, add, remove or purge",
+  "arg.track.rest": "add: <symbol> [mint] [aliases…]; remove: <symbol>",
 
   "start.greeting":
     "gm {name}! I'm the community's meme bot. Try /meme <topic> for a fresh meme, or /help for everything I can do.",
@@ -207,6 +210,27 @@ const en = {
   "template.error.tooLarge":
     "That picture doesn't fit: this community's templates may take {limit} MB together and {used} MB are used. Remove one, or send a smaller picture.",
   "template.error.fileUnavailable": "I couldn't download that picture. Please send it again.",
+  "track.help":
+    "How to use /track:\n/track list — the tokens this community tracks\n/track add <symbol> [mint] [aliases…] — track a token, or change one (admins)\n/track remove <symbol> — stop tracking it (admins)\n/track purge — delete all of this community's stored chatter (admins)\nAliases are words separated by spaces, or phrases separated by commas: /track add BONK bonk, bonk inu.\nChatter is read only while /config sentiment is on.",
+  "track.added": "Now tracking ${symbol}.",
+  "track.updated": "Updated ${symbol}.",
+  "track.removed": "Stopped tracking ${symbol}.",
+  "track.purged": "Deleted {count} stored messages of this community's chatter.",
+  "track.list.header": "Tokens tracked here ({count}):",
+  "track.list.item": "• ${symbol}",
+  "track.list.mint": "mint {mint}",
+  "track.list.aliases": "aliases: {aliases}",
+  "track.list.empty":
+    "This community tracks no tokens yet. Admins add one with /track add <symbol> [mint] [aliases…].",
+  "track.list.trackingOff": "Chatter tracking is off here: admins turn it on with /config sentiment on.",
+  "track.error.unknownAction": "I don't know “{action}”.\n{help}",
+  "track.error.badSymbol":
+    "“{symbol}” isn't a token symbol: 2 to 10 letters or digits, starting with a letter (e.g. BONK).",
+  "track.error.badAlias": "“{alias}” can't be an alias: 2 to 32 characters, with at least one letter.",
+  "track.error.tooManyAliases": "Too many aliases: at most {max}.",
+  "track.error.notFound": "This community doesn't track ${symbol}.",
+  "track.error.tooMany": "This community tracks {limit} tokens, the most it can: remove one first.",
+  "track.error.unavailable": "Token tracking isn't available here.",
   "template.problem.not_image": "That file isn't a picture: send a JPEG, PNG or WebP image.",
   "template.problem.corrupt": "That picture is damaged and can't be read: send it again or try another.",
   "template.problem.too_large": "That picture is too large: at most {limit}.",
@@ -247,6 +271,7 @@ const en = {
   "value.offWords": "no, disable, disabled",
 
   "setting.allowed.switch": "on | off",
+  "setting.allowed.days": "{min}-{max} days",
   "setting.allowed.seconds": "{min}-{max} seconds",
   "setting.allowed.perMinute": "{min}-{max} commands per minute",
   "setting.allowed.languages": "{languages}",

@@ -25,6 +25,10 @@ const messages: Messages = {
   "arg.template.action": "list, add o remove",
   "arg.template.rest": "add: <nombre> [classic | caption-bar | cajas] [descripción]; remove: <nombre>",
   "arg.template.picture": "La imagen de la plantilla, para /template add (solo admins)",
+  "command.track.description":
+    "Ver los tokens que se siguen en el chat de esta comunidad; los admins los cambian",
+  "arg.track.action": "list, add, remove o purge",
+  "arg.track.rest": "add: <símbolo> [mint] [alias…]; remove: <símbolo>",
 
   "start.greeting":
     "¡gm {name}! Soy el bot de memes de la comunidad. Prueba /meme <tema> para un meme nuevo, o /help para ver todo lo que sé hacer.",
@@ -214,6 +218,28 @@ const messages: Messages = {
   "template.error.tooLarge":
     "Esa imagen no cabe: las plantillas de esta comunidad pueden ocupar {limit} MB en total y ya se usan {used} MB. Quita una o envía una imagen más pequeña.",
   "template.error.fileUnavailable": "No pude descargar esa imagen. Envíala de nuevo, por favor.",
+  "track.help":
+    "Cómo usar /track:\n/track list — los tokens que sigue esta comunidad\n/track add <símbolo> [mint] [alias…] — seguir un token, o cambiarlo (admins)\n/track remove <símbolo> — dejar de seguirlo (admins)\n/track purge — borrar todo el chat guardado de esta comunidad (admins)\nLos alias son palabras separadas por espacios, o frases separadas por comas: /track add BONK bonk, bonk inu.\nEl chat solo se lee mientras /config sentiment está activado.",
+  "track.added": "Ahora sigo ${symbol}.",
+  "track.updated": "${symbol} actualizado.",
+  "track.removed": "Ya no sigo ${symbol}.",
+  "track.purged": "Borré {count} mensajes guardados del chat de esta comunidad.",
+  "track.list.header": "Tokens que se siguen aquí ({count}):",
+  "track.list.item": "• ${symbol}",
+  "track.list.mint": "mint {mint}",
+  "track.list.aliases": "alias: {aliases}",
+  "track.list.empty":
+    "Esta comunidad aún no sigue ningún token. Los admins añaden uno con /track add <símbolo> [mint] [alias…].",
+  "track.list.trackingOff":
+    "El seguimiento del chat está desactivado aquí: los admins lo activan con /config sentiment on.",
+  "track.error.unknownAction": "No conozco «{action}».\n{help}",
+  "track.error.badSymbol":
+    "«{symbol}» no es un símbolo de token: de 2 a 10 letras o dígitos, empezando por una letra (p. ej. BONK).",
+  "track.error.badAlias": "«{alias}» no puede ser un alias: de 2 a 32 caracteres, con al menos una letra.",
+  "track.error.tooManyAliases": "Demasiados alias: como máximo {max}.",
+  "track.error.notFound": "Esta comunidad no sigue ${symbol}.",
+  "track.error.tooMany": "Esta comunidad sigue {limit} tokens, el máximo: quita uno primero.",
+  "track.error.unavailable": "El seguimiento de tokens no está disponible aquí.",
   "template.problem.not_image": "Ese archivo no es una imagen: envía una imagen JPEG, PNG o WebP.",
   "template.problem.corrupt":
     "Esa imagen está dañada y no se puede leer: envíala de nuevo o prueba con otra.",
@@ -253,6 +279,7 @@ const messages: Messages = {
   "value.offWords": "no, desactivar, inactivo, apagado",
 
   "setting.allowed.switch": "activado | desactivado",
+  "setting.allowed.days": "{min}-{max} días",
   "setting.allowed.seconds": "{min}-{max} segundos",
   "setting.allowed.perMinute": "{min}-{max} comandos por minuto",
   "setting.allowed.languages": "{languages}",

@@ -1,0 +1,20 @@
+// Chatter sentiment's background jobs. The job catalog (../jobs/catalog.ts) takes them in as they
+// are; the worker gives each its handler (apps/worker/src/sentiment.ts).
+import { z } from "zod";
+import { defineJob } from "../jobs/job-definition.ts";
+
+/** How often stored chatter past its community's retention is deleted. */
+export const CHATTER_PURGE_EVERY_MS = 60 * 60_000;
+
+export const sentimentJobs = {
+  /** Deletes each community's chatter older than its retention (`sentiment.retention_days`). */
+  "sentiment.purge": defineJob({
+    // A queue of its own: quick database work that neither waits behind pictures nor holds them up.
+    queue: "maintenance",
+    payload: z.object({ reason: z.literal("schedule") }),
+    attempts: 3,
+    backoffMs: 30_000,
+    timeoutMs: 5 * 60_000,
+    schedule: { everyMs: CHATTER_PURGE_EVERY_MS, payload: { reason: "schedule" } },
+  }),
+} as const;
