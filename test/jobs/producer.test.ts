@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createJobProducer, createJobWorker, jobIdFor, type JobQueueProducer } from "@memebot/jobs";
+import { queueNames } from "@memebot/core";
 import {
   deletePrefix,
   memePayload,
@@ -122,9 +123,10 @@ describe("createJobProducer", () => {
 
     const counts = await producer.counts();
     // Every catalog queue is reported, the idle conversation queue too.
-    expect(counts.map((entry) => entry.queue)).toEqual(["commands", "conversation"]);
-    expect(counts[0]?.counts).toMatchObject({ waiting: 2, active: 0, failed: 0, completed: 0 });
-    expect(counts[1]?.counts).toMatchObject({ waiting: 0, active: 0, failed: 0, completed: 0 });
+    expect(counts.map((entry) => entry.queue)).toEqual(queueNames);
+    const countsOf = (queue: string) => counts.find((entry) => entry.queue === queue)?.counts;
+    expect(countsOf("commands")).toMatchObject({ waiting: 2, active: 0, failed: 0, completed: 0 });
+    expect(countsOf("conversation")).toMatchObject({ waiting: 0, active: 0, failed: 0, completed: 0 });
   });
 
   it("enqueues thousands of jobs per second over one shared connection", async ({ annotate }) => {
