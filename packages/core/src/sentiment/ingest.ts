@@ -49,6 +49,8 @@ export interface ChatterIngestOptions {
 export interface ChatterIngest extends ListenerConsumer {
   /** Writes what is buffered now; resolves when written (or failed, kept for the retry). */
   flush(): Promise<void>;
+  /** Stops taking messages and writes what is buffered (one retry); what still fails is logged as lost. */
+  close(): Promise<void>;
   stats(): { buffered: number; written: number; dropped: number; flushes: number; failedFlushes: number };
 }
 
