@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createScratchDatabase, type ScratchDatabase } from "../support/database.ts";
 
 const appTables = [
+  "ChatterMessage",
   "CommandRun",
   "Community",
   "ConversationMessage",
@@ -23,6 +24,7 @@ const appTables = [
   "Persona",
   "PlatformIdentity",
   "SettingChange",
+  "TrackedToken",
   "User",
   "_prisma_migrations",
 ];

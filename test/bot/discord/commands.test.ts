@@ -173,7 +173,7 @@ describe("registerSlashCommands", () => {
     expect(second.scope).toBe("global");
     const idsOf = (commands: typeof first.commands) => commands.map((command) => [command.name, command.id]);
     expect(idsOf(second.commands)).toEqual(idsOf(first.commands));
-    expect(fake.registeredCommands()).toHaveLength(9);
+    expect(fake.registeredCommands()).toHaveLength(COMMAND_NAMES.length);
   });
 
   it("removes a command the registry no longer has", async () => {

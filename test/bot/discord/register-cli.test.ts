@@ -51,7 +51,9 @@ describe("discord:register", () => {
     expect(code).toBe(0);
     expect(fake.calls.some((call) => call.method === "GET" && call.path === "/applications/@me")).toBe(true);
     expect(fake.registeredCommands().map((command) => command.name)).toEqual([...COMMAND_NAMES]);
-    expect(out[0]).toBe(`Registered 9 slash commands for application ${fake.applicationId} globally:`);
+    expect(out[0]).toBe(
+      `Registered ${COMMAND_NAMES.length} slash commands for application ${fake.applicationId} globally:`,
+    );
     expect(out).toContain("  /meme (topic) — Make a meme picture about a topic");
     expect(errors).toEqual([]);
   });
@@ -69,7 +71,7 @@ describe("discord:register", () => {
 
     expect(code).toBe(0);
     expect(fake.calls.some((call) => call.path === "/applications/@me")).toBe(false);
-    expect(fake.registeredCommands(guildId)).toHaveLength(9);
+    expect(fake.registeredCommands(guildId)).toHaveLength(COMMAND_NAMES.length);
     expect(out[0]).toContain(`server ${guildId}`);
   });
 
@@ -102,6 +104,6 @@ describe("discord:register", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("/config (key, value) — Show or change this community's bot settings");
-    expect(fake.registeredCommands(guildId)).toHaveLength(9);
+    expect(fake.registeredCommands(guildId)).toHaveLength(COMMAND_NAMES.length);
   });
 });
