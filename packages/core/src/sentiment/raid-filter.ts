@@ -11,7 +11,10 @@ export interface RaidFilterOptions {
   windowMs?: number;
   /** Copies of one text kept per window (from different authors); later ones are a raid. */
   copiesKept?: number;
-  /** Texts remembered at most, over all communities (about 100 bytes each). */
+  /**
+   * Texts remembered at most, over all communities (a few hundred bytes each: about 5 MB, within the
+   * bot's small heap). Past it the oldest go first, so under a flood the window only shortens.
+   */
   maxEntries?: number;
   now?: () => number;
 }
@@ -34,7 +37,7 @@ export const contentHashOf = (text: string): string =>
 export function createRaidFilter(options: RaidFilterOptions = {}) {
   const windowMs = options.windowMs ?? DEFAULT_RAID_WINDOW_MS;
   const copiesKept = options.copiesKept ?? DEFAULT_RAID_COPIES_KEPT;
-  const maxEntries = options.maxEntries ?? 50_000;
+  const maxEntries = options.maxEntries ?? 20_000;
   const now = options.now ?? Date.now;
   const seen = new Map<string, { firstAt: number; authors: string[]; copies: number }>();
 
