@@ -5,16 +5,16 @@
 // platform shows us, chatter in busy groups included. Only a consumer that wants the message
 // gets `handle(message)`, which may use Redis, the database and the job queue.
 //
-// Two consumers are designed for:
+// The consumers:
 // - conversation (packages/core/src/conversation): wants private messages and group messages
 //   that mention or reply to the bot; handle reads the community's settings, applies the chat's
 //   cooldown and enqueues one `chat.reply` job per message. Its outcome says whether an answer
 //   will come (the console waits for it).
-// - chatter sentiment (next): wants every group message of a community that tracks sentiment.
-//   To keep `wants` synchronous it keeps the set of tracking communities in memory (refreshed
-//   from the settings every few seconds, outside `wants`); `handle` appends the message to a
-//   batch and returns at once, and the batch goes out as one job when it is full or old enough.
-//   `close` flushes what is still batched when the process stops.
+// - chatter ingest (packages/core/src/sentiment/ingest.ts): wants group messages; handle drops
+//   those of communities not tracking (a cached settings read), then appends the message to a
+//   buffer and returns at once; the buffer is written to the database in one statement when it is
+//   full or old enough, never one round trip per message. `close` writes what is still buffered
+//   when the process stops.
 import type { ListenedMessage } from "./message.ts";
 
 export interface ConsumerOutcome {
