@@ -1,5 +1,6 @@
 // The terminal console's answers travel over Redis pub/sub, so the console works whether the
 // worker runs in the bot's process or in another one.
+import { once } from "node:events";
 import type { Redis } from "ioredis";
 import type { OutgoingMessage, OutgoingPicture, ReplyButton } from "@memebot/core";
 import { DeliveryError } from "./errors.ts";
@@ -126,7 +127,11 @@ export function subscribeConsoleReplies(options: ConsoleSubscriptionOptions): Co
     else onInvalid?.(raw);
   };
   redis.on("message", listener);
-  const ready = redis.subscribe(channel).then(() => undefined);
+  // Subscribed only once the connection is ready: a SUBSCRIBE queued while it connects puts it in
+  // subscriber mode before ioredis's ready check (INFO) has run, the check fails ("Connection in
+  // subscriber mode…"), and the subscription may never take, so the answers would never arrive.
+  const connected = redis.status === "ready" ? Promise.resolve() : once(redis, "ready");
+  const ready = connected.then(() => redis.subscribe(channel)).then(() => undefined);
   let closing: Promise<void> | undefined;
   return {
     ready,
