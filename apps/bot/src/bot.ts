@@ -7,6 +7,7 @@ import { modelNamesOf, servesConsole } from "@memebot/config";
 import {
   createConversationConsumer,
   createChatterIngest,
+  createScoringTrigger,
   createConversationTurns,
   createTrackedTokenCache,
   createDispatcher,
@@ -125,6 +126,8 @@ export function createBotDispatch(
         settings,
         tokens: createTrackedTokenCache((community) => repositories.chatter.trackedTokens(community)),
         insert: (rows) => repositories.chatter.insertMessages(rows),
+        // One deduplicated `sentiment.score` job per community every few seconds, on its own queue.
+        requestScoring: createScoringTrigger(jobs),
         logger,
       }),
     ],

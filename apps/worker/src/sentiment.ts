@@ -1,6 +1,18 @@
 // Chatter sentiment's side of the worker: the handler of each sentiment job, each a thin call of its
 // use case over the chatter repository.
-import { purgeOldChatter, type SettingsModel } from "@memebot/core";
+import { createSentimentScorer, type ModelGateway } from "@memebot/ai";
+import {
+  createScoringTrigger,
+  createThreadLocks,
+  purgeOldChatter,
+  scoreChatter,
+  type ChatterCommunity,
+  type CommunityRef,
+  type CommunitySettings,
+  type JobProducer,
+  type SettingsModel,
+  type ThreadLocksOptions,
+} from "@memebot/core";
 import type { Repositories } from "@memebot/db";
 import type { JobHandlers } from "@memebot/jobs";
 
@@ -8,13 +20,32 @@ export interface SentimentOptions {
   repositories: Pick<Repositories, "chatter">;
   /** Reads each community's retention from its stored settings. */
   settingsModel: Pick<SettingsModel, "parse">;
-  logger: { info(obj: object, msg: string): void };
+  /** Scoring stored chatter (`sentiment.score`); without it that job fails as not configured. */
+  scoring?: SentimentScoringOptions;
+  logger: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
 }
 
-type SentimentJob = "sentiment.purge";
+export interface SentimentScoringOptions {
+  /** The community's settings (its `model.sentiment` choice and token budget) for scoring. */
+  settings: {
+    get(community: CommunityRef): Promise<Pick<CommunitySettings, "models" | "tokenBudgetPerDay">>;
+  };
+  /** Scores with the `sentiment` task's model; offline where it cannot. */
+  gateway: Pick<ModelGateway, "json">;
+  /** Holds the per-community scoring lock. */
+  redis: ThreadLocksOptions["redis"];
+  prefix: string;
+  /** Enqueues the next `sentiment.score` of a community whose job ran out of rounds. */
+  jobs: Pick<JobProducer, "enqueue">;
+}
+
+type SentimentJob = "sentiment.purge" | "sentiment.score";
+
+const SCORE_LOCK_MS = 3 * 60_000;
 
 export function createSentimentHandlers(options: SentimentOptions): Pick<JobHandlers, SentimentJob> {
   const { repositories, settingsModel, logger } = options;
+  const score = options.scoring ? createScoreHandler(options.scoring, options) : undefined;
   return {
     "sentiment.purge": async (_payload, { signal }) => {
       const deleted = await purgeOldChatter(
@@ -28,5 +59,38 @@ export function createSentimentHandlers(options: SentimentOptions): Pick<JobHand
       if (deleted > 0) logger.info({ deleted }, "chatter past its retention deleted");
       return { deleted };
     },
+    "sentiment.score": (community, context) => {
+      if (!score) throw new Error("sentiment scoring is not configured in this worker");
+      return score(community, context.signal);
+    },
+  };
+}
+
+function createScoreHandler(scoring: SentimentScoringOptions, options: SentimentOptions) {
+  const { repositories, logger } = options;
+  const scorer = createSentimentScorer({
+    gateway: scoring.gateway,
+    ...(logger.warn ? { logger: { warn: logger.warn.bind(logger) } } : {}),
+  });
+  const requestScoring = createScoringTrigger(scoring.jobs);
+  // One job of a community scores at a time; a holder that died lets go after 3 minutes.
+  const locks = createThreadLocks({ redis: scoring.redis, prefix: scoring.prefix, ttlMs: SCORE_LOCK_MS });
+  return async (community: ChatterCommunity, signal: AbortSignal) => {
+    const result = await scoreChatter(
+      community,
+      {
+        // Chatter is only kept for groups.
+        settings: (chatter) => scoring.settings.get({ ...chatter, kind: "group" }),
+        pendingMessages: (chatter, limit) => repositories.chatter.pendingMessages(chatter, limit),
+        storeScores: (rows) => repositories.chatter.storeScores(rows),
+        scorer,
+        requestScoring,
+        lock: (chatter, lockSignal) =>
+          locks.acquire(`sentiment:${chatter.platform}:${chatter.externalId}`, lockSignal),
+      },
+      signal,
+    );
+    if (result.scored > 0) logger.info({ ...result }, "chatter scored");
+    return result;
   };
 }

@@ -140,6 +140,9 @@ export async function startWorker(
       logger.warn({ err: error }, "old conversation history not deleted; trying again later"),
   });
 
+  // Queue depth for /metrics, also when this process runs without the bot; and the sentiment
+  // job's own follow-ups (created before the worker: a job may run as soon as it starts).
+  const counter = createJobProducer({ connection: redis, prefix: env.QUEUE_PREFIX, catalog });
   const worker = createJobWorker({
     // BullMQ's blocking reads need a connection of their own that retries forever.
     connection: infrastructure.createRedis(),
@@ -153,7 +156,12 @@ export async function startWorker(
     metrics,
     handlers: {
       ...studio,
-      ...createSentimentHandlers({ repositories, settingsModel, logger }),
+      ...createSentimentHandlers({
+        repositories,
+        settingsModel,
+        scoring: { settings, gateway, redis, prefix: env.QUEUE_PREFIX, jobs: counter },
+        logger,
+      }),
       "meme.create": async (payload, context) => {
         const result = await studio["meme.create"](payload, context);
         const seconds = (Date.now() - payload.run.receivedAt) / 1000;
@@ -177,8 +185,6 @@ export async function startWorker(
   // Jobs on a clock (the chatter purge): every replica upserts the same schedulers; each tick runs once.
   await registerJobSchedulers({ connection: redis, prefix: env.QUEUE_PREFIX, catalog });
 
-  // Queue depth for /metrics, also when this process runs without the bot.
-  const counter = createJobProducer({ connection: redis, prefix: env.QUEUE_PREFIX, catalog });
   metrics.setJobCountsProvider(() => counter.counts());
 
   logger.info(

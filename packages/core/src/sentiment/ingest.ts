@@ -34,6 +34,11 @@ export interface ChatterIngestOptions {
   /** Writes a batch in one statement; rejects to have it retried. */
   insert: (rows: readonly ChatterRow[]) => Promise<unknown>;
   logger: { warn(object: object, message: string): void; error(object: object, message: string): void };
+  /**
+   * Asks for the scoring of a community whose messages were just written (createScoringTrigger: one
+   * job per community every few seconds, however many batches ask). Absent: nothing is scored.
+   */
+  requestScoring?: (community: Pick<CommunityRef, "platform" | "externalId">) => Promise<unknown>;
   /** Rows per INSERT: a batch this full is written at once. 500 by default. */
   batchSize?: number;
   /** The oldest buffered row waits at most this long. 200 ms by default. */
@@ -59,10 +64,11 @@ const COMMAND = /^[/!][\p{L}\p{N}_]/u;
 const LETTER = /\p{L}/u;
 const MAX_RETRY_DELAY_MS = 30_000;
 
-const communityKeyOf = (community: CommunityRef) => `${community.platform}:${community.externalId}`;
+const communityKeyOf = (community: Pick<CommunityRef, "platform" | "externalId">) =>
+  `${community.platform}:${community.externalId}`;
 
 export function createChatterIngest(options: ChatterIngestOptions): ChatterIngest {
-  const { settings, tokens, insert, logger } = options;
+  const { settings, tokens, insert, logger, requestScoring } = options;
   const batchSize = options.batchSize ?? 500;
   const flushAfterMs = options.flushAfterMs ?? 200;
   const maxBuffered = options.maxBuffered ?? 20_000;
@@ -98,6 +104,7 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
       await insert(rows);
       counts.written += rows.length;
       failures = 0;
+      if (requestScoring) askForScoring(rows, requestScoring);
     } catch (error) {
       counts.failedFlushes++;
       failures++;
@@ -109,6 +116,16 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
         "chatter batch not stored; retrying",
       );
       throw error;
+    }
+  }
+
+  /** Once per community of the batch; not awaited, and a failed ask is only logged (the next batch asks again). */
+  function askForScoring(rows: readonly ChatterRow[], request: NonNullable<typeof requestScoring>) {
+    const communities = new Map(rows.map((row) => [communityKeyOf(row.community), row.community]));
+    for (const community of communities.values()) {
+      request(community).catch((error: unknown) =>
+        logger.warn({ err: error }, "chatter scoring not requested; the next batch asks again"),
+      );
     }
   }
 

@@ -2,6 +2,7 @@
 // are; the worker gives each its handler (apps/worker/src/sentiment.ts).
 import { z } from "zod";
 import { defineJob } from "../jobs/job-definition.ts";
+import { platformSchema } from "../platform.ts";
 
 /** How often stored chatter past its community's retention is deleted. */
 export const CHATTER_PURGE_EVERY_MS = 60 * 60_000;
@@ -16,5 +17,15 @@ export const sentimentJobs = {
     backoffMs: 30_000,
     timeoutMs: 5 * 60_000,
     schedule: { everyMs: CHATTER_PURGE_EVERY_MS, payload: { reason: "schedule" } },
+  }),
+  /** Scores a community's pending chatter in batches (asked for by ingest: see score-trigger.ts). */
+  "sentiment.score": defineJob({
+    // A queue of its own: a burst of scoring never holds up commands or conversation answers.
+    queue: "sentiment",
+    payload: z.object({ platform: platformSchema, externalId: z.string().min(1) }),
+    attempts: 3,
+    backoffMs: 5_000,
+    // Ten rounds of one model call (a second for missing items), each within the task's deadline.
+    timeoutMs: 5 * 60_000,
   }),
 } as const;

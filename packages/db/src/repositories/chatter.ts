@@ -61,6 +61,19 @@ export interface ChatterRepository {
   communitiesWithChatter(): Promise<Array<{ community: CommunityRef; settings: unknown }>>;
   /** Deletes the community's messages older than `before`; returns how many went. */
   deleteOlderThan(community: CommunityRef, before: Date): Promise<number>;
+  /** Up to `limit` of the community's unscored messages, oldest first (the pending index). */
+  pendingMessages(community: CommunityRef, limit: number): Promise<Array<{ id: string; text: string }>>;
+  /** Stores scores in one UPDATE; rows gone meanwhile (purged) are skipped. Returns rows updated. */
+  storeScores(scores: readonly ChatterScoreRow[]): Promise<number>;
+}
+
+export interface ChatterScoreRow {
+  id: string;
+  label: string;
+  score: number;
+  confidence: number;
+  scorer: string;
+  scoredAt: Date;
 }
 
 const ofCommunity = (community: CommunityRef) => ({
@@ -171,6 +184,35 @@ export function createChatterRepository(prisma: PrismaClient): ChatterRepository
         total += deleted;
         if (deleted < PURGE_CHUNK) return total;
       }
+    },
+
+    async pendingMessages(community, limit) {
+      const communityId = await communityIdOf(community);
+      if (!communityId) return [];
+      return prisma.chatterMessage.findMany({
+        where: { communityId, scoredAt: null },
+        orderBy: { createdAt: "asc" },
+        take: limit,
+        select: { id: true, text: true },
+      });
+    },
+
+    async storeScores(scores) {
+      if (scores.length === 0) return 0;
+      const ids = scores.map((row) => row.id);
+      const labels = scores.map((row) => row.label);
+      const values = scores.map((row) => row.score);
+      const confidences = scores.map((row) => row.confidence);
+      const scorers = scores.map((row) => row.scorer);
+      const times = scores.map((row) => row.scoredAt.toISOString());
+      return prisma.$executeRaw`
+        UPDATE "ChatterMessage" AS m
+        SET "label" = s.label, "score" = s.score, "confidence" = s.confidence,
+            "scorer" = s.scorer, "scoredAt" = s.at::timestamptz AT TIME ZONE 'UTC'
+        FROM unnest(${ids}::text[], ${labels}::text[], ${values}::float8[], ${confidences}::float8[],
+                    ${scorers}::text[], ${times}::text[])
+          AS s(id, label, score, confidence, scorer, at)
+        WHERE m."id" = s.id`;
     },
   };
 }
