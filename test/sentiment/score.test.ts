@@ -8,15 +8,20 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from "vitest";
 import { createSentimentScorer } from "@memebot/ai";
 import {
+  createChatterIngest,
+  createRegistry,
+  createSettingsModel,
   createScoringTrigger,
   scoreChatter,
   scoringJobOf,
   SCORE_WAIT_MS,
   type ChatterCommunity,
   type ScoreChatterDependencies,
+  type ScoreChatterResult,
 } from "@memebot/core";
 import { createRepositories, type Database } from "@memebot/db";
 import { createJobProducer, jobIdFor } from "@memebot/jobs";
+import { createSentimentHandlers } from "../../apps/worker/src/sentiment.ts";
 import { startFakeOpenAI, type FakeChatRequest, type FakeOpenAI } from "../fakes/openai/server.ts";
 import { gatewayFactory, modelsConfig, provider } from "../ai/gateway/support.ts";
 import { deletePrefix, REDIS_URL, uniquePrefix } from "../jobs/support.ts";
@@ -221,3 +226,105 @@ describe("the scoring trigger", () => {
     }
   });
 });
+
+describe("ingest asking for scoring", () => {
+  it("GIVEN a burst written in many batches THEN the queue holds one scoring job for the community", async () => {
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const prefix = uniquePrefix();
+    const producer = createJobProducer({ connection: redis, prefix });
+    const queue = new Queue("sentiment", { connection: redis, prefix });
+    try {
+      const community = {
+        platform: "telegram" as const,
+        externalId: `-100${randomUUID()}`,
+        kind: "group" as const,
+      };
+      await repositories.chatter.trackToken({ community, symbol: "SEED", aliases: [], createdBy: "1" });
+      const defaults = createSettingsModel(createRegistry().all).defaults();
+      const asks: string[] = [];
+      const request = createScoringTrigger(producer);
+      const ingest = createChatterIngest({
+        settings: { get: async () => ({ sentiment: { ...defaults.sentiment, tracking: true } }) },
+        tokens: async () => [],
+        insert: (rows) => repositories.chatter.insertMessages(rows),
+        requestScoring: (asked) => {
+          asks.push(asked.externalId);
+          return request(asked);
+        },
+        logger: { warn: () => undefined, error: () => undefined },
+        batchSize: 20,
+      });
+      // Kept clear of a window's end, so the whole burst falls in one window.
+      const intoWindow = Date.now() % SCORE_WAIT_MS;
+      if (intoWindow > SCORE_WAIT_MS - 1_000) await sleep(SCORE_WAIT_MS - intoWindow + 10);
+      for (let index = 0; index < 200; index += 1) {
+        await ingest.handle({
+          key: `telegram:${community.externalId}:${index}`,
+          platform: "telegram",
+          community,
+          threadKey: `telegram:${community.externalId}`,
+          author: { externalId: String(1000 + (index % 37)), isBot: false },
+          origin: "user",
+          text: `number ${index} of the burst, price looks ${index % 2 ? "great" : "weak"}`,
+          isPrivate: false,
+          mentionsBot: false,
+          repliesToBot: false,
+          replyTo: { platform: "telegram", chatId: community.externalId, replyToMessageId: index },
+          receivedAt: Date.now(),
+        });
+      }
+      await ingest.close();
+      await sleep(50);
+      expect(ingest.stats()).toMatchObject({ written: 200, dropped: 0 });
+      expect(asks.length).toBeGreaterThanOrEqual(10);
+      const jobs = await queue.getJobs(["delayed", "waiting"]);
+      expect(jobs.map((job) => job.data)).toEqual([
+        { platform: "telegram", externalId: community.externalId },
+      ]);
+    } finally {
+      await producer.close();
+      await queue.close();
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+});
+
+describe("the worker's sentiment.score handler", () => {
+  it("GIVEN two jobs of one community at once THEN the lock lets one score and the other find nothing left", async (context) => {
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const prefix = uniquePrefix();
+    context.onTestFinished(async () => {
+      await deletePrefix(redis, prefix);
+      await redis.quit();
+    });
+    const { gateway } = gatewayFactory(context).open(modelsConfig([provider("local", fake.baseURL)]));
+    const asked: unknown[] = [];
+    const handlers = createSentimentHandlers({
+      repositories,
+      settingsModel: createSettingsModel(createRegistry().all),
+      scoring: {
+        settings: { get: async () => ({ models: {}, tokenBudgetPerDay: 0 }) },
+        gateway,
+        redis,
+        prefix,
+        jobs: { enqueue: async (_name, payload) => (asked.push(payload), { jobId: "next" }) },
+      },
+      logger: { info: () => undefined, warn: () => undefined },
+    });
+    const community = await communityWith(70);
+    const run = () =>
+      handlers["sentiment.score"](
+        { platform: community.platform, externalId: community.externalId },
+        { jobId: randomUUID(), attempt: 1, signal: new AbortController().signal },
+      );
+    const results = (await Promise.all([run(), run()])) as ScoreChatterResult[];
+    expect(results.map((result) => result.scored).sort()).toEqual([0, 70]);
+    // Each message went to the model once.
+    expect(fake.requests.flatMap((request) => sentIds(request.body))).toHaveLength(70);
+    expect((await rowsOf(community)).every((row) => row.scorer === "model:qwen")).toBe(true);
+    expect(asked).toEqual([]);
+  });
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
