@@ -74,7 +74,12 @@ function createScoreHandler(scoring: SentimentScoringOptions, options: Sentiment
   });
   const requestScoring = createScoringTrigger(scoring.jobs);
   // One job of a community scores at a time; a holder that died lets go after 3 minutes.
-  const locks = createThreadLocks({ redis: scoring.redis, prefix: scoring.prefix, ttlMs: SCORE_LOCK_MS });
+  const locks = createThreadLocks({
+    redis: scoring.redis,
+    prefix: scoring.prefix,
+    ttlMs: SCORE_LOCK_MS,
+    purpose: "sentiment:scoring",
+  });
   return async (community: ChatterCommunity, signal: AbortSignal) => {
     const result = await scoreChatter(
       community,

@@ -19,6 +19,8 @@ export interface ThreadLocksOptions {
   ttlMs?: number;
   /** How often a waiting job looks again. */
   pollMs?: number;
+  /** What the locks are for, in their Redis keys (default "conversation:answering"). */
+  purpose?: string;
 }
 
 /** Deletes the lock only if it is still ours (it may have expired and been taken by another job). */
@@ -30,7 +32,8 @@ export function createThreadLocks(options: ThreadLocksOptions): ThreadLocks {
   const { redis, prefix } = options;
   const ttlMs = options.ttlMs ?? DEFAULT_THREAD_LOCK_TTL_MS;
   const pollMs = options.pollMs ?? 100;
-  const keyOf = (threadKey: string) => `${prefix}:conversation:answering:${threadKey}`;
+  const purpose = options.purpose ?? "conversation:answering";
+  const keyOf = (threadKey: string) => `${prefix}:${purpose}:${threadKey}`;
 
   return {
     async acquire(threadKey, signal) {
