@@ -27,7 +27,7 @@ describe("console chat through pnpm start", { timeout: 120_000 }, () => {
     const dataDir = await mkdtemp(join(tmpdir(), "memebot-console-"));
     try {
       const { code, stdout, stderr } = await pnpmStart(
-        "/help\n/meme wen lambo\n/meme\nhello\n/config language\n",
+        "/help\n/meme wen lambo\n/meme\nhello\n/config language\n/caption hi | there\n",
         {
           DATA_DIR: dataDir,
           CONSOLE_PICTURES_DIR: join(dataDir, "memes"),
@@ -42,6 +42,8 @@ describe("console chat through pnpm start", { timeout: 120_000 }, () => {
       // Plain text is a private message to the bot: without a model, the offline engine says so.
       expect(stdout).toMatch(/bot> [^\n]*offline engine[^\n]*no model is set up for chatting/i);
       expect(stdout).toContain("bot> language = en  (en | es)");
+      // A terminal cannot send a picture: /caption says so rather than asking for one.
+      expect(stdout).toContain("bot> /caption needs a picture, and pictures can't be sent here.");
       // The meme is answered by the worker, by the built-in engine, and says so; its picture is saved.
       expect(stdout).toContain(
         "bot> wen lambo\nbot> (offline meme: no model endpoint is configured; picked and written by the built-in engine, not the AI model)",

@@ -45,7 +45,10 @@ export const captionCommand = defineCommand<CaptionArgs>({
   async run(context) {
     const { top, bottom } = context.args;
     const [picture] = context.invocation.attachments ?? [];
-    if (!context.services.attachments) return { kind: "error", error: userError("caption.error.noFiles") };
+    // The console has no way to send a picture; elsewhere, one was simply not sent.
+    if (!context.services.attachments || context.invocation.platform === "console") {
+      return { kind: "error", error: userError("caption.error.noFiles") };
+    }
     if (!picture) return { kind: "error", error: userError("caption.error.noPicture") };
     if (picture.size !== undefined && picture.size > MAX_PICTURE_BYTES) {
       const limit = `${MAX_PICTURE_BYTES / 1024 / 1024} MB`;
