@@ -9,6 +9,8 @@ import type { CommunityKey, CommunityRef } from "./types.ts";
 export const MAX_TRACKED_TOKENS_PER_COMMUNITY = 25;
 /** Stored text is clipped to this many characters: sentiment needs a chat line, not an essay. */
 export const MAX_CHATTER_TEXT = 1_000;
+/** Most scored rows one /sentiment report reads: the newest this many of its two windows. */
+export const MAX_SCORED_ROWS = 20_000;
 /** Rows the purge deletes per statement. */
 const PURGE_CHUNK = 5_000;
 
@@ -65,6 +67,23 @@ export interface ChatterRepository {
   pendingMessages(community: CommunityRef, limit: number): Promise<Array<{ id: string; text: string }>>;
   /** Stores scores in one UPDATE; rows gone meanwhile (purged) are skipped. Returns rows updated. */
   storeScores(scores: readonly ChatterScoreRow[]): Promise<number>;
+  /**
+   * The community's scored messages with `from <= createdAt < to` (mentioning `symbol` when given),
+   * oldest first: the newest MAX_SCORED_ROWS of them at most (/sentiment's report).
+   */
+  scoredIn(
+    community: CommunityRef,
+    range: { symbol?: string; from: Date; to: Date },
+  ): Promise<ScoredChatterRow[]>;
+}
+
+export interface ScoredChatterRow {
+  authorId: string;
+  text: string;
+  label: string;
+  score: number;
+  confidence: number;
+  createdAt: Date;
 }
 
 export interface ChatterScoreRow {
@@ -195,6 +214,27 @@ export function createChatterRepository(prisma: PrismaClient): ChatterRepository
         take: limit,
         select: { id: true, text: true },
       });
+    },
+
+    async scoredIn(community, range) {
+      const rows = await prisma.chatterMessage.findMany({
+        where: {
+          ...ofCommunity(community),
+          scoredAt: { not: null },
+          createdAt: { gte: range.from, lt: range.to },
+          ...(range.symbol ? { mentions: { has: range.symbol } } : {}),
+        },
+        // Newest first so the bound keeps the recent end; the caller wants them oldest first.
+        orderBy: { createdAt: "desc" },
+        take: MAX_SCORED_ROWS,
+        select: { authorId: true, text: true, label: true, score: true, confidence: true, createdAt: true },
+      });
+      const scored: ScoredChatterRow[] = [];
+      for (const row of rows.reverse()) {
+        if (row.label === null || row.score === null) continue;
+        scored.push({ ...row, label: row.label, score: row.score, confidence: row.confidence ?? 0 });
+      }
+      return scored;
     },
 
     async storeScores(scores) {
