@@ -5,14 +5,9 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTokenBudgetLedger } from "@memebot/ai";
 import {
-  createDispatcher,
-  createGate,
-  createPersonaStore,
   createRegistry,
   createSettingsModel,
-  createSettingsStore,
   jobCatalog,
   type CommandInvocation,
   type Dispatch,
@@ -23,6 +18,7 @@ import { createJobProducer, createJobWorker, registerJobSchedulers } from "@meme
 import { createSentimentHandlers } from "../../apps/worker/src/sentiment.ts";
 import { deletePrefix, REDIS_URL, scrubText, withOtherKinds } from "../jobs/support.ts";
 import { openTestDatabase, repositoryOptions } from "../support/database.ts";
+import { testDispatcher } from "../support/dispatcher.ts";
 
 const BONK_MINT = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";
 const DAY = 86_400_000;
@@ -51,26 +47,11 @@ beforeEach((context) => {
   chat = `-100${randomUUID()}`;
   adminChecks = [];
   const producer = createJobProducer({ connection: redis, prefix });
-  dispatch = createDispatcher({
-    registry,
-    settingsModel,
-    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel, ttlMs: 0 }),
-    gate: createGate({ redis, prefix }),
+  dispatch = testDispatcher({
+    redis,
+    prefix,
+    repositories,
     jobs: producer,
-    runs: repositories.commandRuns,
-    personas: createPersonaStore({ repository: repositories.personas, ttlMs: 0 }),
-    // As the bot composes it (apps/bot/src/bot.ts).
-    tracking: {
-      list: (community) => repositories.chatter.trackedTokens(community),
-      add: (input) => repositories.chatter.trackToken(input),
-      remove: (community, symbol) => repositories.chatter.untrackToken(community, symbol),
-      purge: (community) => repositories.chatter.purgeCommunity(community),
-    },
-    usage: {
-      summary: (community, since) => repositories.usage.summary(community, { since }),
-      spentToday: (community) => createTokenBudgetLedger({ redis, prefix }).spentToday(community),
-    },
-    logger: { error: () => undefined, warn: () => undefined },
   });
   context.onTestFinished(async () => {
     await producer.close();

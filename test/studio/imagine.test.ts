@@ -8,11 +8,9 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from "vitest";
-import { createImagePromptWriter, createImagesClient, createTokenBudgetLedger } from "@memebot/ai";
+import { createImagePromptWriter, createImagesClient } from "@memebot/ai";
 import {
   answerImagine,
-  createDispatcher,
-  createGate,
   createImaginePromptCache,
   createPersonaStore,
   createRegistry,
@@ -33,6 +31,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai/server.ts";
 import { gatewayFactory, modelsConfig, provider } from "../ai/gateway/support.ts";
 import { deletePrefix, REDIS_URL } from "../jobs/support.ts";
 import { openTestDatabase, repositoryOptions } from "../support/database.ts";
+import { testDispatcher } from "../support/dispatcher.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 let database: Database;
@@ -70,21 +69,11 @@ beforeEach(async (context) => {
   model.setBehaviour({ kind: "reply", content: JSON.stringify(MODEL_PROMPT) });
   images.setImagesBehaviour({ kind: "image" });
   producer = createJobProducer({ connection: redis, prefix });
-  const registry = createRegistry();
-  const settingsModel = createSettingsModel(registry.all);
-  dispatch = createDispatcher({
-    registry,
-    settingsModel,
-    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel, ttlMs: 0 }),
-    gate: createGate({ redis, prefix }),
+  dispatch = testDispatcher({
+    redis,
+    prefix,
+    repositories,
     jobs: producer,
-    runs: repositories.commandRuns,
-    personas: createPersonaStore({ repository: repositories.personas, ttlMs: 0 }),
-    usage: {
-      summary: (community, since) => repositories.usage.summary(community, { since }),
-      spentToday: (community) => createTokenBudgetLedger({ redis, prefix }).spentToday(community),
-    },
-    logger: { error: () => undefined, warn: () => undefined },
   });
   context.onTestFinished(async () => {
     await producer.close();
@@ -112,11 +101,11 @@ function invocation(text: string): CommandInvocation {
 
 /** The use case's dependencies as the worker composes them; `withImages` adds the images endpoint. */
 function dependencies(context: TestContext, options: { withImages: boolean; deadlineMs?: number }) {
+  const settingsModel = createSettingsModel(createRegistry().all);
   const { gateway } = gatewayFactory(context).open(
     modelsConfig([provider("fake", model.baseURL)], { deadlineMs: options.deadlineMs ?? 3_000 }),
   );
   const writer = createImagePromptWriter({ gateway });
-  const settingsModel = createSettingsModel(createRegistry().all);
   const deps: ImagineDependencies = {
     writePrompt: (request) => writer.write(request),
     ...(options.withImages

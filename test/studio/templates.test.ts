@@ -9,15 +9,8 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTokenBudgetLedger } from "@memebot/ai";
 import {
   addTemplate,
-  createDispatcher,
-  createGate,
-  createPersonaStore,
-  createRegistry,
-  createSettingsModel,
-  createSettingsStore,
   createTemplateStore,
   listTemplates,
   type CommandInvocation,
@@ -40,6 +33,7 @@ import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.t
 import { deletePrefix, REDIS_URL } from "../jobs/support.ts";
 import { openTestDatabase, repositoryOptions } from "../support/database.ts";
 import { decompressionBomb } from "../support/pictures.ts";
+import { testDispatcher } from "../support/dispatcher.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 const renderer = createMemeRenderer();
@@ -71,23 +65,11 @@ beforeEach((context) => {
   sent = [];
   adminChecks = [];
   producer = createJobProducer({ connection: redis, prefix });
-  const registry = createRegistry();
-  const settingsModel = createSettingsModel(registry.all);
-  dispatch = createDispatcher({
-    registry,
-    settingsModel,
-    settings: createSettingsStore({ repository: repositories.communities, model: settingsModel, ttlMs: 0 }),
-    gate: createGate({ redis, prefix }),
+  dispatch = testDispatcher({
+    redis,
+    prefix,
+    repositories,
     jobs: producer,
-    runs: repositories.commandRuns,
-    personas: createPersonaStore({ repository: repositories.personas, ttlMs: 0 }),
-    // As the bot composes it.
-    templates: { remove: (community, name) => repositories.memeTemplates.remove(community, name) },
-    usage: {
-      summary: (community, since) => repositories.usage.summary(community, { since }),
-      spentToday: (community) => createTokenBudgetLedger({ redis, prefix }).spentToday(community),
-    },
-    logger: { error: () => undefined, warn: () => undefined },
   });
   // As the worker composes them (apps/worker/src/studio.ts).
   deps = {

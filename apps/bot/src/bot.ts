@@ -1,8 +1,6 @@
 // Composes the bot process: the platform-neutral dispatcher, and one adapter
 // per configured platform (the console when no chat platform is configured).
 import type { Readable, Writable } from "node:stream";
-// The accounting entry point, not the package's: the bot only reads the ledger and needs no model client.
-import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import { modelNamesOf, servesConsole } from "@memebot/config";
 import {
   createConversationConsumer,
@@ -13,7 +11,6 @@ import {
   createDispatcher,
   createGate,
   createListenerPipeline,
-  createPersonaStore,
   createRegistry,
   createSettingsModel,
   createSettingsStore,
@@ -29,6 +26,7 @@ import { createAttachmentFetcher } from "@memebot/delivery/attachments";
 import { createJobProducer } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { startConsoleAdapter } from "./console/adapter.ts";
+import { repositoryServicesOf } from "./command-services.ts";
 
 export interface BotOptions {
   /** The console's streams; the process's own by default. */
@@ -73,8 +71,6 @@ export function createBotDispatch(
       return job;
     },
   };
-  // The same counters the workers' gateway charges: one per community and UTC day, in Redis.
-  const ledger = createTokenBudgetLedger({ redis, prefix: env.QUEUE_PREFIX });
   // One cache for commands and conversation: a /config change is seen by both at once.
   const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
   const dispatch = createDispatcher({
@@ -83,17 +79,7 @@ export function createBotDispatch(
     settings,
     gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
     jobs,
-    runs: repositories.commandRuns,
-    personas: createPersonaStore({ repository: repositories.personas }),
-    // /template remove; adding and listing templates are the worker's (pictures are decoded there).
-    templates: { remove: (community, name) => repositories.memeTemplates.remove(community, name) },
-    // /track: tracked tokens and the community's stored chatter.
-    tracking: {
-      list: (community) => repositories.chatter.trackedTokens(community),
-      add: (input) => repositories.chatter.trackToken(input),
-      remove: (community, symbol) => repositories.chatter.untrackToken(community, symbol),
-      purge: (community) => repositories.chatter.purgeCommunity(community),
-    },
+    ...repositoryServicesOf(repositories, { redis, prefix: env.QUEUE_PREFIX }),
     // Files sent with commands (a persona to import), from the platform that holds them.
     attachments: createAttachmentFetcher({
       ...(env.TELEGRAM_BOT_TOKEN
@@ -102,10 +88,6 @@ export function createBotDispatch(
       ...(options.attachmentOrigins ? { discordOrigins: options.attachmentOrigins } : {}),
       logger,
     }),
-    usage: {
-      summary: (community, since) => repositories.usage.summary(community, { since }),
-      spentToday: (community) => ledger.spentToday(community),
-    },
     logger,
     // The sample's labels come from bounded sets (registered commands, outcome ids), never from user text.
     onOutcome: (sample) => metrics.commandsTotal.inc({ ...sample }),

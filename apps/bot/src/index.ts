@@ -1,1 +1,2 @@
 export { startBot, createBotDispatch, type BotOptions } from "./bot.ts";
+export { repositoryServicesOf, type RepositoryServices } from "./command-services.ts";

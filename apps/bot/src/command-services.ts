@@ -1,0 +1,45 @@
+// What commands read and change through the repositories, as the dispatcher takes it: one mapping
+// for the bot and for tests that build a dispatcher the way the bot does.
+// The accounting entry point, not the package's: the bot only reads the ledger and needs no model client.
+import { createTokenBudgetLedger } from "@memebot/ai/accounting";
+import { createPersonaStore, type DispatcherDependencies } from "@memebot/core";
+import type { Repositories } from "@memebot/db";
+import type { Redis } from "ioredis";
+
+export type RepositoryServices = Pick<
+  DispatcherDependencies,
+  "runs" | "personas" | "templates" | "tracking" | "usage"
+>;
+
+export function repositoryServicesOf(
+  repositories: Repositories,
+  options: {
+    redis: Redis;
+    prefix: string;
+    /** How long a community's persona is answered from memory (the store's default unless given). */
+    personaCacheMs?: number;
+  },
+): RepositoryServices {
+  // The same counters the workers' gateway charges: one per community and UTC day, in Redis.
+  const ledger = createTokenBudgetLedger({ redis: options.redis, prefix: options.prefix });
+  return {
+    runs: repositories.commandRuns,
+    personas: createPersonaStore({
+      repository: repositories.personas,
+      ...(options.personaCacheMs === undefined ? {} : { ttlMs: options.personaCacheMs }),
+    }),
+    // /template remove; adding and listing templates are the worker's (pictures are decoded there).
+    templates: { remove: (community, name) => repositories.memeTemplates.remove(community, name) },
+    // /track: tracked tokens and the community's stored chatter.
+    tracking: {
+      list: (community) => repositories.chatter.trackedTokens(community),
+      add: (input) => repositories.chatter.trackToken(input),
+      remove: (community, symbol) => repositories.chatter.untrackToken(community, symbol),
+      purge: (community) => repositories.chatter.purgeCommunity(community),
+    },
+    usage: {
+      summary: (community, since) => repositories.usage.summary(community, { since }),
+      spentToday: (community) => ledger.spentToday(community),
+    },
+  };
+}
