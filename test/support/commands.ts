@@ -9,5 +9,6 @@ export const COMMAND_NAMES = [
   "config",
   "persona",
   "track",
+  "sentiment",
   "usage",
 ] as const;

@@ -2,14 +2,19 @@
 // use case over the chatter repository.
 import { createSentimentScorer, type ModelGateway } from "@memebot/ai";
 import {
+  answerSentimentReport,
   createScoringTrigger,
   createThreadLocks,
   purgeOldChatter,
   scoreChatter,
   type ChatterCommunity,
+  type DeliverOnce,
+  type RunRecorder,
+  type SentimentReportDependencies,
   type CommunityRef,
   type CommunitySettings,
   type JobProducer,
+  type ReplyTarget,
   type SettingsModel,
   type ThreadLocksOptions,
 } from "@memebot/core";
@@ -23,6 +28,17 @@ export interface SentimentOptions {
   /** Scoring stored chatter (`sentiment.score`); without it that job fails as not configured. */
   scoring?: SentimentScoringOptions;
   logger: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
+  /** Answering /sentiment (`sentiment.report`); without it that job fails as not configured. */
+  reports?: SentimentReportOptions;
+}
+
+export interface SentimentReportOptions {
+  /** Draws the report's chart (@memebot/render's drawSentimentChart). */
+  drawChart: SentimentReportDependencies["drawChart"];
+  deliver: DeliverOnce;
+  runs: RunRecorder;
+  /** "sending a photo…" while the chart is drawn. */
+  showUploading?: <T>(target: ReplyTarget, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface SentimentScoringOptions {
@@ -39,7 +55,7 @@ export interface SentimentScoringOptions {
   jobs: Pick<JobProducer, "enqueue">;
 }
 
-type SentimentJob = "sentiment.purge" | "sentiment.score";
+type SentimentJob = "sentiment.purge" | "sentiment.score" | "sentiment.report";
 
 const SCORE_LOCK_MS = 3 * 60_000;
 
@@ -62,6 +78,18 @@ export function createSentimentHandlers(options: SentimentOptions): Pick<JobHand
     "sentiment.score": (community, context) => {
       if (!score) throw new Error("sentiment scoring is not configured in this worker");
       return score(community, context.signal);
+    },
+    "sentiment.report": (payload) => {
+      const reports = options.reports;
+      if (!reports) throw new Error("sentiment reports are not configured in this worker");
+      return answerSentimentReport(payload, {
+        scoredIn: (community, range) => repositories.chatter.scoredIn(community, range),
+        drawChart: reports.drawChart,
+        deliver: reports.deliver,
+        runs: reports.runs,
+        ...(reports.showUploading ? { showUploading: reports.showUploading } : {}),
+        ...(logger.warn ? { logger: { warn: logger.warn.bind(logger) } } : {}),
+      });
     },
   };
 }

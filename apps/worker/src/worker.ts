@@ -27,6 +27,7 @@ import {
   createTypingIndicator,
 } from "@memebot/delivery";
 import { createJobProducer, createJobWorker, registerJobSchedulers } from "@memebot/jobs";
+import { drawSentimentChart } from "@memebot/render";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { whenAborted } from "@memebot/telemetry";
 import { createStudioHandlers } from "./studio.ts";
@@ -160,6 +161,20 @@ export async function startWorker(
         repositories,
         settingsModel,
         scoring: { settings, gateway, redis, prefix: env.QUEUE_PREFIX, jobs: counter },
+        reports: {
+          drawChart: drawSentimentChart,
+          deliver,
+          runs: repositories.commandRuns,
+          // "sending a photo…" while the chart is drawn, as the studio's pictures show.
+          showUploading: async (target, work) => {
+            const stop = showChatAction(target, "upload_photo");
+            try {
+              return await work();
+            } finally {
+              stop();
+            }
+          },
+        },
         logger,
       }),
       "meme.create": async (payload, context) => {

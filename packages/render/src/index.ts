@@ -30,3 +30,11 @@ export {
   type ContactSheetLabels,
 } from "./contact-sheet.ts";
 export { starterTemplates, type StarterTemplate } from "./templates/index.ts";
+export {
+  drawSentimentChart,
+  sentimentChartSpec,
+  SENTIMENT_CHART_WIDTH,
+  type SentimentChart,
+  type SentimentChartLabels,
+  type SentimentChartPoint,
+} from "./sentiment-chart.ts";

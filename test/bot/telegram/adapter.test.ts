@@ -68,6 +68,10 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
         command: "track",
         description: "See the tokens this community's chatter is tracked for; admins change them",
       },
+      {
+        command: "sentiment",
+        description: "How a tracked token's chatter feels: score, trend, quotes and a chart",
+      },
       { command: "usage", description: "Show this community's model usage and token budget (admins)" },
     ]);
     expect(menus.some((call) => call.params.language_code === "es")).toBe(true);

@@ -9,6 +9,7 @@ import { usageCommand } from "../usage/command.ts";
 import { personaCommand } from "../persona/command.ts";
 import { templateCommand } from "../studio/template-command.ts";
 import { trackCommand } from "../sentiment/track-command.ts";
+import { sentimentCommand } from "../sentiment/sentiment-command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
 export const defaultCommands: readonly AnyCommand[] = [
@@ -21,6 +22,7 @@ export const defaultCommands: readonly AnyCommand[] = [
   configCommand,
   personaCommand,
   trackCommand,
+  sentimentCommand,
   usageCommand,
 ];
 

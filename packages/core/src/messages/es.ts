@@ -29,6 +29,10 @@ const messages: Messages = {
     "Ver los tokens que se siguen en el chat de esta comunidad; los admins los cambian",
   "arg.track.action": "list, add, remove o purge",
   "arg.track.rest": "add: <símbolo> [mint] [alias…]; remove: <símbolo>",
+  "command.sentiment.description":
+    "Cómo se siente la charla de un token seguido: puntuación, tendencia, citas y gráfico",
+  "arg.sentiment.token": "Un token seguido, p. ej. $BONK (todos los seguidos si no lo indicas)",
+  "arg.sentiment.window": "1h, 6h, 24h o 7d (24h si no lo indicas)",
 
   "start.greeting":
     "¡gm {name}! Soy el bot de memes de la comunidad. Prueba /meme <tema> para un meme nuevo, o /help para ver todo lo que sé hacer.",
@@ -240,6 +244,34 @@ const messages: Messages = {
   "track.error.notFound": "Esta comunidad no sigue ${symbol}.",
   "track.error.tooMany": "Esta comunidad sigue {limit} tokens, el máximo: quita uno primero.",
   "track.error.unavailable": "El seguimiento de tokens no está disponible aquí.",
+  "sentiment.subject.token": "${symbol}",
+  "sentiment.subject.all": "los tokens de esta comunidad",
+  "sentiment.report.header": "Sentimiento de {subject}, últimas {window}: {score} ({mood})",
+  "sentiment.mood.bullish": "alcista",
+  "sentiment.mood.bearish": "bajista",
+  "sentiment.mood.neutral": "neutral",
+  "sentiment.report.change": "Cambio respecto a las {window} anteriores: {change}",
+  "sentiment.report.noChange": "Muy poca charla en las {window} anteriores para comparar.",
+  "sentiment.report.shares": "Alcista {bullish}% · bajista {bearish}% · neutral {neutral}% de los mensajes",
+  "sentiment.report.counts": "{messages} mensajes de {authors} personas (cada persona cuenta como una voz)",
+  "sentiment.report.quotes.bullish": "Voces alcistas:",
+  "sentiment.report.quotes.bearish": "Voces bajistas:",
+  "sentiment.report.quote": "• «{quote}»",
+  "sentiment.report.chartFailed": "(Esta vez no pude dibujar el gráfico.)",
+  "sentiment.chart.title": "Sentimiento de {subject}, últimas {window}",
+  "sentiment.chart.sentiment": "Sentimiento (−100 a 100)",
+  "sentiment.chart.messages": "Mensajes",
+  "sentiment.notEnough":
+    "Aún no hay suficiente charla sobre {subject} en las últimas {window} (menos de {min} mensajes puntuados). Los admins activan el seguimiento con /config sentiment on; /track list muestra los tokens seguidos.",
+  "sentiment.error.badWindow": "«{window}» no es un periodo: usa 1h, 6h, 24h o 7d (24h si no lo indicas).",
+  "sentiment.error.badToken":
+    "«{token}» no es ni un símbolo de token ni un periodo. Prueba /sentiment $BONK 24h.",
+  "sentiment.error.twice": "Indica como mucho un token y un periodo, p. ej. /sentiment $BONK 24h.",
+  "sentiment.error.unknownToken":
+    "Esta comunidad no sigue ${symbol}. Seguidos aquí: {tracked}. /track list los muestra.",
+  "sentiment.error.noTokens":
+    "Esta comunidad no sigue ${symbol}: aún no sigue ningún token. Los admins añaden uno con /track add <símbolo>; /track list los muestra.",
+  "sentiment.error.unavailable": "Los informes de sentimiento no están disponibles aquí.",
   "template.problem.not_image": "Ese archivo no es una imagen: envía una imagen JPEG, PNG o WebP.",
   "template.problem.corrupt":
     "Esa imagen está dañada y no se puede leer: envíala de nuevo o prueba con otra.",

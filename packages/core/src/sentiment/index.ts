@@ -6,3 +6,6 @@ export * from "./score.ts";
 export * from "./score-trigger.ts";
 export { sentimentJobs, CHATTER_PURGE_EVERY_MS } from "./jobs.ts";
 export { trackCommand, symbolOf, MAX_ALIASES_PER_TOKEN, type TrackingService } from "./track-command.ts";
+export * from "./report.ts";
+export { answerSentimentReport, type SentimentReportDependencies } from "./report-job.ts";
+export { sentimentCommand, parseSentimentWords, type SentimentArgs } from "./sentiment-command.ts";

@@ -1,8 +1,10 @@
 // Chatter sentiment's background jobs. The job catalog (../jobs/catalog.ts) takes them in as they
 // are; the worker gives each its handler (apps/worker/src/sentiment.ts).
 import { z } from "zod";
-import { defineJob } from "../jobs/job-definition.ts";
+import { commandRunSchema, defineJob } from "../jobs/job-definition.ts";
+import { replyWindowOf } from "../jobs/reply-window.ts";
 import { platformSchema } from "../platform.ts";
+import { SENTIMENT_WINDOWS, type SentimentWindow } from "./report.ts";
 
 /** How often stored chatter past its community's retention is deleted. */
 export const CHATTER_PURGE_EVERY_MS = 60 * 60_000;
@@ -27,5 +29,19 @@ export const sentimentJobs = {
     backoffMs: 5_000,
     // Ten rounds of one model call (a second for missing items), each within the task's deadline.
     timeoutMs: 5 * 60_000,
+  }),
+  /** /sentiment: the report of a window, answered with its chart (drawn here, never in the bot). */
+  "sentiment.report": defineJob({
+    // With the studio's pictures: a command someone waits for.
+    queue: "commands",
+    payload: z.object({
+      run: commandRunSchema,
+      symbol: z.string().min(1).max(10).optional(),
+      window: z.enum(Object.keys(SENTIMENT_WINDOWS) as [SentimentWindow, ...SentimentWindow[]]),
+    }),
+    attempts: 3,
+    backoffMs: 1_000,
+    timeoutMs: 60_000,
+    replyWindow: (payload) => replyWindowOf(payload.run),
   }),
 } as const;
