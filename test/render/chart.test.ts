@@ -45,6 +45,12 @@ describe("sentiment chart", () => {
     expect(spec).toContain("DejaVu Sans");
   });
 
+  it("leaves the process as it found it: vega-lite's Set.prototype.toJSON is gone after drawing", async () => {
+    await drawSentimentChart(points, labels);
+    // Left in place, it broke discord.js's inspector at load (the worker and the bot share a process).
+    expect(Object.getOwnPropertyNames(Set.prototype)).not.toContain("toJSON");
+  });
+
   it("draws an empty window too (no line, no bars)", async () => {
     const empty = points.map((point) => ({ ...point, score: null, messages: 0 }));
     const chart = await drawSentimentChart(empty, labels);

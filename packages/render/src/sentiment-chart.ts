@@ -3,7 +3,38 @@
 // sharp (librsvg) turns the SVG into a PNG. Text is set in DejaVu Sans, a font librsvg finds here.
 import sharp from "sharp";
 import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+
+type CompileVegaLite = (spec: TopLevelSpec) => vega.Spec;
+let compileVegaLite: Promise<CompileVegaLite> | undefined;
+
+/**
+ * vega-lite's compiler, loaded on first use and kept from changing the process: loading vega-lite
+ * adds `Set.prototype.toJSON`, which breaks other libraries (discord.js's inspector fails to load).
+ * The patch is taken away as soon as the module is in, and put back only while a spec compiles
+ * (synchronously, so nothing else runs meanwhile).
+ */
+function vegaLiteCompiler(): Promise<CompileVegaLite> {
+  compileVegaLite ??= (async () => {
+    const before = Object.getOwnPropertyDescriptor(Set.prototype, "toJSON");
+    const restore = () => {
+      if (before) Object.defineProperty(Set.prototype, "toJSON", before);
+      else delete (Set.prototype as { toJSON?: unknown }).toJSON;
+    };
+    const { compile } = await import("vega-lite");
+    const patched = Object.getOwnPropertyDescriptor(Set.prototype, "toJSON");
+    restore();
+    return (spec) => {
+      if (patched) Object.defineProperty(Set.prototype, "toJSON", patched);
+      try {
+        return compile(spec).spec;
+      } finally {
+        restore();
+      }
+    };
+  })();
+  return compileVegaLite;
+}
 
 export interface SentimentChartPoint {
   start: Date;
@@ -117,7 +148,7 @@ export async function drawSentimentChart(
   points: readonly SentimentChartPoint[],
   labels: SentimentChartLabels,
 ): Promise<SentimentChart> {
-  const { spec } = compile(sentimentChartSpec(points, labels));
+  const spec = (await vegaLiteCompiler())(sentimentChartSpec(points, labels));
   const view = new vega.View(vega.parse(spec), { renderer: "none" });
   try {
     const svg = await view.toSVG();
