@@ -5,7 +5,7 @@ import type { RunRecorder } from "../dispatch.ts";
 import type { CommandRun, JobPayload } from "../jobs/catalog.ts";
 import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
 import { translator } from "../messages/index.ts";
-import type { CommunityRef, OutgoingPicture, ReplyTarget } from "../platform.ts";
+import type { CommunityRef, OutgoingPicture } from "../platform.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
 import {
@@ -16,6 +16,7 @@ import {
   type SentimentBucket,
   type SentimentReport,
 } from "./report.ts";
+import { whileUploading, type PictureSending } from "../studio/picture-reply.ts";
 
 export interface SentimentReportDependencies {
   /** The community's scored chatter in [from, to), oldest first (the chatter repository's scoredIn). */
@@ -31,7 +32,7 @@ export interface SentimentReportDependencies {
   deliver: DeliverOnce;
   runs: RunRecorder;
   /** "sending a photo…" while the chart is drawn; just the work without it. */
-  showUploading?: <T>(target: ReplyTarget, work: () => Promise<T>) => Promise<T>;
+  showUploading?: PictureSending["showUploading"];
   /** The clock; Date.now unless a test moves it. */
   now?: () => number;
   logger?: { warn(object: object, message: string): void };
@@ -125,7 +126,7 @@ export async function answerSentimentReport(
   let chart: { bytes: Uint8Array; mimeType: OutgoingPicture["mimeType"] } | undefined;
   const lines = [reportText(report, t, subject, window)];
   try {
-    chart = await (deps.showUploading ? deps.showUploading(run.target, draw) : draw());
+    chart = await whileUploading(deps, run.target, draw);
   } catch (error) {
     // The numbers still answer the question; the chart is a convenience.
     deps.logger?.warn({ err: error, key: run.key }, "sentiment chart not drawn");

@@ -17,7 +17,7 @@ import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
 import { DEFAULT_IMAGE_BLOCKLIST, findBlockedWord } from "./blocklist.ts";
 import type { ImaginePromptCache } from "./imagine-cache.ts";
-import type { PictureSending } from "./picture-reply.ts";
+import { type PictureSending, whileUploading } from "./picture-reply.ts";
 import type { ImageFailureReason, ImageGenerator, ImagePrompt, ImagePromptWriter } from "./imagine-types.ts";
 
 export interface ImagineDependencies {
@@ -104,7 +104,7 @@ export async function answerImagine(
       negativePrompt: prompt.negativePrompt,
       ...(attempt.signal ? { signal: attempt.signal } : {}),
     });
-  const generated = await (deps.showUploading ? deps.showUploading(run.target, draw) : draw());
+  const generated = await whileUploading(deps, run.target, draw);
   if (generated.ok) {
     const caption = t("imagine.caption", { idea: quotable(idea), prompt: prompt.prompt });
     return finish(

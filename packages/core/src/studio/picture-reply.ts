@@ -17,6 +17,15 @@ export interface PictureSending {
 /** Without an indicator (tests, the console): just the work. */
 export const noUploadIndicator: PictureSending = { showUploading: (_target, work) => work() };
 
+/** `work` under the caller's "sending a photo…" indicator when it has one, else just the work. */
+export function whileUploading<T>(
+  deps: Partial<PictureSending>,
+  target: ReplyTarget,
+  work: () => Promise<T>,
+): Promise<T> {
+  return deps.showUploading ? deps.showUploading(target, work) : work();
+}
+
 /** The reply for a picture problem, in the run's language. */
 export function pictureProblemMessage(problem: PictureProblem): Message {
   switch (problem.id) {

@@ -14,12 +14,12 @@ import type { RunRecorder } from "../dispatch.ts";
 import type { CommandRun, JobPayload } from "../jobs/catalog.ts";
 import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
 import { translator, type Message } from "../messages/index.ts";
-import type { ReplyTarget } from "../platform.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
 import { MAX_TEMPLATE_FILE_BYTES } from "./template-command.ts";
 import { boxesInPixels, defaultBoxesOf } from "./template-layout.ts";
 import type { TemplateAddProblem, TemplateStore } from "./templates.ts";
+import { whileUploading, type PictureSending } from "./picture-reply.ts";
 
 export interface TemplateJobDependencies {
   templates: TemplateStore;
@@ -34,7 +34,7 @@ export interface TemplateJobDependencies {
   deliver: DeliverOnce;
   runs: RunRecorder;
   /** "sending a photo…" in the chat while the sheet is drawn; just the work without it. */
-  showUploading?: <T>(target: ReplyTarget, work: () => Promise<T>) => Promise<T>;
+  showUploading?: PictureSending["showUploading"];
   /** The clock the reply window is judged by; Date.now unless a test moves it. */
   now?: () => number;
   logger?: { warn(object: object, message: string): void };
@@ -186,7 +186,7 @@ export async function listTemplates(
   const draw = () => deps.drawContactSheet(templates, labels);
   let sheet: ContactSheet | undefined;
   try {
-    sheet = await (deps.showUploading ? deps.showUploading(run.target, draw) : draw());
+    sheet = await whileUploading(deps, run.target, draw);
   } catch (error) {
     // The names still answer the question; the picture is a convenience.
     deps.logger?.warn({ err: error, key: run.key }, "template contact sheet not drawn");
