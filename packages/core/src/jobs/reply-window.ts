@@ -70,3 +70,15 @@ export class ReplyExpiredError extends Error {
     );
   }
 }
+
+/**
+ * Throws ReplyExpiredError when the run's answer could no longer reach the chat in time if the job
+ * started now: every command job checks this before asking a model or drawing a picture.
+ */
+export function throwIfTooLateToStart(
+  run: Pick<CommandRun, "key" | "target" | "receivedAt">,
+  now: () => number = Date.now,
+): void {
+  const window = replyWindowOf(run);
+  if (window && now() > window.lastStartAt) throw new ReplyExpiredError(window.closesAt, "start");
+}

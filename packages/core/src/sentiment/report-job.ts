@@ -3,7 +3,7 @@
 // short reply; a chart that cannot be drawn leaves the text answer, which still says everything.
 import type { RunRecorder } from "../dispatch.ts";
 import type { CommandRun, JobPayload } from "../jobs/catalog.ts";
-import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
+import { throwIfTooLateToStart } from "../jobs/reply-window.ts";
 import { translator } from "../messages/index.ts";
 import type { CommunityRef, OutgoingPicture } from "../platform.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
@@ -101,9 +101,7 @@ export async function answerSentimentReport(
 ): Promise<{ outcome: string }> {
   const { run, symbol, window } = payload;
   const now = deps.now ?? Date.now;
-  const replyWindow = replyWindowOf(run);
-  if (replyWindow && now() > replyWindow.lastStartAt)
-    throw new ReplyExpiredError(replyWindow.closesAt, "start");
+  throwIfTooLateToStart(run, now);
   const t = translator(run.language);
   const to = new Date(now());
   // This window and the one before it, in one read: the change needs both.

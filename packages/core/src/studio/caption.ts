@@ -5,7 +5,7 @@ import type { MemeRenderer } from "@memebot/render";
 import type { AttachmentFetcher } from "../commands/types.ts";
 import type { RunRecorder } from "../dispatch.ts";
 import type { JobPayload } from "../jobs/catalog.ts";
-import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
+import { throwIfTooLateToStart } from "../jobs/reply-window.ts";
 import type { SettingsStore } from "../settings-store.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
@@ -26,10 +26,7 @@ export async function captionPicture(
   deps: CaptionPictureDependencies,
 ): Promise<{ outcome: string }> {
   const { run, top, bottom, layout } = payload;
-  const window = replyWindowOf(run);
-  if (window && (deps.now ?? Date.now)() > window.lastStartAt) {
-    throw new ReplyExpiredError(window.closesAt, "start");
-  }
+  throwIfTooLateToStart(run, deps.now);
   const fetched = await deps.attachments.fetch(payload.picture, { maxBytes: MAX_PICTURE_BYTES });
   if (!fetched.ok) {
     if (fetched.error.reason === "unavailable") {

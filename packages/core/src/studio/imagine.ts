@@ -6,7 +6,7 @@
 // prompt before anything is drawn: what a model writes never decides what gets drawn.
 import type { RunRecorder } from "../dispatch.ts";
 import type { JobPayload } from "../jobs/catalog.ts";
-import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
+import { throwIfTooLateToStart } from "../jobs/reply-window.ts";
 import { translator, type Translator } from "../messages/index.ts";
 import type { PersonaStore } from "../persona/store.ts";
 import type { OutgoingMessage } from "../platform.ts";
@@ -55,10 +55,7 @@ export async function answerImagine(
   attempt: ImagineAttempt = {},
 ): Promise<{ outcome: string }> {
   const { run, idea } = payload;
-  const window = replyWindowOf(run);
-  if (window && (deps.now ?? Date.now)() > window.lastStartAt) {
-    throw new ReplyExpiredError(window.closesAt, "start");
-  }
+  throwIfTooLateToStart(run, deps.now);
   const t = translator(run.language);
   const settings = await deps.settings.get(run.community);
 

@@ -4,7 +4,7 @@
 import type { MemeRenderer, TemplateSpec, TemplateWithPicture } from "@memebot/render";
 import type { RunRecorder } from "../dispatch.ts";
 import type { JobPayload } from "../jobs/catalog.ts";
-import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
+import { throwIfTooLateToStart } from "../jobs/reply-window.ts";
 import { translator, type Translator } from "../messages/index.ts";
 import type { ModelFallbackReason } from "../model-fallback.ts";
 import type { CommunityRef, OutgoingMessage } from "../platform.ts";
@@ -74,8 +74,7 @@ export async function createMeme(
 ): Promise<{ outcome: string }> {
   const { run, topic } = payload;
   const now = deps.now ?? Date.now;
-  const window = replyWindowOf(run);
-  if (window && now() > window.lastStartAt) throw new ReplyExpiredError(window.closesAt, "start");
+  throwIfTooLateToStart(run, now);
 
   const [settings, persona, templates] = await Promise.all([
     deps.settings.get(run.community),

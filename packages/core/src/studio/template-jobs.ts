@@ -12,7 +12,7 @@ import type {
 import type { AttachmentFetcher } from "../commands/types.ts";
 import type { RunRecorder } from "../dispatch.ts";
 import type { CommandRun, JobPayload } from "../jobs/catalog.ts";
-import { ReplyExpiredError, replyWindowOf } from "../jobs/reply-window.ts";
+import { throwIfTooLateToStart } from "../jobs/reply-window.ts";
 import { translator, type Message } from "../messages/index.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
@@ -41,11 +41,6 @@ export interface TemplateJobDependencies {
 }
 
 const MB = 1024 * 1024;
-
-function checkWindow(run: CommandRun, now: () => number) {
-  const window = replyWindowOf(run);
-  if (window && now() > window.lastStartAt) throw new ReplyExpiredError(window.closesAt, "start");
-}
 
 /** Answers the run once and records it: succeeded, or rejected with the problem's id as the outcome. */
 async function answer(
@@ -105,7 +100,7 @@ export async function addTemplate(
   deps: TemplateJobDependencies,
 ): Promise<{ outcome: string }> {
   const { run, name } = payload;
-  checkWindow(run, deps.now ?? Date.now);
+  throwIfTooLateToStart(run, deps.now);
   const reject = (message: Message) => say(run, deps, message, "rejected");
   // Before the download: a starter's name is refused whatever the picture.
   if (await deps.templates.isStarter(name)) return reject(refusal({ reason: "starter" }, name));
@@ -167,7 +162,7 @@ export async function listTemplates(
   deps: TemplateJobDependencies,
 ): Promise<{ outcome: string }> {
   const { run } = payload;
-  checkWindow(run, deps.now ?? Date.now);
+  throwIfTooLateToStart(run, deps.now);
   const t = translator(run.language);
   // Fresh: an admin who just added one on another replica expects to see it.
   const templates = await deps.templates.forCommunity(run.community, { fresh: true });
