@@ -131,8 +131,10 @@ describe("dispatch", () => {
   it("GIVEN a bot that dies between admission and enqueue THEN the redelivered update is still queued", async () => {
     const call = invocation("/meme gm");
     // The dying bot's queue connection goes nowhere: its enqueue never finishes, as if the process died there.
+    // A black hole rather than a cut: a refused connection would fail BullMQ's start-up after the producer
+    // is closed, which BullMQ then re-emits with no listener left (an unhandled rejection, not our code's).
     const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
-    proxy.cut();
+    proxy.blackHole();
     const deadConnection = new Redis(`redis://127.0.0.1:${proxy.port}`, { maxRetriesPerRequest: null });
     deadConnection.on("error", () => undefined);
     const deadProducer = createJobProducer({ connection: deadConnection, prefix });
