@@ -25,7 +25,7 @@ export type Actor = z.infer<typeof actorSchema>;
 /**
  * Where an answer goes. Serialisable: it travels inside job payloads to the worker. A plain union,
  * not a discriminated one: Discord has two kinds of target (tell them apart with
- * `"channelId" in target`).
+ * `"interactionToken" in target`).
  */
 export const replyTargetSchema = z.union([
   z.object({
@@ -39,6 +39,11 @@ export const replyTargetSchema = z.union([
     applicationId: z.string(),
     /** Interaction tokens are valid for 15 minutes; the worker edits the deferred reply with it. */
     interactionToken: z.string(),
+    /** The channel the command was used in: where later posts (alerts, digests) go, with the bot token. */
+    channelId: z
+      .string()
+      .regex(/^\d{1,20}$/)
+      .optional(),
   }),
   /** A message in a channel (or DM), answered as a reply with the bot token (conversation). */
   z.object({
@@ -53,7 +58,31 @@ export const replyTargetSchema = z.union([
 ]);
 export type ReplyTarget = z.infer<typeof replyTargetSchema>;
 export type DiscordInteractionTarget = Extract<ReplyTarget, { interactionToken: string }>;
-export type DiscordChannelTarget = Extract<ReplyTarget, { channelId: string }>;
+export type DiscordChannelTarget = Exclude<
+  Extract<ReplyTarget, { platform: "discord" }>,
+  DiscordInteractionTarget
+>;
+
+/**
+ * Where the bot may post later, unprompted, in the chat a command came from (alerts, digests): the
+ * chat (and Telegram topic) itself rather than a reply to the command, and on Discord the channel
+ * rather than the interaction, whose token dies after 15 minutes. Undefined when the platform did not
+ * say which channel (a Discord interaction without its channel).
+ */
+export function channelTargetOf(target: ReplyTarget): ReplyTarget | undefined {
+  switch (target.platform) {
+    case "telegram":
+      return {
+        platform: "telegram",
+        chatId: target.chatId,
+        ...(target.messageThreadId !== undefined ? { messageThreadId: target.messageThreadId } : {}),
+      };
+    case "discord":
+      return target.channelId ? { platform: "discord", channelId: target.channelId } : undefined;
+    case "console":
+      return { platform: "console", sessionId: target.sessionId };
+  }
+}
 
 /**
  * A file that came with a command (a Telegram document or photo, a Discord attachment option), by

@@ -50,7 +50,7 @@ export function createPlatformSender(options: PlatformSenderOptions): PlatformSe
           if (!telegram) throw notConfigured("telegram");
           return telegram(target, message);
         case "discord":
-          if ("channelId" in target) {
+          if (!("interactionToken" in target)) {
             // Posting as the bot needs its token; interaction answers do not.
             if (!discordChannel) throw notConfigured("discord");
             return discordChannel.send(target, message);

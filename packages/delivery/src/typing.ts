@@ -53,7 +53,7 @@ export function createTypingIndicator(options: TypingIndicatorOptions): ShowChat
         everyMs: options.intervalMs?.telegram ?? 4_000,
       };
     }
-    if (target.platform === "discord" && "channelId" in target && discord) {
+    if (target.platform === "discord" && !("interactionToken" in target) && discord) {
       return { send: () => discord.typing(target.channelId), everyMs: options.intervalMs?.discord ?? 8_000 };
     }
     return undefined;

@@ -118,6 +118,8 @@ describe("Discord adapter", () => {
           platform: "discord",
           applicationId: fake.applicationId,
           interactionToken: interaction.token,
+          // Where alerts and digests set up by this command would post later.
+          channelId: interaction.channel_id,
         },
       },
     });

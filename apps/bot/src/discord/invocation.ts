@@ -64,6 +64,7 @@ function originOf(
       platform: "discord",
       applicationId: interaction.applicationId,
       interactionToken: interaction.token,
+      ...(interaction.channelId ? { channelId: interaction.channelId } : {}),
     },
     // Discord computes the member's permissions in this channel for us; in a DM the user is alone with the bot.
     // They arrive with the interaction itself, as current as the command, so `fresh` needs no other call.
