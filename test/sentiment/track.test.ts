@@ -210,14 +210,17 @@ describe("retention purge", () => {
         schedule: { everyMs: 300, payload: { reason: "schedule" } },
       },
     };
-    // Two worker replicas start: both register the schedulers, both take jobs.
-    expect(await registerJobSchedulers({ connection: redis, prefix, catalog })).toEqual(["sentiment.purge"]);
-    expect(await registerJobSchedulers({ connection: redis, prefix, catalog })).toEqual(["sentiment.purge"]);
+    // Two worker replicas start: both register the schedulers, both take jobs. (Other scheduled
+    // kinds are registered too; this test watches the purge's.)
+    expect(await registerJobSchedulers({ connection: redis, prefix, catalog })).toContain("sentiment.purge");
+    expect(await registerJobSchedulers({ connection: redis, prefix, catalog })).toContain("sentiment.purge");
     const queue = new Queue("maintenance", { connection: redis, prefix });
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((scheduler) => [scheduler.key, scheduler.every])).toEqual([
-      ["sentiment.purge", 300],
-    ]);
+    expect(
+      schedulers
+        .filter((scheduler) => scheduler.key === "sentiment.purge")
+        .map((scheduler) => [scheduler.key, scheduler.every]),
+    ).toEqual([["sentiment.purge", 300]]);
 
     const runs: string[] = [];
     const workers = [1, 2].map(() =>

@@ -10,5 +10,6 @@ export const COMMAND_NAMES = [
   "persona",
   "track",
   "sentiment",
+  "alert",
   "usage",
 ] as const;

@@ -3,12 +3,12 @@
 // The accounting entry point, not the package's: the bot only reads the ledger and needs no model client.
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import { createPersonaStore, type DispatcherDependencies } from "@memebot/core";
-import type { Repositories } from "@memebot/db";
+import { MAX_SENTIMENT_ALERTS_PER_COMMUNITY, type Repositories } from "@memebot/db";
 import type { Redis } from "ioredis";
 
 export type RepositoryServices = Pick<
   DispatcherDependencies,
-  "runs" | "personas" | "templates" | "tracking" | "usage"
+  "runs" | "personas" | "templates" | "tracking" | "alerts" | "usage"
 >;
 
 export function repositoryServicesOf(
@@ -36,6 +36,13 @@ export function repositoryServicesOf(
       add: (input) => repositories.chatter.trackToken(input),
       remove: (community, symbol) => repositories.chatter.untrackToken(community, symbol),
       purge: (community) => repositories.chatter.purgeCommunity(community),
+    },
+    // /alert: admins' alerts on chatter; the worker's sentiment.alerts job checks and posts them.
+    alerts: {
+      list: (community) => repositories.sentimentAlerts.list(community),
+      add: (input) => repositories.sentimentAlerts.add(input),
+      remove: (community, id) => repositories.sentimentAlerts.remove(community, id),
+      limit: MAX_SENTIMENT_ALERTS_PER_COMMUNITY,
     },
     usage: {
       summary: (community, since) => repositories.usage.summary(community, { since }),

@@ -3,6 +3,7 @@
 import { createSentimentScorer, type ModelGateway } from "@memebot/ai";
 import {
   answerSentimentReport,
+  checkSentimentAlerts,
   createScoringTrigger,
   createThreadLocks,
   purgeOldChatter,
@@ -22,7 +23,7 @@ import type { Repositories } from "@memebot/db";
 import type { JobHandlers } from "@memebot/jobs";
 
 export interface SentimentOptions {
-  repositories: Pick<Repositories, "chatter">;
+  repositories: Pick<Repositories, "chatter" | "sentimentAlerts">;
   /** Reads each community's retention from its stored settings. */
   settingsModel: Pick<SettingsModel, "parse">;
   /** Scoring stored chatter (`sentiment.score`); without it that job fails as not configured. */
@@ -30,6 +31,14 @@ export interface SentimentOptions {
   logger: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
   /** Answering /sentiment (`sentiment.report`); without it that job fails as not configured. */
   reports?: SentimentReportOptions;
+  /** Posting alerts' crossings (`sentiment.alerts`); without it that job fails as not configured. */
+  alerts?: SentimentAlertOptions;
+}
+
+export interface SentimentAlertOptions {
+  deliver: DeliverOnce;
+  /** The clock; Date.now unless a test moves it. */
+  now?: () => number;
 }
 
 export interface SentimentReportOptions {
@@ -55,7 +64,7 @@ export interface SentimentScoringOptions {
   jobs: Pick<JobProducer, "enqueue">;
 }
 
-type SentimentJob = "sentiment.purge" | "sentiment.score" | "sentiment.report";
+type SentimentJob = "sentiment.purge" | "sentiment.score" | "sentiment.report" | "sentiment.alerts";
 
 const SCORE_LOCK_MS = 3 * 60_000;
 
@@ -90,6 +99,27 @@ export function createSentimentHandlers(options: SentimentOptions): Pick<JobHand
         ...(reports.showUploading ? { showUploading: reports.showUploading } : {}),
         ...(logger.warn ? { logger: { warn: logger.warn.bind(logger) } } : {}),
       });
+    },
+    "sentiment.alerts": async (_payload, { signal }) => {
+      const alerts = options.alerts;
+      if (!alerts) throw new Error("sentiment alerts are not configured in this worker");
+      const summary = await checkSentimentAlerts(
+        {
+          alerts: repositories.sentimentAlerts,
+          chatter: {
+            scoredIn: (community, range) => repositories.chatter.scoredIn(community, range),
+            countMessages: (community, range) => repositories.sentimentAlerts.countMessages(community, range),
+          },
+          settingsModel,
+          deliver: alerts.deliver,
+          ...(alerts.now ? { now: alerts.now } : {}),
+          ...(logger.warn ? { logger: { warn: logger.warn.bind(logger) } } : {}),
+        },
+        signal,
+      );
+      if (summary.fired > 0 || summary.rearmed > 0 || summary.failed > 0)
+        logger.info({ ...summary }, "sentiment alerts checked");
+      return summary;
     },
   };
 }

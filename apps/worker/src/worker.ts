@@ -175,6 +175,8 @@ export async function startWorker(
             }
           },
         },
+        // /alert's crossings, posted where each alert was set.
+        alerts: { deliver },
         logger,
       }),
       "meme.create": async (payload, context) => {

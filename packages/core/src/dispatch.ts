@@ -84,6 +84,8 @@ export interface DispatcherDependencies {
   templates?: CommandServices["templates"];
   /** Tracked tokens and stored chatter, for /track. */
   tracking?: CommandServices["tracking"];
+  /** Alerts on chatter, for /alert. */
+  alerts?: CommandServices["alerts"];
   gate: Gate;
   jobs: JobProducer;
   runs: RunRecorder & RunLookup;
@@ -117,6 +119,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
     ...(deps.templates ? { templates: deps.templates } : {}),
     ...(deps.tracking ? { tracking: deps.tracking } : {}),
+    ...(deps.alerts ? { alerts: deps.alerts } : {}),
     jobs: deps.jobs,
     commands: () => registry.all,
     usage: deps.usage,

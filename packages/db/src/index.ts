@@ -18,6 +18,13 @@ export type { MigrationList, WrittenMigration } from "./migrations-folder.ts";
 export { createRepositories, createModelCallRecorder } from "./repositories.ts";
 export { MAX_TEMPLATES_PER_COMMUNITY, MAX_TEMPLATE_BYTES_PER_COMMUNITY } from "./repositories.ts";
 export { MAX_CHATTER_TEXT, MAX_TRACKED_TOKENS_PER_COMMUNITY } from "./repositories.ts";
+export { MAX_SENTIMENT_ALERTS_PER_COMMUNITY } from "./repositories.ts";
+export type {
+  AddSentimentAlertResult,
+  NewSentimentAlert,
+  SentimentAlertsRepository,
+  StoredSentimentAlert,
+} from "./repositories.ts";
 export type {
   ChatterRepository,
   NewChatterMessage,

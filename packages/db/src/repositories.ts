@@ -11,6 +11,10 @@ import {
 } from "./repositories/meme-templates.ts";
 import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
 import { createChatterRepository, type ChatterRepository } from "./repositories/chatter.ts";
+import {
+  createSentimentAlertsRepository,
+  type SentimentAlertsRepository,
+} from "./repositories/sentiment-alerts.ts";
 
 export type { CommandRunsRepository, CommunitiesRepository, PersonasRepository };
 export type { StoredPersona, UpdatePersonaInput } from "./repositories/personas.ts";
@@ -34,6 +38,13 @@ export {
   type StoredTrackedToken,
   type TrackTokenResult,
 } from "./repositories/chatter.ts";
+export {
+  MAX_SENTIMENT_ALERTS_PER_COMMUNITY,
+  type AddSentimentAlertResult,
+  type NewSentimentAlert,
+  type SentimentAlertsRepository,
+  type StoredSentimentAlert,
+} from "./repositories/sentiment-alerts.ts";
 export {
   createModelCallRecorder,
   type ModelCallCommunity,
@@ -61,6 +72,8 @@ export interface Repositories {
   usage: UsageRepository;
   /** Chatter sentiment: tracked tokens and the chat messages of tracking communities. */
   chatter: ChatterRepository;
+  /** Admins' alerts on chatter (/alert) and their armed/fired state. */
+  sentimentAlerts: SentimentAlertsRepository;
 }
 
 export interface RepositoryOptions {
@@ -80,5 +93,6 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
     memeTemplates: createMemeTemplatesRepository(prisma),
     usage: createUsageRepository(prisma),
     chatter: createChatterRepository(prisma),
+    sentimentAlerts: createSentimentAlertsRepository(prisma),
   };
 }

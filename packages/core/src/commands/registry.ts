@@ -10,6 +10,7 @@ import { personaCommand } from "../persona/command.ts";
 import { templateCommand } from "../studio/template-command.ts";
 import { trackCommand } from "../sentiment/track-command.ts";
 import { sentimentCommand } from "../sentiment/sentiment-command.ts";
+import { alertCommand } from "../sentiment/alert-command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
 export const defaultCommands: readonly AnyCommand[] = [
@@ -23,6 +24,7 @@ export const defaultCommands: readonly AnyCommand[] = [
   personaCommand,
   trackCommand,
   sentimentCommand,
+  alertCommand,
   usageCommand,
 ];
 

@@ -4,6 +4,7 @@ import type { MessageId, Translator, Language } from "../messages/index.ts";
 import type { PersonaStore } from "../persona/store.ts";
 import type { TemplateStore } from "../studio/templates.ts";
 import type { TrackingService } from "../sentiment/track-command.ts";
+import type { SentimentAlertService } from "../sentiment/alert-command.ts";
 import type {
   Actor,
   AdminCheck,
@@ -86,6 +87,8 @@ export interface CommandServices {
   templates?: Pick<TemplateStore, "remove">;
   /** The tokens a community tracks in its chatter, and its stored chatter (/track). */
   tracking?: TrackingService;
+  /** Admins' alerts on the community's chatter (/alert). */
+  alerts?: SentimentAlertService;
   /** Recorded runs, read back (the meme a re-roll points at). */
   runs: RunLookup;
 }

@@ -31,6 +31,11 @@ const en = {
   "command.sentiment.description": "How a tracked token's chatter feels: score, trend, quotes and a chart",
   "arg.sentiment.token": "A tracked token, e.g. $BONK (every tracked token if left out)",
   "arg.sentiment.window": "1h, 6h, 24h or 7d (24h if left out)",
+  "command.alert.description": "Alerts when a token's chatter mood or volume swings; admins set them",
+  "arg.alert.action": "sentiment, volume, list or remove",
+  "arg.alert.token": "A tracked token, e.g. $BONK, or all (remove: the alert's number)",
+  "arg.alert.change": "sentiment: drop or rise and points, e.g. drop 20; volume: times, e.g. 3x",
+  "arg.alert.window": "1h, 6h, 24h or 7d",
 
   "start.greeting":
     "gm {name}! I'm the community's meme bot. Try /meme <topic> for a fresh meme, or /help for everything I can do.",
@@ -261,6 +266,57 @@ const en = {
   "sentiment.error.noTokens":
     "This community doesn't track ${symbol}: it tracks no tokens yet. Admins add one with /track add <symbol>; /track list shows them.",
   "sentiment.error.unavailable": "Sentiment reports aren't available here.",
+  "alert.help":
+    "How to use /alert:\n/alert list — this community's alerts\n/alert sentiment <$TOKEN|all> <drop|rise> <points> <window> — when the mood moves that many points (1–200) against the window before, e.g. /alert sentiment $BONK drop 20 6h (admins)\n/alert volume <$TOKEN|all> <times> <window> — when there are that many times (1.5–100) the messages of the window before, e.g. /alert volume $BONK 3x 1h (admins)\n/alert remove <number> — delete an alert (admins)\nWindows: 1h, 6h, 24h, 7d. I post here once each time an alert crosses, and again only after it has cleared.",
+  "alert.added": "Alert #{id} set: {alert}. I'll post here once each time it crosses.",
+  "alert.exists": "That alert is already set: #{id}.",
+  "alert.removed": "Alert #{id} removed.",
+  "alert.rule.sentiment.drop":
+    "sentiment of {subject} falls {points} points or more over {window}, against the {window} before",
+  "alert.rule.sentiment.rise":
+    "sentiment of {subject} rises {points} points or more over {window}, against the {window} before",
+  "alert.rule.volume": "messages about {subject} reach {times}× those of the {window} before, over {window}",
+  "alert.list.header": "Alerts here ({count} of {max}):",
+  "alert.list.item": "#{id} — {alert}",
+  "alert.list.fired": "fired {count}×",
+  "alert.list.crossed": "crossed now, waiting for it to clear",
+  "alert.list.empty":
+    "No alerts here yet. Admins set one, e.g. /alert sentiment $BONK drop 20 6h or /alert volume all 3x 1h.",
+  "alert.post.sentiment.drop":
+    "🔻 Alert #{id}: sentiment of {subject} fell {amount} points over the last {window}: {score} now, {previous} in the {window} before. (Set for a fall of {points} or more.)",
+  "alert.post.sentiment.rise":
+    "🔺 Alert #{id}: sentiment of {subject} rose {amount} points over the last {window}: {score} now, {previous} in the {window} before. (Set for a rise of {points} or more.)",
+  "alert.post.volume":
+    "📈 Alert #{id}: {messages} messages about {subject} in the last {window}, {ratio}× the {previous} of the {window} before. (Set for {times}× or more.)",
+  "alert.post.volume.fromQuiet":
+    "📈 Alert #{id}: {messages} messages about {subject} in the last {window}, after only {previous} in the {window} before. (Set for {times}× or more.)",
+  "alert.post.more": "{command} shows the whole picture.",
+  "alert.error.unknownAction": "I don't know “{action}”.\n{help}",
+  "alert.error.sentimentHow":
+    "Say what to watch: /alert sentiment <$TOKEN|all> <drop|rise> <points> <window>, e.g. /alert sentiment $BONK drop 20 6h.",
+  "alert.error.volumeHow":
+    "Say what to watch: /alert volume <$TOKEN|all> <times> <window>, e.g. /alert volume $BONK 3x 1h.",
+  "alert.error.removeHow":
+    "Which alert? /alert remove <number>, e.g. /alert remove 12; /alert list shows the numbers.",
+  "alert.error.badToken": "“{token}” isn't a token: give a tracked token such as $BONK, or all.",
+  "alert.error.badDirection":
+    "“{direction}” isn't a direction: use drop or rise, e.g. /alert sentiment $BONK drop 20 6h.",
+  "alert.error.badPoints":
+    "“{points}” isn't a number of points: use a whole number from {min} to {max}, e.g. drop 20.",
+  "alert.error.badTimes": "“{times}” isn't a multiple: use a number from {min} to {max}, e.g. 3 or 3x.",
+  "alert.error.badWindow": "“{window}” isn't a window: use 1h, 6h, 24h or 7d.",
+  "alert.error.badId": "“{id}” isn't an alert number: /alert list shows them, e.g. /alert remove 12.",
+  "alert.error.notFound": "There is no alert #{id} here: /alert list shows this community's alerts.",
+  "alert.error.tooMany":
+    "This community has {limit} alerts, the most it can: remove one first with /alert remove <number>.",
+  "alert.error.unknownToken":
+    "This community doesn't track ${symbol}. Tracked here: {tracked}. Set the alert on one of them, or on all.",
+  "alert.error.noTokens":
+    "This community doesn't track ${symbol}: it tracks no tokens yet. Admins add one with /track add <symbol>, or set the alert on all.",
+  "alert.error.groupsOnly": "Alerts watch a group's chatter: set them in the group, not in a private chat.",
+  "alert.error.noChannel":
+    "I can't tell which channel this is, so I'd have nowhere to post. Use /alert in a server channel.",
+  "alert.error.unavailable": "Alerts aren't available here.",
   "template.problem.not_image": "That file isn't a picture: send a JPEG, PNG or WebP image.",
   "template.problem.corrupt": "That picture is damaged and can't be read: send it again or try another.",
   "template.problem.too_large": "That picture is too large: at most {limit}.",

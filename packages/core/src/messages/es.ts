@@ -33,6 +33,12 @@ const messages: Messages = {
     "Cómo se siente la charla de un token seguido: puntuación, tendencia, citas y gráfico",
   "arg.sentiment.token": "Un token seguido, p. ej. $BONK (todos los seguidos si no lo indicas)",
   "arg.sentiment.window": "1h, 6h, 24h o 7d (24h si no lo indicas)",
+  "command.alert.description":
+    "Avisos cuando el ánimo o el volumen de la charla de un token cambian; los admins los crean",
+  "arg.alert.action": "sentiment, volume, list o remove",
+  "arg.alert.token": "Un token seguido, p. ej. $BONK, o all (remove: el número del aviso)",
+  "arg.alert.change": "sentiment: drop o rise y puntos, p. ej. drop 20; volume: veces, p. ej. 3x",
+  "arg.alert.window": "1h, 6h, 24h o 7d",
 
   "start.greeting":
     "¡gm {name}! Soy el bot de memes de la comunidad. Prueba /meme <tema> para un meme nuevo, o /help para ver todo lo que sé hacer.",
@@ -272,6 +278,59 @@ const messages: Messages = {
   "sentiment.error.noTokens":
     "Esta comunidad no sigue ${symbol}: aún no sigue ningún token. Los admins añaden uno con /track add <símbolo>; /track list los muestra.",
   "sentiment.error.unavailable": "Los informes de sentimiento no están disponibles aquí.",
+  "alert.help":
+    "Cómo usar /alert:\n/alert list — los avisos de esta comunidad\n/alert sentiment <$TOKEN|all> <drop|rise> <puntos> <periodo> — cuando el ánimo se mueve esos puntos (1–200) respecto al periodo anterior, p. ej. /alert sentiment $BONK drop 20 6h (admins)\n/alert volume <$TOKEN|all> <veces> <periodo> — cuando hay esas veces (1,5–100) los mensajes del periodo anterior, p. ej. /alert volume $BONK 3x 1h (admins)\n/alert remove <número> — borrar un aviso (admins)\nPeriodos: 1h, 6h, 24h, 7d. Publico aquí una vez cada vez que un aviso se cruza, y de nuevo solo cuando ha vuelto a la normalidad.",
+  "alert.added": "Aviso #{id} creado: {alert}. Publicaré aquí una vez cada vez que se cruce.",
+  "alert.exists": "Ese aviso ya existe: #{id}.",
+  "alert.removed": "Aviso #{id} borrado.",
+  "alert.rule.sentiment.drop":
+    "el sentimiento de {subject} baja {points} puntos o más en {window}, respecto a las {window} anteriores",
+  "alert.rule.sentiment.rise":
+    "el sentimiento de {subject} sube {points} puntos o más en {window}, respecto a las {window} anteriores",
+  "alert.rule.volume":
+    "los mensajes sobre {subject} llegan a {times}× los de las {window} anteriores, en {window}",
+  "alert.list.header": "Avisos aquí ({count} de {max}):",
+  "alert.list.item": "#{id} — {alert}",
+  "alert.list.fired": "saltó {count}×",
+  "alert.list.crossed": "cruzado ahora, esperando a que se normalice",
+  "alert.list.empty":
+    "Aún no hay avisos aquí. Los admins crean uno, p. ej. /alert sentiment $BONK drop 20 6h o /alert volume all 3x 1h.",
+  "alert.post.sentiment.drop":
+    "🔻 Aviso #{id}: el sentimiento de {subject} bajó {amount} puntos en las últimas {window}: {score} ahora, {previous} en las {window} anteriores. (Creado para una bajada de {points} o más.)",
+  "alert.post.sentiment.rise":
+    "🔺 Aviso #{id}: el sentimiento de {subject} subió {amount} puntos en las últimas {window}: {score} ahora, {previous} en las {window} anteriores. (Creado para una subida de {points} o más.)",
+  "alert.post.volume":
+    "📈 Aviso #{id}: {messages} mensajes sobre {subject} en las últimas {window}, {ratio}× los {previous} de las {window} anteriores. (Creado para {times}× o más.)",
+  "alert.post.volume.fromQuiet":
+    "📈 Aviso #{id}: {messages} mensajes sobre {subject} en las últimas {window}, tras solo {previous} en las {window} anteriores. (Creado para {times}× o más.)",
+  "alert.post.more": "{command} muestra el panorama completo.",
+  "alert.error.unknownAction": "No conozco «{action}».\n{help}",
+  "alert.error.sentimentHow":
+    "Di qué vigilar: /alert sentiment <$TOKEN|all> <drop|rise> <puntos> <periodo>, p. ej. /alert sentiment $BONK drop 20 6h.",
+  "alert.error.volumeHow":
+    "Di qué vigilar: /alert volume <$TOKEN|all> <veces> <periodo>, p. ej. /alert volume $BONK 3x 1h.",
+  "alert.error.removeHow":
+    "¿Qué aviso? /alert remove <número>, p. ej. /alert remove 12; /alert list muestra los números.",
+  "alert.error.badToken": "«{token}» no es un token: indica un token seguido como $BONK, o all.",
+  "alert.error.badDirection":
+    "«{direction}» no es una dirección: usa drop o rise, p. ej. /alert sentiment $BONK drop 20 6h.",
+  "alert.error.badPoints":
+    "«{points}» no es un número de puntos: usa un número entero de {min} a {max}, p. ej. drop 20.",
+  "alert.error.badTimes": "«{times}» no es un múltiplo: usa un número de {min} a {max}, p. ej. 3 o 3x.",
+  "alert.error.badWindow": "«{window}» no es un periodo: usa 1h, 6h, 24h o 7d.",
+  "alert.error.badId": "«{id}» no es un número de aviso: /alert list los muestra, p. ej. /alert remove 12.",
+  "alert.error.notFound": "No hay ningún aviso #{id} aquí: /alert list muestra los avisos de esta comunidad.",
+  "alert.error.tooMany":
+    "Esta comunidad tiene {limit} avisos, el máximo: borra uno primero con /alert remove <número>.",
+  "alert.error.unknownToken":
+    "Esta comunidad no sigue ${symbol}. Seguidos aquí: {tracked}. Crea el aviso sobre uno de ellos, o sobre all.",
+  "alert.error.noTokens":
+    "Esta comunidad no sigue ${symbol}: aún no sigue ningún token. Los admins añaden uno con /track add <símbolo>, o crea el aviso sobre all.",
+  "alert.error.groupsOnly":
+    "Los avisos vigilan la charla de un grupo: créalos en el grupo, no en un chat privado.",
+  "alert.error.noChannel":
+    "No sé qué canal es este, así que no tendría dónde publicar. Usa /alert en un canal del servidor.",
+  "alert.error.unavailable": "Los avisos no están disponibles aquí.",
   "template.problem.not_image": "Ese archivo no es una imagen: envía una imagen JPEG, PNG o WebP.",
   "template.problem.corrupt":
     "Esa imagen está dañada y no se puede leer: envíala de nuevo o prueba con otra.",

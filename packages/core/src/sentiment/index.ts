@@ -9,3 +9,6 @@ export { trackCommand, symbolOf, MAX_ALIASES_PER_TOKEN, type TrackingService } f
 export * from "./report.ts";
 export { answerSentimentReport, type SentimentReportDependencies } from "./report-job.ts";
 export { sentimentCommand, parseSentimentWords, type SentimentArgs } from "./sentiment-command.ts";
+export * from "./alert-rules.ts";
+export { alertCommand, type SentimentAlertService } from "./alert-command.ts";
+export * from "./alert-check.ts";

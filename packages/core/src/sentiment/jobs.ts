@@ -5,6 +5,7 @@ import { commandRunSchema, defineJob } from "../jobs/job-definition.ts";
 import { replyWindowOf } from "../jobs/reply-window.ts";
 import { platformSchema } from "../platform.ts";
 import { SENTIMENT_WINDOWS, type SentimentWindow } from "./report.ts";
+import { ALERT_CHECK_EVERY_MS } from "./alert-check.ts";
 
 /** How often stored chatter past its community's retention is deleted. */
 export const CHATTER_PURGE_EVERY_MS = 60 * 60_000;
@@ -19,6 +20,18 @@ export const sentimentJobs = {
     backoffMs: 30_000,
     timeoutMs: 5 * 60_000,
     schedule: { everyMs: CHATTER_PURGE_EVERY_MS, payload: { reason: "schedule" } },
+  }),
+  /** /alert: checks every community's alerts and posts each new crossing once (alert-check.ts). */
+  "sentiment.alerts": defineJob({
+    // With the purge: quick database reads that neither wait behind pictures nor hold them up.
+    queue: "maintenance",
+    payload: z.object({ reason: z.literal("schedule") }),
+    // One quick retry for a database blip; beyond that the next tick, a minute later, checks afresh.
+    attempts: 2,
+    backoffMs: 5_000,
+    // Less than a tick, so two checks seldom overlap (and they are safe when they do).
+    timeoutMs: 50_000,
+    schedule: { everyMs: ALERT_CHECK_EVERY_MS, payload: { reason: "schedule" } },
   }),
   /** Scores a community's pending chatter in batches (asked for by ingest: see score-trigger.ts). */
   "sentiment.score": defineJob({
