@@ -133,6 +133,26 @@ export const envSchema = z.preprocess(
       METRICS_TOKEN: optionalString.pipe(
         z.string().min(16, "must be at least 16 characters long").optional(),
       ),
+      // Where users reach the bot's pages (the wallet verification page): the address in front of
+      // HTTP_PORT, e.g. behind a reverse proxy. Kept without a trailing slash, so paths join with "/".
+      PUBLIC_URL: optionalString.pipe(
+        z
+          .url({
+            protocol: /^https?$/,
+            error: "must be an absolute http:// or https:// URL, e.g. https://bot.example.com",
+          })
+          .refine((url) => {
+            // Checked even when the URL check above failed; that failure is the one worth reporting then.
+            if (!URL.canParse(url)) return true;
+            const parsed = new URL(url);
+            return !parsed.username && !parsed.password && !parsed.search && !parsed.hash;
+          }, "must be a plain address users open (no user name, password, ?query or #fragment)")
+          .transform((url) => {
+            const parsed = new URL(url);
+            return `${parsed.origin}${parsed.pathname.replace(/\/+$/, "")}`;
+          })
+          .optional(),
+      ),
 
       // An unreachable database must fail a command fast, not hang it.
       DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(5_000),
