@@ -11,5 +11,6 @@ export const COMMAND_NAMES = [
   "track",
   "sentiment",
   "alert",
+  "wallet",
   "usage",
 ] as const;

@@ -2,13 +2,13 @@
 // for the bot and for tests that build a dispatcher the way the bot does.
 // The accounting entry point, not the package's: the bot only reads the ledger and needs no model client.
 import { createTokenBudgetLedger } from "@memebot/ai/accounting";
-import { createPersonaStore, type DispatcherDependencies } from "@memebot/core";
+import { createPersonaStore, walletLinkSettingsOf, type DispatcherDependencies } from "@memebot/core";
 import { MAX_SENTIMENT_ALERTS_PER_COMMUNITY, type Repositories } from "@memebot/db";
 import type { Redis } from "ioredis";
 
 export type RepositoryServices = Pick<
   DispatcherDependencies,
-  "runs" | "personas" | "templates" | "tracking" | "alerts" | "usage"
+  "runs" | "personas" | "templates" | "tracking" | "alerts" | "wallets" | "usage"
 >;
 
 export function repositoryServicesOf(
@@ -18,6 +18,8 @@ export function repositoryServicesOf(
     prefix: string;
     /** How long a community's persona is answered from memory (the store's default unless given). */
     personaCacheMs?: number;
+    /** The web server's public URL (PUBLIC_URL): /wallet link's page and the signed messages' domain. */
+    publicUrl?: string;
   },
 ): RepositoryServices {
   // The same counters the workers' gateway charges: one per community and UTC day, in Redis.
@@ -44,6 +46,8 @@ export function repositoryServicesOf(
       remove: (community, id) => repositories.sentimentAlerts.remove(community, id),
       limit: MAX_SENTIMENT_ALERTS_PER_COMMUNITY,
     },
+    // /wallet: wallets linked by signed message; the web page (later) completes links through the same store.
+    wallets: { store: repositories.wallets, settings: walletLinkSettingsOf(options.publicUrl) },
     usage: {
       summary: (community, since) => repositories.usage.summary(community, { since }),
       spentToday: (community) => ledger.spentToday(community),

@@ -84,6 +84,8 @@ export interface DispatcherDependencies {
   templates?: CommandServices["templates"];
   /** Tracked tokens and stored chatter, for /track. */
   tracking?: CommandServices["tracking"];
+  /** Wallet links by signed message, for /wallet. */
+  wallets?: CommandServices["wallets"];
   /** Alerts on chatter, for /alert. */
   alerts?: CommandServices["alerts"];
   gate: Gate;
@@ -119,6 +121,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
     ...(deps.templates ? { templates: deps.templates } : {}),
     ...(deps.tracking ? { tracking: deps.tracking } : {}),
+    ...(deps.wallets ? { wallets: deps.wallets } : {}),
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
     jobs: deps.jobs,
     commands: () => registry.all,
@@ -262,7 +265,11 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
         return { kind: "queued", jobId: outcome.jobId };
       }
       record(invocation, command, "succeeded", outcome.outcome);
-      return reply(admission, { private: false, outcome: outcome.outcome, message: outcome.message });
+      return reply(admission, {
+        private: outcome.private ?? false,
+        outcome: outcome.outcome,
+        message: outcome.message,
+      });
     } catch (error) {
       // Let a redelivery of this update try again instead of being dropped as a duplicate.
       await gate.release(admission).catch(() => undefined);

@@ -37,6 +37,7 @@ export {
 export * from "./listen/index.ts";
 export * from "./conversation/index.ts";
 export * from "./sentiment/index.ts";
+export * from "./wallets/index.ts";
 export * from "./studio/imagine-types.ts";
 export * from "./studio/imagine-cache.ts";
 export { answerImagine, type ImagineAttempt, type ImagineDependencies } from "./studio/imagine.ts";

@@ -26,6 +26,13 @@ export type {
   StoredSentimentAlert,
 } from "./repositories.ts";
 export type {
+  CompleteWalletRequestResult,
+  NewWalletLinkAttempt,
+  StoredWalletLinkRequest,
+  WalletRequestLookup,
+  WalletsRepository,
+} from "./repositories.ts";
+export type {
   ChatterRepository,
   NewChatterMessage,
   NewTrackedToken,

@@ -11,6 +11,7 @@ import {
 } from "./repositories/meme-templates.ts";
 import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
 import { createChatterRepository, type ChatterRepository } from "./repositories/chatter.ts";
+import { createWalletsRepository, type WalletsRepository } from "./repositories/wallets.ts";
 import {
   createSentimentAlertsRepository,
   type SentimentAlertsRepository,
@@ -55,6 +56,13 @@ export {
 } from "./repositories/model-calls.ts";
 export type * from "./repositories/types.ts";
 export type {
+  CompleteWalletRequestResult,
+  NewWalletLinkAttempt,
+  StoredWalletLinkRequest,
+  WalletRequestLookup,
+  WalletsRepository,
+} from "./repositories/wallets.ts";
+export type {
   ConversationsRepository,
   NewConversationMessage,
   StoredConversationMessage,
@@ -72,6 +80,8 @@ export interface Repositories {
   usage: UsageRepository;
   /** Chatter sentiment: tracked tokens and the chat messages of tracking communities. */
   chatter: ChatterRepository;
+  /** Wallets members linked by signed message (/wallet), their link requests and attempts. */
+  wallets: WalletsRepository;
   /** Admins' alerts on chatter (/alert) and their armed/fired state. */
   sentimentAlerts: SentimentAlertsRepository;
 }
@@ -93,6 +103,7 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
     memeTemplates: createMemeTemplatesRepository(prisma),
     usage: createUsageRepository(prisma),
     chatter: createChatterRepository(prisma),
+    wallets: createWalletsRepository(prisma),
     sentimentAlerts: createSentimentAlertsRepository(prisma),
   };
 }

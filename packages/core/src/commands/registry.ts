@@ -10,6 +10,7 @@ import { personaCommand } from "../persona/command.ts";
 import { templateCommand } from "../studio/template-command.ts";
 import { trackCommand } from "../sentiment/track-command.ts";
 import { sentimentCommand } from "../sentiment/sentiment-command.ts";
+import { walletCommand } from "../wallets/wallet-command.ts";
 import { alertCommand } from "../sentiment/alert-command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
@@ -25,6 +26,7 @@ export const defaultCommands: readonly AnyCommand[] = [
   trackCommand,
   sentimentCommand,
   alertCommand,
+  walletCommand,
   usageCommand,
 ];
 

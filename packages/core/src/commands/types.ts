@@ -4,6 +4,7 @@ import type { MessageId, Translator, Language } from "../messages/index.ts";
 import type { PersonaStore } from "../persona/store.ts";
 import type { TemplateStore } from "../studio/templates.ts";
 import type { TrackingService } from "../sentiment/track-command.ts";
+import type { WalletService } from "../wallets/wallet-command.ts";
 import type { SentimentAlertService } from "../sentiment/alert-command.ts";
 import type {
   Actor,
@@ -87,6 +88,8 @@ export interface CommandServices {
   templates?: Pick<TemplateStore, "remove">;
   /** The tokens a community tracks in its chatter, and its stored chatter (/track). */
   tracking?: TrackingService;
+  /** Wallet links by signed message (/wallet). */
+  wallets?: WalletService;
   /** Admins' alerts on the community's chatter (/alert). */
   alerts?: SentimentAlertService;
   /** Recorded runs, read back (the meme a re-roll points at). */
@@ -103,7 +106,8 @@ export interface CommandContext<A> {
 }
 
 export type CommandOutcome =
-  | { kind: "reply"; message: OutgoingMessage; outcome: string }
+  /** `private`: shown only to the member where the platform can (Discord); it names their wallets, say. */
+  | { kind: "reply"; message: OutgoingMessage; outcome: string; private?: boolean }
   | { kind: "queued"; jobId: string }
   | { kind: "error"; error: UserError };
 

@@ -325,6 +325,51 @@ const en = {
     "The box “{box}” reaches outside the picture: keep every box within 0–100 %.",
   "template.problem.invalid": "Those boxes can't make a template: {detail}.",
 
+  "command.wallet.description": "Link your Solana wallets by signing a message; list or unlink them",
+  "arg.wallet.action": "link, verify, list, unlink or help",
+  "arg.wallet.rest": "link: [address]; verify: <address> <signature> [nonce]; unlink: <address>",
+  "wallet.help":
+    "How to use /wallet:\n/wallet link — a page where your wallet (Phantom, Solflare, Backpack…) signs you in\n/wallet link <address> — a message to sign with your own tool\n/wallet verify <address> <signature> — paste the base58 signature of that message\n/wallet list — your wallets in this community\n/wallet unlink <address> — remove one\nSigning proves you hold the wallet: no transaction, no fee. Never give anyone your seed phrase or private key; I never ask for them.",
+  "wallet.link.page":
+    "Open this link within {minutes} minutes and approve the sign-in in your wallet (Phantom, Solflare, Backpack…):\n{link}\nIt works once and only for you: don't share it.\nNo browser wallet? Send /wallet link <address> for a message to sign with your own tool.",
+  "wallet.link.noPage":
+    "Send /wallet link <address> with your wallet's address: I'll give you a message to sign with it, then /wallet verify links it.",
+  "wallet.link.notHere":
+    "I won't post a sign-in link in a group: anyone could open it. Send /wallet link <address> instead: the message to sign is safe to show, only your wallet can sign it and only you can use it.",
+  "wallet.link.message":
+    'Sign this message with the wallet {address}, exactly as it is, within {minutes} minutes:\n\n{message}\n\nThen send /wallet verify {address} <signature> with the signature in base58.\nSolana CLI: save the message as message.txt and run solana sign-offchain-message "$(cat message.txt)" -k <your keypair file>.\nNever give anyone your seed phrase or private key: I never ask for them.',
+  "wallet.linked": "Linked {address} to you in this community. /wallet list shows your wallets.",
+  "wallet.alreadyLinked": "{address} is already linked to you here.",
+  "wallet.listed": "Your wallets here:",
+  "wallet.list.header": "Your wallets in this community ({count}):",
+  "wallet.list.item": "• {address} (linked {date})",
+  "wallet.list.empty": "You haven't linked a wallet here. /wallet link links one.",
+  "wallet.unlinked": "Unlinked {address}.",
+  "wallet.error.notLinked": "{address} isn't linked to you here. /wallet list shows yours.",
+  "wallet.error.badAddress": "“{address}” isn't a Solana address (base58, 32 to 44 characters).",
+  "wallet.error.badSignature": "“{signature}” isn't a base58 signature (64 bytes, about 88 characters).",
+  "wallet.error.unknownAction": "I don't know “{action}”.\n{help}",
+  "wallet.error.unavailable": "Wallet linking isn't available here.",
+  "wallet.rejected.malformed":
+    "I can't read that: the address must be base58 (32 bytes) and the signature base58 (64 bytes), of the message exactly as I gave it.",
+  "wallet.rejected.no_request":
+    "You have no wallet link to complete here: start with /wallet link <address>.",
+  "wallet.rejected.wrong_user":
+    "That link request is someone else's. Start your own with /wallet link <address>.",
+  "wallet.rejected.nonce_used":
+    "That message was used already: each one links once. Start again with /wallet link <address>.",
+  "wallet.rejected.nonce_expired":
+    "That message expired (each lasts {minutes} minutes). Start again with /wallet link <address>.",
+  "wallet.rejected.wrong_address":
+    "That request was made for another wallet. Sign with the wallet you named, or start again with /wallet link <address>.",
+  "wallet.rejected.wrong_domain": "That message was made for another site. Sign only the message I give you.",
+  "wallet.rejected.message_mismatch":
+    "That isn't the message I gave you: sign it exactly as it is, unchanged.",
+  "wallet.rejected.bad_signature":
+    "That signature doesn't match my message and the wallet {address}. Sign the exact message with that wallet (/wallet help).",
+  "wallet.rejected.already_linked_elsewhere": "{address} is linked to another member of this community.",
+  "wallet.rejected.rate_limited": "Too many failed attempts. Try again in {minutes} minutes.",
+
   "job.failed": "Sorry, that /{command} failed on our side. Please try again in a minute.",
 
   "error.unknownCommand": "I don't know /{command}. Send /help to see what I can do.",

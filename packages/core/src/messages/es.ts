@@ -340,6 +340,50 @@ const messages: Messages = {
   "template.problem.box_outside": "La caja «{box}» se sale de la imagen: deja cada caja entre 0 y 100 %.",
   "template.problem.invalid": "Con esas cajas no se puede hacer una plantilla: {detail}.",
 
+  "command.wallet.description": "Vincula tus wallets de Solana firmando un mensaje; lístalas o desvincúlalas",
+  "arg.wallet.action": "link, verify, list, unlink o help",
+  "arg.wallet.rest": "link: [dirección]; verify: <dirección> <firma> [nonce]; unlink: <dirección>",
+  "wallet.help":
+    "Cómo usar /wallet:\n/wallet link — una página donde tu wallet (Phantom, Solflare, Backpack…) inicia sesión\n/wallet link <dirección> — un mensaje para firmar con tu propia herramienta\n/wallet verify <dirección> <firma> — pega la firma en base58 de ese mensaje\n/wallet list — tus wallets en esta comunidad\n/wallet unlink <dirección> — quita una\nFirmar prueba que tienes la wallet: sin transacción ni comisión. Nunca des a nadie tu frase semilla ni tu clave privada; yo nunca las pido.",
+  "wallet.link.page":
+    "Abre este enlace en los próximos {minutes} minutos y aprueba el inicio de sesión en tu wallet (Phantom, Solflare, Backpack…):\n{link}\nSirve una vez y solo para ti: no lo compartas.\n¿Sin wallet en el navegador? Envía /wallet link <dirección> para recibir un mensaje que firmar con tu propia herramienta.",
+  "wallet.link.noPage":
+    "Envía /wallet link <dirección> con la dirección de tu wallet: te daré un mensaje para firmar con ella y luego /wallet verify la vincula.",
+  "wallet.link.notHere":
+    "No publico enlaces de inicio de sesión en un grupo: cualquiera podría abrirlos. Envía /wallet link <dirección>: el mensaje que firmar se puede mostrar, solo tu wallet puede firmarlo y solo tú puedes usarlo.",
+  "wallet.link.message":
+    'Firma este mensaje con la wallet {address}, tal cual, en los próximos {minutes} minutos:\n\n{message}\n\nLuego envía /wallet verify {address} <firma> con la firma en base58.\nCLI de Solana: guarda el mensaje como message.txt y ejecuta solana sign-offchain-message "$(cat message.txt)" -k <tu archivo de claves>.\nNunca des a nadie tu frase semilla ni tu clave privada: yo nunca las pido.',
+  "wallet.linked": "{address} quedó vinculada a ti en esta comunidad. /wallet list muestra tus wallets.",
+  "wallet.alreadyLinked": "{address} ya está vinculada a ti aquí.",
+  "wallet.listed": "Tus wallets aquí:",
+  "wallet.list.header": "Tus wallets en esta comunidad ({count}):",
+  "wallet.list.item": "• {address} (vinculada el {date})",
+  "wallet.list.empty": "No has vinculado ninguna wallet aquí. /wallet link vincula una.",
+  "wallet.unlinked": "{address} desvinculada.",
+  "wallet.error.notLinked": "{address} no está vinculada a ti aquí. /wallet list muestra las tuyas.",
+  "wallet.error.badAddress": "“{address}” no es una dirección de Solana (base58, de 32 a 44 caracteres).",
+  "wallet.error.badSignature": "“{signature}” no es una firma en base58 (64 bytes, unos 88 caracteres).",
+  "wallet.error.unknownAction": "No conozco “{action}”.\n{help}",
+  "wallet.error.unavailable": "Vincular wallets no está disponible aquí.",
+  "wallet.rejected.malformed":
+    "No puedo leer eso: la dirección debe ir en base58 (32 bytes) y la firma en base58 (64 bytes), del mensaje tal como te lo di.",
+  "wallet.rejected.no_request":
+    "No tienes ninguna vinculación pendiente aquí: empieza con /wallet link <dirección>.",
+  "wallet.rejected.wrong_user":
+    "Esa solicitud es de otra persona. Empieza la tuya con /wallet link <dirección>.",
+  "wallet.rejected.nonce_used":
+    "Ese mensaje ya se usó: cada uno vincula una sola vez. Empieza de nuevo con /wallet link <dirección>.",
+  "wallet.rejected.nonce_expired":
+    "Ese mensaje caducó (cada uno dura {minutes} minutos). Empieza de nuevo con /wallet link <dirección>.",
+  "wallet.rejected.wrong_address":
+    "Esa solicitud se hizo para otra wallet. Firma con la wallet que indicaste, o empieza de nuevo con /wallet link <dirección>.",
+  "wallet.rejected.wrong_domain": "Ese mensaje se hizo para otro sitio. Firma solo el mensaje que yo te doy.",
+  "wallet.rejected.message_mismatch": "Ese no es el mensaje que te di: fírmalo tal cual, sin cambios.",
+  "wallet.rejected.bad_signature":
+    "Esa firma no corresponde a mi mensaje y a la wallet {address}. Firma el mensaje exacto con esa wallet (/wallet help).",
+  "wallet.rejected.already_linked_elsewhere": "{address} está vinculada a otro miembro de esta comunidad.",
+  "wallet.rejected.rate_limited": "Demasiados intentos fallidos. Vuelve a intentarlo en {minutes} minutos.",
+
   "job.failed": "Lo siento, /{command} falló de nuestro lado. Inténtalo de nuevo en un minuto.",
 
   "error.unknownCommand": "No conozco /{command}. Envía /help para ver lo que sé hacer.",

@@ -1,0 +1,3 @@
+export * from "./store.ts";
+export * from "./link.ts";
+export { walletCommand, type WalletService } from "./wallet-command.ts";
