@@ -217,6 +217,8 @@ describe("chatter ingest", () => {
     for (let index = 0; index < 10; index++) await pipeline.receive(message(community));
     // The first write failed; the retry comes about a second later.
     await expect.poll(() => inserts, { timeout: 5_000, interval: 50 }).toEqual([10]);
+    // `inserts` counts the statement as it is sent; `written`, once PostgreSQL has answered.
+    await expect.poll(() => ingest.stats().written, { timeout: 5_000, interval: 20 }).toBe(10);
     expect(ingest.stats()).toMatchObject({ written: 10, failedFlushes: 1, dropped: 0, buffered: 0 });
     expect(await storedOf(community)).toHaveLength(10);
     await ingest.close();

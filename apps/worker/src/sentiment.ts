@@ -4,7 +4,7 @@ import { createSentimentScorer, type ModelGateway } from "@memebot/ai";
 import {
   answerSentimentReport,
   checkSentimentAlerts,
-  createScoringTrigger,
+  createScoringContinuation,
   createThreadLocks,
   purgeOldChatter,
   scoreChatter,
@@ -130,7 +130,8 @@ function createScoreHandler(scoring: SentimentScoringOptions, options: Sentiment
     gateway: scoring.gateway,
     ...(logger.warn ? { logger: { warn: logger.warn.bind(logger) } } : {}),
   });
-  const requestScoring = createScoringTrigger(scoring.jobs);
+  // A job that ran out of rounds on a backlog: the next one starts at once, behind waiting jobs.
+  const requestScoring = createScoringContinuation(scoring.jobs);
   // One job of a community scores at a time; a holder that died lets go after 3 minutes.
   const locks = createThreadLocks({
     redis: scoring.redis,

@@ -49,8 +49,9 @@ export interface FakeChatRequest {
   [key: string]: unknown;
 }
 
+/** A function may answer later (a promise): a test holds some requests back while others are answered. */
 export type FakeOpenAIBehaviourSetting =
-  FakeOpenAIBehaviour | ((body: FakeChatRequest) => FakeOpenAIBehaviour);
+  FakeOpenAIBehaviour | ((body: FakeChatRequest) => FakeOpenAIBehaviour | Promise<FakeOpenAIBehaviour>);
 
 export interface FakeOpenAIRequest {
   path: string;
@@ -107,6 +108,40 @@ export function memeReply(body: FakeChatRequest): FakeOpenAIBehaviour {
   return { kind: "reply", content: JSON.stringify(meme) };
 }
 
+const BULLISH = /\b(moon|pump|send|bull|buy|ape|lfg|gem|wagmi|up only|green|ath)/i;
+const BEARISH = /\b(rug|dump|scam|sell|bear|rekt|dead|red|exit|ngmi|down bad)/i;
+
+/**
+ * The sentiment task's answer: one item per `<chat_message id="…">` line of the prompt, labelled by a
+ * few chat words (moon, pump → bullish; rug, dump → bearish; else neutral). Its usage is counted from
+ * the request, as a server's tokenizer would: about one prompt token per four characters of the
+ * messages, one completion token per four characters of the answer.
+ */
+export function sentimentReply(body: FakeChatRequest): FakeOpenAIBehaviour {
+  let promptChars = 0;
+  let user = "";
+  for (const message of body.messages ?? []) {
+    const text = typeof message.content === "string" ? message.content : "";
+    promptChars += text.length;
+    if (message.role === "user") user = text;
+  }
+  const scores = [...user.matchAll(/^<chat_message id="([^"]+)">(.*)<\/chat_message>$/gm)].map(
+    ([, id, text = ""]) => {
+      const bull = BULLISH.test(text);
+      const bear = BEARISH.test(text);
+      const label = bull === bear ? "neutral" : bull ? "bullish" : "bearish";
+      const score = label === "bullish" ? 0.6 : label === "bearish" ? -0.6 : 0;
+      return { id, label, score, confidence: 0.8 };
+    },
+  );
+  const content = JSON.stringify({ scores });
+  return {
+    kind: "reply",
+    content,
+    usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.ceil(content.length / 4) },
+  };
+}
+
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   let behaviour: FakeOpenAIBehaviourSetting = options.behaviour ?? memeReply;
   let imagesBehaviour: FakeImagesBehaviour = options.images ?? { kind: "image" };
@@ -156,7 +191,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       res.on("close", () => (inFlight -= 1));
-      respond(res, chosen, body, completionCount);
+      const n = completionCount;
+      if (chosen instanceof Promise) {
+        chosen.then(
+          (later) => {
+            if (!res.destroyed) respond(res, later, body, n);
+          },
+          () => res.destroy(),
+        );
+      } else {
+        respond(res, chosen, body, n);
+      }
       return;
     }
     if (req.method === "POST" && path === "/v1/images/generations") {

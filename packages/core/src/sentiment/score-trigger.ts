@@ -7,6 +7,9 @@
 // removeOnComplete), so a bare per-community id would refuse every later ask for that day; and an ask
 // while its job runs would be lost with it. The next window is a new id, so asks after (or during) a
 // run always get a job.
+// A job whose rounds ran out on a backlog asks differently (createScoringContinuation): the backlog is
+// there now, so its next job starts at once instead of at a window's end; waiting out a window per
+// 500 messages held a burst's scoring to a few hundred messages a second.
 import type { JobProducer } from "../commands/types.ts";
 import type { ChatterCommunity } from "./score.ts";
 
@@ -34,5 +37,30 @@ export function createScoringTrigger(
       "sentiment.score",
       { platform: community.platform, externalId: community.externalId },
       scoringJobOf(community, now(), options.waitMs),
+    );
+}
+
+/**
+ * The job that goes on with a backlog: no delay, and an id of its own (the window's id may belong to
+ * the job that just ran, or to ingest's ask, delayed to the window's end). It queues behind the jobs
+ * already waiting, so other communities still get their turn between one community's rounds. Only a
+ * job holding the community's scoring lock asks, so two continuations of a community never share a
+ * millisecond.
+ */
+export function continuationJobOf(community: ChatterCommunity, now: number) {
+  return { jobId: `sentiment.score:${community.platform}:${community.externalId}:next:${now}` };
+}
+
+/** `requestScoring` for a scoring job whose rounds ran out with messages still pending. */
+export function createScoringContinuation(
+  jobs: Pick<JobProducer, "enqueue">,
+  options: { now?: () => number } = {},
+) {
+  const now = options.now ?? Date.now;
+  return (community: ChatterCommunity) =>
+    jobs.enqueue(
+      "sentiment.score",
+      { platform: community.platform, externalId: community.externalId },
+      continuationJobOf(community, now()),
     );
 }

@@ -1,7 +1,10 @@
 // Scoring stored chatter: a job per community takes its pending messages (oldest first) in batches
 // of 50, has them scored (the community's model when one is configured, else offline) and stores
-// each score with the scorer that made it. It loops while more are pending, up to a bounded number
-// of rounds, then asks for another job: a burst is drained without one job holding a worker for long.
+// each score with the scorer that made it. A round reads a few batches in one query, has them scored
+// side by side (one model call each) and stores all their scores in one statement: a burst costs two
+// statements per 200 messages, and a model's latency is paid once per round, not once per batch. It
+// loops while more are pending, up to a bounded number of rounds, then asks for another job: a burst
+// is drained without one job holding a worker for long.
 // Rows are marked scored only by the store, so a crash between scoring and storing loses nothing:
 // those rows are still pending and are scored again by the next job.
 import type { Platform } from "../platform.ts";
@@ -15,7 +18,9 @@ export interface ChatterCommunity {
 
 /** Messages per model call: the batch scorer's limit. */
 export const SCORE_BATCH_SIZE = 50;
-/** Batches one job scores before it hands the rest to a new job. */
+/** Batches one round scores side by side (model calls at once); their scores are stored together. */
+export const DEFAULT_SCORE_BATCHES_PER_ROUND = 4;
+/** Rounds one job runs before it hands the rest to a new job. */
 export const DEFAULT_SCORE_ROUNDS = 10;
 
 export interface PendingChatter {
@@ -58,12 +63,13 @@ export interface ScoreChatterDependencies {
    */
   lock?: (community: ChatterCommunity, signal?: AbortSignal) => Promise<() => Promise<void>>;
   rounds?: number;
+  batchesPerRound?: number;
   now?: () => Date;
 }
 
 export interface ScoreChatterResult {
   scored: number;
-  /** Model calls' batches (one per round that found messages). */
+  /** Batches scored (one model call each, when a model scores). */
   batches: number;
   /** Scores by scorer ("model:qwen", "offline"). */
   byScorer: Record<string, number>;
@@ -78,6 +84,7 @@ export async function scoreChatter(
 ): Promise<ScoreChatterResult> {
   const { pendingMessages, storeScores, scorer, requestScoring } = dependencies;
   const rounds = dependencies.rounds ?? DEFAULT_SCORE_ROUNDS;
+  const perRound = SCORE_BATCH_SIZE * (dependencies.batchesPerRound ?? DEFAULT_SCORE_BATCHES_PER_ROUND);
   const now = dependencies.now ?? (() => new Date());
   const release = dependencies.lock ? await dependencies.lock(community, signal) : undefined;
   const result: ScoreChatterResult = { scored: 0, batches: 0, byScorer: {}, requeued: false };
@@ -86,14 +93,24 @@ export async function scoreChatter(
     const choice = modelChoiceOf(await dependencies.settings(community), "sentiment");
     for (let round = 0; round < rounds; round += 1) {
       signal?.throwIfAborted();
-      const pending = await pendingMessages(community, SCORE_BATCH_SIZE);
+      const pending = await pendingMessages(community, perRound);
       if (pending.length === 0) return result;
-      const scores = await scorer.score({
-        messages: pending,
-        community: { platform: community.platform, externalId: community.externalId },
-        ...choice,
-        ...(signal ? { signal } : {}),
-      });
+      const batches: PendingChatter[][] = [];
+      for (let start = 0; start < pending.length; start += SCORE_BATCH_SIZE)
+        batches.push(pending.slice(start, start + SCORE_BATCH_SIZE));
+      // Nothing is stored unless every batch of the round was scored: a failure (only an abort, as the
+      // scorer falls back offline rather than fail) leaves the whole round pending for the next job.
+      const scored = await Promise.all(
+        batches.map((messages) =>
+          scorer.score({
+            messages,
+            community: { platform: community.platform, externalId: community.externalId },
+            ...choice,
+            ...(signal ? { signal } : {}),
+          }),
+        ),
+      );
+      const scores = scored.flat();
       const scoredAt = now();
       await storeScores(
         scores.map(({ id, label, score, confidence, scorer: by }) => ({
@@ -105,13 +122,13 @@ export async function scoreChatter(
           scoredAt,
         })),
       );
-      result.batches += 1;
+      result.batches += batches.length;
       result.scored += scores.length;
       for (const score of scores) result.byScorer[score.scorer] = (result.byScorer[score.scorer] ?? 0) + 1;
-      // A short batch was the last of them: nothing is left to look for.
-      if (pending.length < SCORE_BATCH_SIZE) return result;
+      // A short round was the last of them: nothing is left to look for.
+      if (pending.length < perRound) return result;
     }
-    // Rounds ran out on full batches: more may be pending, and a new job picks them up.
+    // Rounds ran out on full rounds: more may be pending, and a new job picks them up.
     await requestScoring(community);
     result.requeued = true;
     return result;

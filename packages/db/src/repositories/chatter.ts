@@ -206,10 +206,9 @@ export function createChatterRepository(prisma: PrismaClient): ChatterRepository
     },
 
     async pendingMessages(community, limit) {
-      const communityId = await communityIdOf(community);
-      if (!communityId) return [];
+      // One statement (the community by its key inside it): this runs once per scoring round.
       return prisma.chatterMessage.findMany({
-        where: { communityId, scoredAt: null },
+        where: { ...ofCommunity(community), scoredAt: null },
         orderBy: { createdAt: "asc" },
         take: limit,
         select: { id: true, text: true },
