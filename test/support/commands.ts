@@ -12,5 +12,6 @@ export const COMMAND_NAMES = [
   "sentiment",
   "alert",
   "wallet",
+  "digest",
   "usage",
 ] as const;

@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 
 export type RepositoryServices = Pick<
   DispatcherDependencies,
-  "runs" | "personas" | "templates" | "tracking" | "alerts" | "wallets" | "usage"
+  "runs" | "personas" | "templates" | "tracking" | "alerts" | "wallets" | "digests" | "usage"
 >;
 
 export function repositoryServicesOf(
@@ -48,6 +48,12 @@ export function repositoryServicesOf(
     },
     // /wallet: wallets linked by signed message; the web page (later) completes links through the same store.
     wallets: { store: repositories.wallets, settings: walletLinkSettingsOf(options.publicUrl) },
+    // /digest: the daily sentiment digest; the worker's sentiment.digest job posts it.
+    digests: {
+      find: async (community) => (await repositories.sentimentDigests.find(community)) ?? undefined,
+      switchOn: (input) => repositories.sentimentDigests.switchOn(input),
+      switchOff: (community, updatedBy) => repositories.sentimentDigests.switchOff(community, updatedBy),
+    },
     usage: {
       summary: (community, since) => repositories.usage.summary(community, { since }),
       spentToday: (community) => ledger.spentToday(community),

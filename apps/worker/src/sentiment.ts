@@ -3,6 +3,7 @@
 import { createSentimentScorer, type ModelGateway } from "@memebot/ai";
 import {
   answerSentimentReport,
+  sendDueDigests,
   checkSentimentAlerts,
   createScoringContinuation,
   createThreadLocks,
@@ -23,13 +24,16 @@ import type { Repositories } from "@memebot/db";
 import type { JobHandlers } from "@memebot/jobs";
 
 export interface SentimentOptions {
-  repositories: Pick<Repositories, "chatter" | "sentimentAlerts">;
+  repositories: Pick<Repositories, "chatter" | "communities" | "sentimentDigests" | "sentimentAlerts">;
   /** Reads each community's retention from its stored settings. */
   settingsModel: Pick<SettingsModel, "parse">;
   /** Scoring stored chatter (`sentiment.score`); without it that job fails as not configured. */
   scoring?: SentimentScoringOptions;
   logger: { info(obj: object, msg: string): void; warn?(obj: object, msg: string): void };
-  /** Answering /sentiment (`sentiment.report`); without it that job fails as not configured. */
+  /**
+   * Answering /sentiment (`sentiment.report`) and posting the daily digests (`sentiment.digest`);
+   * without it those jobs fail as not configured.
+   */
   reports?: SentimentReportOptions;
   /** Posting alerts' crossings (`sentiment.alerts`); without it that job fails as not configured. */
   alerts?: SentimentAlertOptions;
@@ -48,6 +52,8 @@ export interface SentimentReportOptions {
   runs: RunRecorder;
   /** "sending a photo…" while the chart is drawn. */
   showUploading?: <T>(target: ReplyTarget, work: () => Promise<T>) => Promise<T>;
+  /** The daily digests' clock; Date.now unless a test moves it. */
+  now?: () => number;
 }
 
 export interface SentimentScoringOptions {
@@ -64,7 +70,8 @@ export interface SentimentScoringOptions {
   jobs: Pick<JobProducer, "enqueue">;
 }
 
-type SentimentJob = "sentiment.purge" | "sentiment.score" | "sentiment.report" | "sentiment.alerts";
+type SentimentJob =
+  "sentiment.purge" | "sentiment.score" | "sentiment.report" | "sentiment.digest" | "sentiment.alerts";
 
 const SCORE_LOCK_MS = 3 * 60_000;
 
@@ -87,6 +94,26 @@ export function createSentimentHandlers(options: SentimentOptions): Pick<JobHand
     "sentiment.score": (community, context) => {
       if (!score) throw new Error("sentiment scoring is not configured in this worker");
       return score(community, context.signal);
+    },
+    "sentiment.digest": async (_payload, { signal }) => {
+      const reports = options.reports;
+      if (!reports) throw new Error("sentiment reports are not configured in this worker");
+      const result = await sendDueDigests(
+        {
+          candidates: (onOrBefore) => repositories.sentimentDigests.candidates(onOrBefore),
+          markDone: (community, date) => repositories.sentimentDigests.markDone(community, date),
+          settingsOf: (community) => repositories.communities.findSettings(community),
+          settingsModel,
+          scoredIn: (community, range) => repositories.chatter.scoredIn(community, range),
+          drawChart: reports.drawChart,
+          deliver: reports.deliver,
+          ...(reports.now ? { now: reports.now } : {}),
+          ...(logger.warn ? { logger: { warn: logger.warn.bind(logger) } } : {}),
+        },
+        signal,
+      );
+      if (result.sent + result.quiet + result.skipped > 0) logger.info({ ...result }, "daily digests done");
+      return result;
     },
     "sentiment.report": (payload) => {
       const reports = options.reports;

@@ -88,6 +88,8 @@ export interface DispatcherDependencies {
   wallets?: CommandServices["wallets"];
   /** Alerts on chatter, for /alert. */
   alerts?: CommandServices["alerts"];
+  /** The daily sentiment digest, for /digest. */
+  digests?: CommandServices["digests"];
   gate: Gate;
   jobs: JobProducer;
   runs: RunRecorder & RunLookup;
@@ -121,6 +123,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
     ...(deps.templates ? { templates: deps.templates } : {}),
     ...(deps.tracking ? { tracking: deps.tracking } : {}),
+    ...(deps.digests ? { digests: deps.digests } : {}),
     ...(deps.wallets ? { wallets: deps.wallets } : {}),
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
     jobs: deps.jobs,

@@ -34,6 +34,9 @@ export type {
 } from "./repositories.ts";
 export type {
   ChatterRepository,
+  SentimentDigestsRepository,
+  StoredSentimentDigest,
+  SentimentDigestCandidate,
   NewChatterMessage,
   NewTrackedToken,
   StoredTrackedToken,

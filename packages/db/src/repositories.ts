@@ -11,6 +11,10 @@ import {
 } from "./repositories/meme-templates.ts";
 import { createUsageRepository, type UsageRepository } from "./repositories/usage.ts";
 import { createChatterRepository, type ChatterRepository } from "./repositories/chatter.ts";
+import {
+  createSentimentDigestsRepository,
+  type SentimentDigestsRepository,
+} from "./repositories/sentiment-digests.ts";
 import { createWalletsRepository, type WalletsRepository } from "./repositories/wallets.ts";
 import {
   createSentimentAlertsRepository,
@@ -46,6 +50,12 @@ export {
   type SentimentAlertsRepository,
   type StoredSentimentAlert,
 } from "./repositories/sentiment-alerts.ts";
+export type {
+  SentimentDigestCandidate,
+  SentimentDigestsRepository,
+  StoredSentimentDigest,
+  SwitchOnDigestInput,
+} from "./repositories/sentiment-digests.ts";
 export {
   createModelCallRecorder,
   type ModelCallCommunity,
@@ -80,6 +90,8 @@ export interface Repositories {
   usage: UsageRepository;
   /** Chatter sentiment: tracked tokens and the chat messages of tracking communities. */
   chatter: ChatterRepository;
+  /** Each community's daily sentiment digest (/digest): its hour, zone, target and last day done. */
+  sentimentDigests: SentimentDigestsRepository;
   /** Wallets members linked by signed message (/wallet), their link requests and attempts. */
   wallets: WalletsRepository;
   /** Admins' alerts on chatter (/alert) and their armed/fired state. */
@@ -103,6 +115,7 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
     memeTemplates: createMemeTemplatesRepository(prisma),
     usage: createUsageRepository(prisma),
     chatter: createChatterRepository(prisma),
+    sentimentDigests: createSentimentDigestsRepository(prisma),
     wallets: createWalletsRepository(prisma),
     sentimentAlerts: createSentimentAlertsRepository(prisma),
   };

@@ -72,6 +72,10 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
         command: "sentiment",
         description: "How a tracked token's chatter feels: score, trend, quotes and a chart",
       },
+      {
+        command: "digest",
+        description: "A daily sentiment digest with its chart, at an hour admins choose",
+      },
       { command: "usage", description: "Show this community's model usage and token budget (admins)" },
     ]);
     expect(menus.some((call) => call.params.language_code === "es")).toBe(true);

@@ -10,6 +10,7 @@ import { personaCommand } from "../persona/command.ts";
 import { templateCommand } from "../studio/template-command.ts";
 import { trackCommand } from "../sentiment/track-command.ts";
 import { sentimentCommand } from "../sentiment/sentiment-command.ts";
+import { digestCommand } from "../sentiment/digest-command.ts";
 import { walletCommand } from "../wallets/wallet-command.ts";
 import { alertCommand } from "../sentiment/alert-command.ts";
 
@@ -27,6 +28,7 @@ export const defaultCommands: readonly AnyCommand[] = [
   sentimentCommand,
   alertCommand,
   walletCommand,
+  digestCommand,
   usageCommand,
 ];
 

@@ -19,6 +19,7 @@ import type { Result, UserError } from "../result.ts";
 import type { CommunitySettings, SettingsModel } from "../settings.ts";
 import type { SettingsStore } from "../settings-store.ts";
 import type { UsageReader } from "../usage/reader.ts";
+import type { DigestService } from "../sentiment/digest-command.ts";
 
 export interface ArgSpec {
   name: string;
@@ -92,6 +93,8 @@ export interface CommandServices {
   wallets?: WalletService;
   /** Admins' alerts on the community's chatter (/alert). */
   alerts?: SentimentAlertService;
+  /** The community's daily sentiment digest (/digest). */
+  digests?: DigestService;
   /** Recorded runs, read back (the meme a re-roll points at). */
   runs: RunLookup;
 }

@@ -239,6 +239,40 @@ const en = {
   "track.error.notFound": "This community doesn't track ${symbol}.",
   "track.error.tooMany": "This community tracks {limit} tokens, the most it can: remove one first.",
   "track.error.unavailable": "Token tracking isn't available here.",
+  "command.digest.description": "A daily sentiment digest with its chart, at an hour admins choose",
+  "arg.digest.action": "on or off (when the next digest comes if left out)",
+  "arg.digest.hour": "on: the local hour it comes, 0-23",
+  "arg.digest.zone": "on: a time zone, e.g. Europe/Berlin (UTC if left out)",
+  "digest.help":
+    "How to use /digest:\n/digest — when the daily sentiment digest comes\n/digest on <hour 0-23> [time zone] — post the last 24 hours' sentiment and chart here every day from that hour, e.g. /digest on 9 Europe/Berlin (admins; UTC if no zone is given)\n/digest off — stop it (admins)",
+  "digest.none":
+    "No daily sentiment digest here. Admins start one with /digest on <hour 0-23> [time zone], e.g. /digest on 9 Europe/Berlin.",
+  "digest.status.on":
+    "Daily sentiment digest: every day at {time} ({zone}), posted where /digest on was used.",
+  "digest.status.off":
+    "The daily sentiment digest is off (it was at {time}, {zone}). Admins switch it on again with /digest on <hour> [time zone].",
+  "digest.switchedOn": "Daily sentiment digest on: every day at {time} ({zone}), posted here.",
+  "digest.switchedOff": "Daily sentiment digest off.",
+  "digest.alreadyOff": "There is no daily sentiment digest on here.",
+  "digest.nextLine": "Next: {next}.",
+  "digest.next": "{day} at {time} (in {wait})",
+  "digest.next.soon": "within a few minutes",
+  "digest.day.today": "today",
+  "digest.day.tomorrow": "tomorrow",
+  "digest.in.minutes": "{minutes} min",
+  "digest.in.hours": "{hours} h {minutes} min",
+  "digest.post.header": "Daily sentiment digest, {date}",
+  "digest.post.quiet":
+    "Daily sentiment digest, {date}: a quiet day, with fewer than {min} scored messages in the last 24h.",
+  "digest.error.unknownAction": "I don't know “{action}”.\n{help}",
+  "digest.error.badHour":
+    "“{hour}” isn't an hour: give a whole hour from 0 to 23, e.g. /digest on 9 Europe/Berlin.",
+  "digest.error.badZone":
+    "“{zone}” isn't a time zone I know: use a name like Europe/Berlin, America/New_York or UTC.",
+  "digest.error.private": "Digests are for group chats, where chatter is read: use /digest on in the group.",
+  "digest.error.noChannel":
+    "I can't tell which channel this is, so I'd have nowhere to post. Use /digest on in a server channel.",
+  "digest.error.unavailable": "Daily digests aren't available here.",
   "sentiment.subject.token": "${symbol}",
   "sentiment.subject.all": "this community's tokens",
   "sentiment.report.header": "Sentiment of {subject}, last {window}: {score} ({mood})",

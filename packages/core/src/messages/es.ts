@@ -250,6 +250,43 @@ const messages: Messages = {
   "track.error.notFound": "Esta comunidad no sigue ${symbol}.",
   "track.error.tooMany": "Esta comunidad sigue {limit} tokens, el máximo: quita uno primero.",
   "track.error.unavailable": "El seguimiento de tokens no está disponible aquí.",
+  "command.digest.description":
+    "Un resumen diario del sentimiento con su gráfico, a la hora que elijan los admins",
+  "arg.digest.action": "on u off (cuándo llega el próximo resumen si no lo indicas)",
+  "arg.digest.hour": "on: la hora local a la que llega, 0-23",
+  "arg.digest.zone": "on: una zona horaria, p. ej. Europe/Madrid (UTC si no la indicas)",
+  "digest.help":
+    "Cómo usar /digest:\n/digest — cuándo llega el resumen diario del sentimiento\n/digest on <hora 0-23> [zona horaria] — publicar aquí cada día, desde esa hora, el sentimiento y el gráfico de las últimas 24 horas, p. ej. /digest on 9 Europe/Madrid (admins; UTC si no se indica zona)\n/digest off — detenerlo (admins)",
+  "digest.none":
+    "Aquí no hay resumen diario del sentimiento. Los admins lo activan con /digest on <hora 0-23> [zona horaria], p. ej. /digest on 9 Europe/Madrid.",
+  "digest.status.on":
+    "Resumen diario del sentimiento: cada día a las {time} ({zone}), publicado donde se usó /digest on.",
+  "digest.status.off":
+    "El resumen diario del sentimiento está desactivado (era a las {time}, {zone}). Los admins lo reactivan con /digest on <hora> [zona horaria].",
+  "digest.switchedOn":
+    "Resumen diario del sentimiento activado: cada día a las {time} ({zone}), publicado aquí.",
+  "digest.switchedOff": "Resumen diario del sentimiento desactivado.",
+  "digest.alreadyOff": "Aquí no hay ningún resumen diario del sentimiento activado.",
+  "digest.nextLine": "Próximo: {next}.",
+  "digest.next": "{day} a las {time} (dentro de {wait})",
+  "digest.next.soon": "en unos minutos",
+  "digest.day.today": "hoy",
+  "digest.day.tomorrow": "mañana",
+  "digest.in.minutes": "{minutes} min",
+  "digest.in.hours": "{hours} h {minutes} min",
+  "digest.post.header": "Resumen diario del sentimiento, {date}",
+  "digest.post.quiet":
+    "Resumen diario del sentimiento, {date}: un día tranquilo, con menos de {min} mensajes puntuados en las últimas 24h.",
+  "digest.error.unknownAction": "No conozco «{action}».\n{help}",
+  "digest.error.badHour":
+    "«{hour}» no es una hora: indica una hora en punto de 0 a 23, p. ej. /digest on 9 Europe/Madrid.",
+  "digest.error.badZone":
+    "«{zone}» no es una zona horaria que conozca: usa un nombre como Europe/Madrid, America/Mexico_City o UTC.",
+  "digest.error.private":
+    "Los resúmenes son para chats de grupo, donde se lee la charla: usa /digest on en el grupo.",
+  "digest.error.noChannel":
+    "No sé qué canal es este, así que no tendría dónde publicar. Usa /digest on en un canal del servidor.",
+  "digest.error.unavailable": "Los resúmenes diarios no están disponibles aquí.",
   "sentiment.subject.token": "${symbol}",
   "sentiment.subject.all": "los tokens de esta comunidad",
   "sentiment.report.header": "Sentimiento de {subject}, últimas {window}: {score} ({mood})",

@@ -9,6 +9,8 @@ import { ALERT_CHECK_EVERY_MS } from "./alert-check.ts";
 
 /** How often stored chatter past its community's retention is deleted. */
 export const CHATTER_PURGE_EVERY_MS = 60 * 60_000;
+/** How often the daily digests are looked at: one is posted at most this long after its hour. */
+export const DIGEST_CHECK_EVERY_MS = 5 * 60_000;
 
 export const sentimentJobs = {
   /** Deletes each community's chatter older than its retention (`sentiment.retention_days`). */
@@ -56,5 +58,16 @@ export const sentimentJobs = {
     backoffMs: 1_000,
     timeoutMs: 60_000,
     replyWindow: (payload) => replyWindowOf(payload.run),
+  }),
+  /** Posts the daily digests (/digest) whose local hour has come and whose day is not done yet. */
+  "sentiment.digest": defineJob({
+    // With the purge: a few database reads and, now and then, a chart; nobody waits on it.
+    queue: "maintenance",
+    payload: z.object({ reason: z.literal("schedule") }),
+    attempts: 3,
+    backoffMs: 30_000,
+    // A chart a digest, a few hundred at most (MAX_DIGESTS_PER_RUN); the next tick takes the rest.
+    timeoutMs: 4 * 60_000,
+    schedule: { everyMs: DIGEST_CHECK_EVERY_MS, payload: { reason: "schedule" } },
   }),
 } as const;

@@ -1,11 +1,12 @@
 // The worker's side of /sentiment: reads the scored chatter of the window and the one before it,
-// builds the report, draws its chart and answers once (deliver's run key). Too little chatter is a
+// builds the report, draws its chart and answers once (deliver's run key). The daily digest
+// (digest-job.ts) posts the same report through composeSentimentReport. Too little chatter is a
 // short reply; a chart that cannot be drawn leaves the text answer, which still says everything.
 import type { RunRecorder } from "../dispatch.ts";
 import type { CommandRun, JobPayload } from "../jobs/catalog.ts";
 import { throwIfTooLateToStart } from "../jobs/reply-window.ts";
-import { translator } from "../messages/index.ts";
-import type { CommunityRef, OutgoingPicture } from "../platform.ts";
+import { translator, type Translator } from "../messages/index.ts";
+import type { CommunityRef, OutgoingPicture, ReplyTarget } from "../platform.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
 import {
@@ -15,6 +16,7 @@ import {
   type ScoredMessage,
   type SentimentBucket,
   type SentimentReport,
+  type SentimentWindow,
 } from "./report.ts";
 import { whileUploading, type PictureSending } from "../studio/picture-reply.ts";
 
@@ -40,12 +42,7 @@ export interface SentimentReportDependencies {
 
 const signed = (value: number) => (value > 0 ? `+${value}` : String(value));
 
-function reportText(
-  report: SentimentReport,
-  t: ReturnType<typeof translator>,
-  subject: string,
-  window: string,
-): string {
+function reportText(report: SentimentReport, t: Translator, subject: string, window: string): string {
   const mood = report.score >= 15 ? "bullish" : report.score <= -15 ? "bearish" : "neutral";
   const lines = [
     t("sentiment.report.header", {
@@ -94,6 +91,64 @@ async function answer(
   return { outcome: reply.outcome };
 }
 
+/** The words for "what the report is about": a token, or all of the community's tokens. */
+export function sentimentSubject(t: Translator, symbol?: string): string {
+  return symbol ? t("sentiment.subject.token", { symbol }) : t("sentiment.subject.all");
+}
+
+/** What a sentiment report is asked for: the community's chatter in the window ending at `to`. */
+export interface SentimentReportRequest {
+  community: CommunityRef;
+  symbol?: string;
+  window: SentimentWindow;
+  to: Date;
+  t: Translator;
+  /** Where it goes: "sending a photo…" shows there while the chart is drawn. */
+  target: ReplyTarget;
+  /** Names the report in logs (the run key, the digest's delivery key). */
+  key: string;
+}
+
+/** A report in words, with its chart unless drawing it failed (the text then says so). */
+export interface ComposedSentimentReport {
+  report: SentimentReport;
+  text: string;
+  chart?: { bytes: Uint8Array; mimeType: OutgoingPicture["mimeType"] };
+}
+
+/**
+ * Reads the window and the one before it, builds the report and draws its chart: what /sentiment
+ * answers and the daily digest posts. Undefined when the window had too little chatter.
+ */
+export async function composeSentimentReport(
+  request: SentimentReportRequest,
+  deps: Pick<SentimentReportDependencies, "scoredIn" | "drawChart" | "showUploading" | "logger">,
+): Promise<ComposedSentimentReport | undefined> {
+  const { symbol, window, to, t } = request;
+  // This window and the one before it, in one read: the change needs both.
+  const from = new Date(to.getTime() - 2 * SENTIMENT_WINDOWS[window]);
+  const messages = await deps.scoredIn(request.community, { ...(symbol ? { symbol } : {}), from, to });
+  const report = buildSentimentReport(messages, window, to);
+  if (!report) return undefined;
+  const subject = sentimentSubject(t, symbol);
+  const labels = {
+    title: t("sentiment.chart.title", { subject, window }),
+    sentiment: t("sentiment.chart.sentiment"),
+    messages: t("sentiment.chart.messages"),
+  };
+  const draw = () => deps.drawChart(report.buckets, labels);
+  const lines = [reportText(report, t, subject, window)];
+  try {
+    const chart = await whileUploading(deps, request.target, draw);
+    return { report, text: lines.join("\n"), chart };
+  } catch (error) {
+    // The numbers still answer the question; the chart is a convenience.
+    deps.logger?.warn({ err: error, key: request.key }, "sentiment chart not drawn");
+    lines.push(t("sentiment.report.chartFailed"));
+    return { report, text: lines.join("\n") };
+  }
+}
+
 /** sentiment.report: read, build, draw, answer. */
 export async function answerSentimentReport(
   payload: JobPayload<"sentiment.report">,
@@ -103,36 +158,31 @@ export async function answerSentimentReport(
   const now = deps.now ?? Date.now;
   throwIfTooLateToStart(run, now);
   const t = translator(run.language);
-  const to = new Date(now());
-  // This window and the one before it, in one read: the change needs both.
-  const from = new Date(to.getTime() - 2 * SENTIMENT_WINDOWS[window]);
-  const messages = await deps.scoredIn(run.community, { ...(symbol ? { symbol } : {}), from, to });
-  const subject = symbol ? t("sentiment.subject.token", { symbol }) : t("sentiment.subject.all");
-  const report = buildSentimentReport(messages, window, to);
-  if (!report) {
+  const composed = await composeSentimentReport(
+    {
+      community: run.community,
+      ...(symbol ? { symbol } : {}),
+      window,
+      to: new Date(now()),
+      t,
+      target: run.target,
+      key: run.key,
+    },
+    deps,
+  );
+  if (!composed) {
     return answer(run, deps, {
-      text: t("sentiment.notEnough", { subject, window, min: MIN_REPORT_MESSAGES }),
+      text: t("sentiment.notEnough", {
+        subject: sentimentSubject(t, symbol),
+        window,
+        min: MIN_REPORT_MESSAGES,
+      }),
       outcome: "sentiment.notEnough",
     });
   }
-  const labels = {
-    title: t("sentiment.chart.title", { subject, window }),
-    sentiment: t("sentiment.chart.sentiment"),
-    messages: t("sentiment.chart.messages"),
-  };
-  const draw = () => deps.drawChart(report.buckets, labels);
-  let chart: { bytes: Uint8Array; mimeType: OutgoingPicture["mimeType"] } | undefined;
-  const lines = [reportText(report, t, subject, window)];
-  try {
-    chart = await whileUploading(deps, run.target, draw);
-  } catch (error) {
-    // The numbers still answer the question; the chart is a convenience.
-    deps.logger?.warn({ err: error, key: run.key }, "sentiment chart not drawn");
-    lines.push(t("sentiment.report.chartFailed"));
-  }
   return answer(run, deps, {
-    text: lines.join("\n"),
+    text: composed.text,
     outcome: "sentiment.reported",
-    ...(chart ? { picture: chart } : {}),
+    ...(composed.chart ? { picture: composed.chart } : {}),
   });
 }
