@@ -57,6 +57,8 @@ export interface BatchedModelCallRecorder {
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
 export const DEFAULT_BATCH_SIZE = 200;
 export const DEFAULT_MAX_BUFFERED = 10_000;
+/** Communities remembered as existing; past it the set starts again (one lookup per community). */
+const MAX_KNOWN_COMMUNITIES = 10_000;
 /** The columns are PostgreSQL `integer`s. */
 const MAX_INT = 2_147_483_647;
 
@@ -64,8 +66,14 @@ const MAX_INT = 2_147_483_647;
 const count = (value: number): number =>
   Number.isFinite(value) ? Math.min(Math.max(Math.round(value), 0), MAX_INT) : 0;
 
-// PostgreSQL's text refuses NUL, and one row it refuses would hold back every batch after it.
-const text = (value: string): string => (value.includes("\u0000") ? value.replaceAll("\u0000", "") : value);
+// PostgreSQL's text refuses NUL and (as JSON, how a batch travels) a lone surrogate, and one row it
+// refuses would hold back every batch after it. (Sent as UTF-8 text, a lone surrogate became U+FFFD.)
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, "g");
+function text(value: string): string {
+  const wellFormed = LONE_SURROGATE.test(value) ? value.replace(LONE_SURROGATES, "\uFFFD") : value;
+  return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "") : wellFormed;
+}
 
 /** The row as it will be stored: a batch must never fail on what a caller passed in. */
 function cleaned(call: ModelCallEntry): ModelCallEntry {
@@ -97,6 +105,8 @@ export function createModelCallRecorder(
   const maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
 
   let buffer: ModelCallEntry[] = [];
+  // Communities known to exist in the database (platform and external id): not looked up again.
+  const knownCommunities = new Set<string>();
   let dropped = 0;
   let writing: Promise<void> | undefined;
   // After a failed write only the timer retries: a full buffer must not turn every record() into an attempt.
@@ -121,7 +131,7 @@ export function createModelCallRecorder(
     const batch = buffer;
     buffer = [];
     try {
-      await insertModelCalls(prisma, batch, logger);
+      await insertModelCalls(prisma, batch, knownCommunities, logger);
       failing = false;
     } catch (error) {
       failing = true;
@@ -175,21 +185,46 @@ export function createModelCallRecorder(
   };
 }
 
-/** One lookup for the batch's communities (creating any not seen yet), then one INSERT. */
+/**
+ * One INSERT for the batch: the rows travel as one JSON parameter (serialised natively, parsed by
+ * PostgreSQL; nine escaped array parameters cost a flush several milliseconds of our CPU) and find
+ * their community by its key (a lookup per row, so the rows keep their order). Communities this recorder has not seen yet are looked up first in one
+ * query (creating any missing); after that a flush is the INSERT alone. A known community deleted
+ * since keeps its new rows, charged to no community.
+ */
 async function insertModelCalls(
   prisma: PrismaClient,
   batch: readonly ModelCallEntry[],
+  known: Set<string>,
   logger: RecorderLogger,
 ): Promise<void> {
   if (batch.length === 0) return;
-  const keyOf = (community: ModelCallCommunity) => `${community.platform}\u0000${community.externalId}`;
-  const wanted = new Map<string, { platform: Platform; externalId: string }>();
+  const unseen = new Map<string, { platform: Platform; externalId: string }>();
   let unknownPlatforms = 0;
-  for (const { community } of batch) {
-    if (!community) continue;
-    if (isPlatform(community.platform)) {
-      wanted.set(keyOf(community), { platform: community.platform, externalId: community.externalId });
-    } else unknownPlatforms += 1;
+  const rows: JsonRow[] = [];
+  for (const call of batch) {
+    const { community } = call;
+    let platform: Platform | null = null;
+    let externalId: string | null = null;
+    if (community) {
+      if (isPlatform(community.platform)) {
+        ({ platform, externalId } = community as { platform: Platform; externalId: string });
+        const key = communityKeyOf(community);
+        if (!known.has(key)) unseen.set(key, { platform, externalId });
+      } else unknownPlatforms += 1;
+    }
+    rows.push({
+      p: platform,
+      e: externalId,
+      t: call.task,
+      v: call.provider,
+      m: call.model,
+      o: call.outcome,
+      i: call.tokensIn,
+      u: call.tokensOut,
+      l: call.latencyMs,
+      a: call.at.getTime(),
+    });
   }
   if (unknownPlatforms > 0) {
     // A caller's bug, not the database's: the calls still count, charged to no community.
@@ -199,37 +234,47 @@ async function insertModelCalls(
     );
   }
 
-  const ids = new Map<string, string>();
-  if (wanted.size > 0) {
-    const keys = [...wanted.values()];
-    const found = await prisma.$queryRaw<{ id: string; platform: string; externalId: string }[]>`
-      SELECT c."id", c."platform"::text AS "platform", c."externalId"
+  if (unseen.size > 0) {
+    const keys = [...unseen.values()];
+    const found = await prisma.$queryRaw<{ platform: string; externalId: string }[]>`
+      SELECT c."platform"::text AS "platform", c."externalId"
       FROM "Community" c
       JOIN unnest(${keys.map((key) => key.platform)}::text[], ${keys.map((key) => key.externalId)}::text[])
         AS k("platform", "externalId")
         ON c."platform" = k."platform"::"Platform" AND c."externalId" = k."externalId"`;
-    for (const row of found) ids.set(keyOf(row), row.id);
+    const exists = new Set(found.map(communityKeyOf));
     // New communities are rare (the bot has usually stored the community before any model call).
-    for (const [key, community] of wanted) {
-      if (!ids.has(key)) ids.set(key, await ensureCommunity(prisma, community));
+    for (const [key, community] of unseen) {
+      if (!exists.has(key)) await ensureCommunity(prisma, community);
     }
   }
 
-  const column = <T>(pick: (call: ModelCallEntry) => T) => batch.map(pick);
   await prisma.$executeRaw`
     INSERT INTO "ModelCall"
       ("communityId", "task", "provider", "model", "outcome", "tokensIn", "tokensOut", "latencyMs", "createdAt")
-    SELECT u."communityId", u."task", u."provider", u."model", u."outcome", u."tokensIn", u."tokensOut",
-           u."latencyMs", to_timestamp(u."atMs" / 1000.0) AT TIME ZONE 'UTC'
-    FROM unnest(
-      ${column((call) => (call.community ? (ids.get(keyOf(call.community)) ?? null) : null))}::text[],
-      ${column((call) => call.task)}::text[],
-      ${column((call) => call.provider)}::text[],
-      ${column((call) => call.model)}::text[],
-      ${column((call) => call.outcome)}::text[],
-      ${column((call) => call.tokensIn)}::int[],
-      ${column((call) => call.tokensOut)}::int[],
-      ${column((call) => call.latencyMs)}::int[],
-      ${column((call) => call.at.getTime())}::float8[]
-    ) AS u("communityId", "task", "provider", "model", "outcome", "tokensIn", "tokensOut", "latencyMs", "atMs")`;
+    SELECT
+      (SELECT c."id" FROM "Community" c WHERE c."platform" = r."p"::"Platform" AND c."externalId" = r."e"),
+      r."t", r."v", r."m", r."o", r."i", r."u", r."l", to_timestamp(r."a" / 1000.0) AT TIME ZONE 'UTC'
+    FROM json_to_recordset(${JSON.stringify(rows)}::json)
+      AS r("p" text, "e" text, "t" text, "v" text, "m" text, "o" text, "i" int, "u" int, "l" int, "a" float8)`;
+  // Only once the rows are in: a failed batch looks its communities up again on the retry.
+  if (known.size + unseen.size > MAX_KNOWN_COMMUNITIES) known.clear();
+  for (const key of unseen.keys()) known.add(key);
 }
+
+/** One row of a batch as sent: short keys, since the batch travels as JSON text. */
+interface JsonRow {
+  p: Platform | null;
+  e: string | null;
+  t: string;
+  v: string;
+  m: string;
+  o: string;
+  i: number;
+  u: number;
+  l: number;
+  a: number;
+}
+
+const communityKeyOf = (community: ModelCallCommunity) =>
+  `${community.platform}\u0000${community.externalId}`;
