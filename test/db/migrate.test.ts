@@ -23,6 +23,7 @@ const appTables = [
   "ModelCall",
   "Persona",
   "PlatformIdentity",
+  "SentimentAlert",
   "SettingChange",
   "TrackedToken",
   "User",
