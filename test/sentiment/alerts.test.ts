@@ -213,8 +213,9 @@ const stateOf = async (id: number) =>
   });
 
 /**
- * The check tests' clock: days ahead of the real one, so the worker test's check (which runs on the
- * real clock, over every community) finds none of their chatter in its windows.
+ * The check tests' clock: days ahead of the real one. Workers that other test files start check every
+ * community's alerts on the real clock; in these tests' windows they find no chatter, and no chatter
+ * leaves a sentiment alert as it is.
  */
 const future = () => Date.now() + 10 * 24 * 60 * MINUTE;
 
@@ -496,7 +497,8 @@ describe("the alert check", () => {
     ]);
     expect(await stateOf(wif)).toMatchObject({ state: "armed", crossings: 0 });
     // An hour on, 30 messages after 30 is no burst: armed again.
-    expect(await check(base + 60 * MINUTE)).toMatchObject({ fired: 0, rearmed: 1 });
+    expect(await check(base + 60 * MINUTE)).toMatchObject({ fired: 0 });
+    expect(await stateOf(bonk)).toMatchObject({ state: "armed", crossings: 1 });
   });
 
   it("posts in the community's language", async () => {
@@ -583,18 +585,19 @@ describe("the sentiment.alerts job", () => {
 
   it("runs from its job scheduler and posts a crossing to the chat once, however many ticks follow", async () => {
     await trackingGroup();
-    const id = await setAlert("/alert volume $BONK 3x 1h");
-    // The real clock: the worker's check reads the last hour and the one before.
-    const now = Date.now();
-    await chatter(now, -90, voices(6, 0.2));
-    await chatter(now, -20, voices(24, 0.2));
+    const id = await setAlert("/alert sentiment $BONK rise 30 6h");
+    // The six hours before: five voices at -0.1; these six hours: five at +0.4.
+    const base = future();
+    await chatter(base, -9 * 60, voices(5, -0.1));
+    await chatter(base, -2 * 60, voices(5, 0.4));
 
     const sender = createPlatformSender({ telegram: { token: telegram.token, apiRoot: telegram.apiRoot } });
     const handlers = createSentimentHandlers({
       repositories,
       settingsModel,
       logger: { info: () => undefined, warn: () => undefined },
-      alerts: { deliver: createDeliverOnce({ redis, prefix, send: sender.send }) },
+      // The check tests' clock, standing still: every tick sees the rise hold.
+      alerts: { deliver: createDeliverOnce({ redis, prefix, send: sender.send }), now: () => base },
     });
     const catalog: JobCatalog = {
       ...jobCatalog,
@@ -631,8 +634,8 @@ describe("the sentiment.alerts job", () => {
       );
       expect(call.params.text).toBe(
         [
-          `📈 Alert #${id}: 24 messages about $BONK in the last 1h, 4× the 6 of the 1h before. (Set for 3× or more.)`,
-          "/sentiment $BONK 1h shows the whole picture.",
+          `🔺 Alert #${id}: sentiment of $BONK rose 50 points over the last 6h: +40 now, -10 in the 6h before. (Set for a rise of 30 or more.)`,
+          "/sentiment $BONK 6h shows the whole picture.",
         ].join("\n"),
       );
       // More ticks while the burst holds post nothing more.
