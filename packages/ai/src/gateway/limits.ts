@@ -13,7 +13,7 @@
 //   retry-after     present while the provider asked us to wait; its TTL is the wait
 // The minute's key is built inside the script from Redis's clock, so the script assumes one
 // Redis (not a Cluster, where every key must be declared up front).
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { REDIS_WAIT_MS, RedisSilentError } from "./redis-wait.ts";
 
@@ -37,19 +37,23 @@ export interface ProviderLimits {
   release(provider: ProviderLimit, leaseId: string, retryAfterMs?: number): Promise<void>;
 }
 
-// KEYS: per operation, its provider's leases, rpm and retry-after keys.
-// ARGV: per operation, its kind ("acquire" or "release"), lease id, lease TTL or pause (ms),
-// max concurrent, requests per minute (0: none).
-// Reply: per operation, {granted (1/0), why, wait ms}; releases answer {1, "released", 0}.
+// KEYS: for each provider in the batch, its leases, rpm and retry-after keys.
+// ARGV: the number of providers P; for each, its max concurrent and requests per minute (0: none);
+// then per operation: its kind ("acquire" or "release"), its provider's number (1..P), lease id,
+// and lease TTL or pause (ms).
+// Reply: per operation, {code, wait ms}: code 0 granted (or released), 1 concurrency, 2 rpm, 3 retry-after.
 // Redis's own clock, so every process agrees on when a lease expires and which minute it is.
 const SLOTS_SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local count = #ARGV / 5
+local providers = tonumber(ARGV[1])
+local first = 2 + providers * 2
+local count = (#ARGV - first + 1) / 4
 local reply = {}
 for i = 0, count - 1 do
-  local a, k = i * 5, i * 3
-  if ARGV[a + 1] == 'release' then
+  local a = first + i * 4
+  if ARGV[a] == 'release' then
+    local k = (tonumber(ARGV[a + 1]) - 1) * 3
     redis.call('ZREM', KEYS[k + 1], ARGV[a + 2])
     local pause = tonumber(ARGV[a + 3])
     if pause > 0 and redis.call('PTTL', KEYS[k + 3]) < pause then
@@ -58,23 +62,25 @@ for i = 0, count - 1 do
   end
 end
 for i = 0, count - 1 do
-  local a, k = i * 5, i * 3
-  local leases, counter, pauseKey = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
-  local granted, why, wait = 1, 'released', 0
-  if ARGV[a + 1] == 'acquire' then
-    local ttl, max, rpm = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
+  local a = first + i * 4
+  local code, wait = 0, 0
+  if ARGV[a] == 'acquire' then
+    local p = tonumber(ARGV[a + 1])
+    local k = (p - 1) * 3
+    local leases, counter, pauseKey = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3]
+    local ttl, max, rpm = tonumber(ARGV[a + 3]), tonumber(ARGV[p * 2]), tonumber(ARGV[p * 2 + 1])
     local pause = redis.call('PTTL', pauseKey)
     redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
     if pause > 0 then
-      granted, why, wait = 0, 'retry_after', pause
+      code, wait = 3, pause
     elseif redis.call('ZCARD', leases) >= max then
       local oldest = redis.call('ZRANGE', leases, 0, 0, 'WITHSCORES')
-      granted, why, wait = 0, 'concurrency', math.max(1, tonumber(oldest[2] or now + 1000) - now)
+      code, wait = 1, math.max(1, tonumber(oldest[2] or now + 1000) - now)
     else
       local minute = math.floor(now / 60000)
       local minuteKey = counter .. ':' .. minute
       if rpm > 0 and tonumber(redis.call('GET', minuteKey) or '0') >= rpm then
-        granted, why, wait = 0, 'rpm', math.max(1, (minute + 1) * 60000 - now)
+        code, wait = 2, math.max(1, (minute + 1) * 60000 - now)
       else
         if rpm > 0 then
           redis.call('INCR', minuteKey)
@@ -83,16 +89,22 @@ for i = 0, count - 1 do
         redis.call('ZADD', leases, now + ttl, ARGV[a + 2])
         -- The set lives as long as its longest lease, so an idle provider leaves nothing behind.
         if redis.call('PTTL', leases) < ttl then redis.call('PEXPIRE', leases, ttl) end
-        why = 'granted'
       end
     end
   end
-  reply[#reply + 1] = granted
-  reply[#reply + 1] = why
+  reply[#reply + 1] = code
   reply[#reply + 1] = wait
 end
 return reply
 `;
+
+/** The script's reply codes, by number. */
+const REFUSAL_OF_CODE: readonly (SlotRefusal | undefined)[] = [
+  undefined,
+  "concurrency",
+  "rpm",
+  "retry_after",
+];
 
 interface Operation {
   kind: "acquire" | "release";
@@ -100,7 +112,8 @@ interface Operation {
   leaseId: string;
   /** acquire: the lease's TTL; release: the pause to store (0: none). */
   ms: number;
-  settle(reply: [number, SlotRefusal | "granted" | "released", number]): void;
+  /** The script's code (0: granted or released) and wait. */
+  settle(code: number, waitMs: number): void;
   fail(error: unknown): void;
 }
 
@@ -119,7 +132,19 @@ export function createProviderLimits(
   // numberOfKeys, the first argument says how many keys follow.
   if (!("memebotGatewaySlots" in redis)) redis.defineCommand("memebotGatewaySlots", { lua: SLOTS_SCRIPT });
   const script = (redis as unknown as Record<"memebotGatewaySlots", Script>).memebotGatewaySlots;
-  const keyOf = (provider: ProviderLimit, name: string) => `${prefix}:gateway:${provider.name}:${name}`;
+  // Each provider's three keys, built once.
+  const keysOf = new Map<string, readonly string[]>();
+  const providerKeys = (provider: ProviderLimit) => {
+    let keys = keysOf.get(provider.name);
+    if (!keys) {
+      const base = `${prefix}:gateway:${provider.name}:`;
+      keysOf.set(provider.name, (keys = [`${base}leases`, `${base}rpm`, `${base}retry-after`]));
+    }
+    return keys;
+  };
+  // Lease ids: this process's random part and a counter (unique without a UUID per request).
+  const leaseIdPrefix = `${randomBytes(12).toString("base64url")}:`;
+  let leaseCount = 0;
   let queued: Operation[] = [];
 
   function enqueue(operation: Operation) {
@@ -132,17 +157,20 @@ export function createProviderLimits(
   function flush() {
     const batch = queued;
     queued = [];
+    // The batch's providers (usually one or two), each named once: keys and limits.
+    const numbers = new Map<string, number>();
     const keys: string[] = [];
-    const args: (string | number)[] = [];
+    const limits: number[] = [];
+    const operations: (string | number)[] = [];
     for (const { kind, provider, leaseId, ms } of batch) {
-      keys.push(keyOf(provider, "leases"), keyOf(provider, "rpm"), keyOf(provider, "retry-after"));
-      args.push(
-        kind,
-        leaseId,
-        Math.max(0, Math.ceil(ms)),
-        provider.maxConcurrent,
-        provider.requestsPerMinute ?? 0,
-      );
+      let number = numbers.get(provider.name);
+      if (number === undefined) {
+        number = numbers.size + 1;
+        numbers.set(provider.name, number);
+        keys.push(...providerKeys(provider));
+        limits.push(provider.maxConcurrent, provider.requestsPerMinute ?? 0);
+      }
+      operations.push(kind, number, leaseId, Math.max(0, Math.ceil(ms)));
     }
     let answered = false;
     const silence = setTimeout(() => {
@@ -151,19 +179,14 @@ export function createProviderLimits(
       for (const operation of batch) operation.fail(error);
     }, silentAfterMs);
     silence.unref();
-    script.call(redis, keys.length, ...keys, ...args).then(
+    script.call(redis, keys.length, ...keys, numbers.size, ...limits, ...operations).then(
       (reply) => {
         clearTimeout(silence);
         if (answered) return;
         answered = true;
-        const values = reply as (number | string)[];
-        batch.forEach((operation, i) =>
-          operation.settle([
-            Number(values[i * 3]),
-            values[i * 3 + 1] as SlotRefusal | "granted" | "released",
-            Number(values[i * 3 + 2]),
-          ]),
-        );
+        const values = reply as number[];
+        for (let i = 0; i < batch.length; i += 1)
+          batch[i]?.settle(values[i * 2] ?? 0, values[i * 2 + 1] ?? 0);
       },
       (error: unknown) => {
         clearTimeout(silence);
@@ -176,19 +199,18 @@ export function createProviderLimits(
 
   return {
     acquire(provider, leaseTtlMs) {
-      const leaseId = randomUUID();
+      leaseCount += 1;
+      const leaseId = leaseIdPrefix + leaseCount.toString(36);
       return new Promise((resolve, reject) => {
         enqueue({
           kind: "acquire",
           provider,
           leaseId,
           ms: Math.max(1, leaseTtlMs),
-          settle: ([granted, why, waitMs]) =>
-            resolve(
-              granted === 1
-                ? { granted: true, leaseId }
-                : { granted: false, why: why as SlotRefusal, waitMs },
-            ),
+          settle(code, waitMs) {
+            const why = REFUSAL_OF_CODE[code];
+            resolve(why === undefined ? { granted: true, leaseId } : { granted: false, why, waitMs });
+          },
           fail: reject,
         });
       });
