@@ -79,7 +79,8 @@ export function createBotDispatch(
     settings,
     gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
     jobs,
-    ...repositoryServicesOf(repositories, { redis, prefix: env.QUEUE_PREFIX }),
+    // The wallet page is not served yet: messages name PUBLIC_URL's host, /wallet link offers the paste path.
+    ...repositoryServicesOf(repositories, { redis, prefix: env.QUEUE_PREFIX, publicUrl: env.PUBLIC_URL }),
     // Files sent with commands (a persona to import), from the platform that holds them.
     attachments: createAttachmentFetcher({
       ...(env.TELEGRAM_BOT_TOKEN

@@ -20,6 +20,8 @@ export function repositoryServicesOf(
     personaCacheMs?: number;
     /** The web server's public URL (PUBLIC_URL): /wallet link's page and the signed messages' domain. */
     publicUrl?: string;
+    /** True once the web server serves the wallet verification page: /wallet link then hands out links. */
+    walletPage?: boolean;
   },
 ): RepositoryServices {
   // The same counters the workers' gateway charges: one per community and UTC day, in Redis.
@@ -47,7 +49,10 @@ export function repositoryServicesOf(
       limit: MAX_SENTIMENT_ALERTS_PER_COMMUNITY,
     },
     // /wallet: wallets linked by signed message; the web page (later) completes links through the same store.
-    wallets: { store: repositories.wallets, settings: walletLinkSettingsOf(options.publicUrl) },
+    wallets: {
+      store: repositories.wallets,
+      settings: walletLinkSettingsOf(options.publicUrl, { page: options.walletPage ?? false }),
+    },
     // /digest: the daily sentiment digest; the worker's sentiment.digest job posts it.
     digests: {
       find: async (community) => (await repositories.sentimentDigests.find(community)) ?? undefined,

@@ -56,13 +56,18 @@ export interface WalletLinkSettings {
 
 /**
  * Settings from the public URL of the web server. Without one the paste path still works: messages
- * then name "localhost", which is honest for a bot nobody reaches over HTTP.
+ * then name "localhost", which is honest for a bot nobody reaches over HTTP. `page: false` while the
+ * web server does not serve the verification page: messages name the right domain, and no link to a
+ * missing page is handed out.
  */
-export function walletLinkSettingsOf(publicUrl: string | undefined): WalletLinkSettings {
+export function walletLinkSettingsOf(
+  publicUrl: string | undefined,
+  options: { page?: boolean } = {},
+): WalletLinkSettings {
   if (!publicUrl) return { domain: "localhost", uri: "http://localhost" };
   const url = new URL(publicUrl);
   const base = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-  return { domain: url.host, uri: url.origin, pageBaseUrl: base };
+  return { domain: url.host, uri: url.origin, ...(options.page === false ? {} : { pageBaseUrl: base }) };
 }
 
 export interface WalletLinkDependencies {
