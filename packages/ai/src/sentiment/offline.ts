@@ -3,6 +3,7 @@
 // It answers when no model is configured or a model fails, and it must keep up with a busy chat
 // on one core (the benchmark asks 50,000 messages/s), so it makes one pass over each message.
 import { readFileSync } from "node:fs";
+import { CHAT_PHRASES, CHAT_WORDS } from "./lexicon/chat.ts";
 import { CRYPTO_PHRASES, CRYPTO_WORDS } from "./lexicon/crypto.ts";
 import { EMOJI_VALENCE } from "./lexicon/emoji.ts";
 import { BOOST, CONTRASTS, DAMPENERS, INTENSIFIERS, NEGATIONS } from "./lexicon/rules.ts";
@@ -30,6 +31,29 @@ const NORMALISER = 15;
 const BEFORE_CONTRAST = 0.5;
 const AFTER_CONTRAST = 1.5;
 const BOOST_DECAY = [1, 0.95, 0.9] as const;
+// "never so good": VADER's stress for a "never" that does not turn what follows.
+const NEVER_SO = 1.25;
+// Capitalised words together inside a sentence are most likely a name ("Red Sox", "The Walking
+// Dead", "Black Friday", "Miss USA"): a negative word there keeps none of its valence, a positive
+// one half, as tweets also capitalise what they celebrate ("wish her a Happy Birthday"). A message
+// that capitalises most of its words is a headline, where capitals are style; a short one (up to
+// SHORT_MESSAGE words) is not judged a headline.
+const NAME_NEGATIVE = 0;
+const NAME_POSITIVE = 0.5;
+const SHORT_MESSAGE = 6;
+// A question asks rather than states: what it holds weighs less ("is it good?").
+const QUESTION_SCALAR = 0.8;
+const HEDGES: ReadonlySet<string> = new Set(["kind", "sort"]);
+const AFTER_PRETTY: ReadonlySet<string> = new Set([
+  "much",
+  "sure",
+  "well",
+  "soon",
+  "close",
+  "far",
+  "hard",
+  "big",
+]);
 
 interface Phrase {
   words: readonly string[];
@@ -46,6 +70,7 @@ const LEXICON: ReadonlyMap<string, number> = (() => {
   for (const [word, valence] of Object.entries(vader)) {
     lexicon.set(word.toLowerCase(), valence);
   }
+  for (const [word, valence] of Object.entries(CHAT_WORDS)) lexicon.set(word, valence);
   for (const [word, valence] of Object.entries(CRYPTO_WORDS)) lexicon.set(word, valence);
   for (const [emoji, valence] of Object.entries(EMOJI_VALENCE)) lexicon.set(emoji, valence);
   return lexicon;
@@ -54,7 +79,7 @@ const LEXICON: ReadonlyMap<string, number> = (() => {
 /** Phrases by their first word, longest first so "rug pulled" wins over "rug". */
 const PHRASES: ReadonlyMap<string, readonly Phrase[]> = (() => {
   const byFirst = new Map<string, Phrase[]>();
-  for (const [text, valence] of Object.entries(CRYPTO_PHRASES)) {
+  for (const [text, valence] of Object.entries({ ...CHAT_PHRASES, ...CRYPTO_PHRASES })) {
     const words = text.split(" ");
     const first = words[0] as string;
     const list = byFirst.get(first) ?? [];
@@ -82,41 +107,118 @@ const ENTITIES: Readonly<Record<string, string>> = {
   "&quot;": '"',
   "&#39;": "'",
 };
+// "#GoodTimes" → "Good Times": a hashtag's capitals mark where its words meet.
+const CAMEL_JOIN = /(?<=\p{Ll})(?=\p{Lu})/gu;
+// An emoticon with its last stroke repeated (":)))", ":DDD") means what the emoticon means.
+const EMOTICON_REPEAT = /^([:;=8][-'^o]?)([)(\][dDpP3*/\\|])\2+$/u;
+const EYES: ReadonlySet<number> = new Set([58, 59, 61, 56]); // : ; = 8
+// Laughter typed at any length: "hahahah", "ahaha", "hehehe", "lolol", "loool", "lmaooo".
+const LAUGHTER = /^(?:a?(?:h+a+){2,}h*|(?:h+e+){2,}h*|l+o+l+(?:o*l+)*|lmf?a+o+|rofl+)$/u;
+const LAUGH = "haha";
+
+/** Could `word` be laughter? A cheap look at its first two letters before the regular expression. */
+function mayLaugh(word: string): boolean {
+  const a = word.charCodeAt(0);
+  const b = word.charCodeAt(1);
+  // ha he, ah, lo lm, ro
+  return (
+    (a === 104 && (b === 97 || b === 101)) ||
+    (a === 97 && b === 104) ||
+    (a === 108 && (b === 111 || b === 109)) ||
+    (a === 114 && b === 111)
+  );
+}
+
+/** "Sox", "Dead": a capital, then a small letter (ASCII; other scripts' names are left alone). */
+function isTitleCase(part: string): boolean {
+  const a = part.charCodeAt(0);
+  const b = part.charCodeAt(1);
+  return a >= 65 && a <= 90 && b >= 97 && b <= 122;
+}
+
+/** A token that ends a sentence, so the next word's capital is grammar, not a name. */
+function endsSentence(raw: string): boolean {
+  const last = raw.charCodeAt(raw.length - 1);
+  // . ! ? : ; " …
+  return (
+    last === 46 || last === 33 || last === 63 || last === 58 || last === 59 || last === 34 || last === 8230
+  );
+}
+
+// How a word was capitalised: not at all, at a sentence's start or in capitals, or inside a sentence.
+const CAPITAL = 1;
+const MID_CAPITAL = 2;
 
 interface Tokens {
   words: string[];
+  /** The word was written in capitals (ALL CAPS, two letters or more). */
   caps: boolean[];
+  /** 0, CAPITAL or MID_CAPITAL: capitalised words together inside a sentence are a name ("Red Sox"). */
+  names: number[];
+  /** How many words were capitalised inside sentences: a headline capitalises most of them. */
+  titleCount: number;
 }
 
 function tokenize(text: string): Tokens {
   const words: string[] = [];
   const caps: boolean[] = [];
+  const names: number[] = [];
+  let titleCount = 0;
   let clean = text.replace(EMOJI_NOISE, "").replace(/’/g, "'");
   // Exports of chat logs sometimes keep JSON escapes as text ("don\u2019t").
   if (clean.includes("\\u"))
     clean = clean.replace(ESCAPED, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   if (clean.includes("&")) clean = clean.replace(ENTITY, (entity) => ENTITIES[entity] ?? entity);
+  let sentenceStart = true;
   for (const match of clean.matchAll(TOKEN)) {
-    const raw = match[0];
+    let raw = match[0];
     const first = raw.charCodeAt(0);
     // Links, @mentions and $cashtags name things; they hold no sentiment.
     if (first === 64 /* @ */ || (first === 36 /* $ */ && raw.length > 1) || raw.startsWith("http")) continue;
+    const atStart = sentenceStart;
+    sentenceStart = endsSentence(raw);
     const lower = raw.toLowerCase();
     const isCaps = raw.length > 1 && raw === raw.toUpperCase() && LETTER.test(raw);
     // Emoticons (":)", ":-(", "<3") are in the lexicon as typed; punctuation would split them.
     if (LEXICON.has(lower)) {
+      const title = isTitleCase(raw);
+      if (title && !atStart) titleCount += 1;
       words.push(lower);
       caps.push(isCaps);
+      names.push(title ? (atStart ? CAPITAL : MID_CAPITAL) : isCaps ? CAPITAL : 0);
       continue;
     }
-    for (const part of lower.split(WORD_SPLIT)) {
-      const word = part.replace(EDGE, "");
+    const emoticon = raw.length > 2 && EYES.has(first) ? EMOTICON_REPEAT.exec(raw) : null;
+    if (emoticon) {
+      const single = `${emoticon[1] as string}${emoticon[2] as string}`.toLowerCase();
+      if (LEXICON.has(single)) {
+        words.push(single);
+        caps.push(false);
+        names.push(0);
+        continue;
+      }
+    }
+    // A hashtag is words run together; its capitals, when it has them, say where they meet.
+    const hashtag = first === 35; /* # */
+    if (hashtag) raw = raw.replace(CAMEL_JOIN, " ");
+    let partIndex = 0;
+    for (const part of raw.split(WORD_SPLIT)) {
+      let word = part.replace(EDGE, "").toLowerCase();
       if (word.length < 2 && !LEXICON.has(word)) continue;
-      words.push(LEXICON.has(word) || !REPEATS.test(word) ? word : unstretched(word));
+      if (!LEXICON.has(word)) {
+        if (REPEATS.test(word)) word = unstretched(word);
+        if (mayLaugh(word) && !LEXICON.has(word) && LAUGHTER.test(word)) word = LAUGH;
+      }
+      const title = !hashtag && isTitleCase(part);
+      const start = atStart && partIndex === 0;
+      if (title && !start) titleCount += 1;
+      words.push(word);
       caps.push(isCaps);
+      names.push(title ? (start ? CAPITAL : MID_CAPITAL) : isCaps ? CAPITAL : 0);
+      partIndex += 1;
     }
   }
-  return { words, caps };
+  return { words, caps, names, titleCount };
 }
 
 /** "goooood" → "good" or "god", whichever the lexicon knows (the doubled form first). */
@@ -126,6 +228,9 @@ function unstretched(word: string): string {
   const single = word.replace(/(.)\1{2,}/gu, "$1");
   return LEXICON.has(single) ? single : doubled;
 }
+
+/** "pretty" before a word with a valence, or before "much", "sure", "well"…, is an adverb. */
+const isAdverbialPretty = (next: string) => (LEXICON.get(next) ?? 0) !== 0 || AFTER_PRETTY.has(next);
 
 const isNegation = (word: string) => NEGATIONS.has(word) || word.endsWith("n't");
 
@@ -144,13 +249,15 @@ function phraseAt(words: readonly string[], index: number): Phrase | undefined {
 
 /** VADER's compound score of a text: -1 (most negative) .. 1 (most positive). */
 export function compoundScore(text: string): number {
-  const { words, caps } = tokenize(text);
+  const { words, caps, names, titleCount } = tokenize(text);
   const count = words.length;
   if (count === 0) return 0;
   let capsCount = 0;
   for (const cap of caps) if (cap) capsCount += 1;
   // Capitals stress a word only when the rest of the message is not shouted too.
   const capsStress = capsCount > 0 && capsCount < count;
+  // A headline capitalises its words; elsewhere capitalised words inside a sentence are a name.
+  const namesCount = titleCount * 2 <= Math.max(count, SHORT_MESSAGE);
 
   const valences = new Array<number>(count).fill(0);
   let contrastAt = -1;
@@ -165,9 +272,15 @@ export function compoundScore(text: string): number {
       span = phrase.words.length;
     } else {
       if (INTENSIFIERS.has(word) || DAMPENERS.has(word)) continue;
+      // "kind of", "sort of" hedge what follows (VADER); "kind" there is no kindness.
+      if ((word === "kind" || word === "sort") && words[i + 1] === "of") continue;
+      // "pretty good", "pretty much": an adverb that stresses, not a compliment.
+      if (word === "pretty" && i + 1 < count && isAdverbialPretty(words[i + 1] as string)) continue;
       valence = LEXICON.get(word) ?? 0;
     }
     if (valence !== 0) {
+      if (namesCount && names[i] === MID_CAPITAL && ((names[i - 1] ?? 0) > 0 || (names[i + 1] ?? 0) > 0))
+        valence *= valence < 0 ? NAME_NEGATIVE : NAME_POSITIVE;
       const sign = valence > 0 ? 1 : -1;
       if (capsStress && caps[i]) valence += sign * CAPS_BOOST;
       // The three words before: intensifiers and dampeners (fading with distance), negations.
@@ -175,10 +288,20 @@ export function compoundScore(text: string): number {
         const before = words[i - back] as string;
         if (CONTRASTS.has(before)) break;
         const decay = BOOST_DECAY[back - 1] as number;
-        if (INTENSIFIERS.has(before))
+        if (INTENSIFIERS.has(before) || (before === "pretty" && back === 1))
           valence += sign * BOOST * decay * (capsStress && caps[i - back] ? 2 : 1);
-        else if (DAMPENERS.has(before)) valence -= sign * BOOST * decay;
-        else if (isNegation(before)) valence *= NEGATION_SCALAR;
+        else if (DAMPENERS.has(before) || (before === "of" && HEDGES.has(words[i - back - 1] as string)))
+          valence -= sign * BOOST * decay;
+        else if (isNegation(before)) {
+          // "never so good", "never this happy": the negation stresses, it does not turn (VADER).
+          const next = words[i - back + 1] as string;
+          valence *=
+            back > 1 && before === "never" && (next === "so" || next === "this") ? NEVER_SO : NEGATION_SCALAR;
+        } else if (before === "least") {
+          // "the least helpful" turns; "at least", "very least" do not (VADER).
+          const prior = words[i - back - 1];
+          if (prior !== "at" && prior !== "very") valence *= NEGATION_SCALAR;
+        }
       }
       valences[i] = valence;
     }
@@ -192,6 +315,7 @@ export function compoundScore(text: string): number {
     else sum += valence * (i < contrastAt ? BEFORE_CONTRAST : i > contrastAt ? AFTER_CONTRAST : 1);
   }
   if (sum !== 0) sum += Math.sign(sum) * punctuationEmphasis(text);
+  if (text.includes("?")) sum *= QUESTION_SCALAR;
   const compound = sum / Math.sqrt(sum * sum + NORMALISER);
   return Math.max(-1, Math.min(1, compound));
 }
