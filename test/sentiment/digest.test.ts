@@ -46,6 +46,8 @@ let adminChecks: unknown[];
 let sent: Array<{ target: ReplyTarget; message: OutgoingMessage }>;
 /** Sends that fail (retryably) before the next one succeeds. */
 let failingSends: number;
+/** The platform refuses every send for good (the bot was removed from the chat). */
+let refusing: boolean;
 let handlers: ReturnType<typeof createSentimentHandlers>;
 /** The communities a test used: their digests are deleted after it. */
 let used: string[];
@@ -73,6 +75,7 @@ beforeEach((context) => {
   adminChecks = [];
   sent = [];
   failingSends = 0;
+  refusing = false;
   const producer = createJobProducer({ connection: redis, prefix });
   const { digests } = repositoryServicesOf(repositories, { redis, prefix });
   if (!digests) throw new Error("the bot's services have no digests");
@@ -95,6 +98,13 @@ beforeEach((context) => {
         redis,
         prefix,
         send: async (target, message) => {
+          if (refusing) {
+            throw new DeliveryError("Forbidden: bot was kicked", {
+              platform: target.platform,
+              reason: "forbidden",
+              retryable: false,
+            });
+          }
           if (failingSends > 0) {
             failingSends -= 1;
             throw new DeliveryError("Bad Gateway", {
@@ -410,6 +420,18 @@ describe("the sentiment.digest job", () => {
     await runDigests();
     expect(sent).toHaveLength(1);
     expect(await storedDigest()).toMatchObject({ lastLocalDate: "2099-03-10" });
+  });
+
+  it("skips a day the platform refuses for good, and tries again the next day", async () => {
+    refusing = true;
+    clock = Date.parse("2099-03-10T08:00:00Z");
+    expect(await runDigests()).toEqual({ sent: 0, quiet: 0, skipped: 1 });
+    expect(await storedDigest()).toMatchObject({ lastLocalDate: "2099-03-10" });
+    expect(await runDigests()).toEqual({ sent: 0, quiet: 0, skipped: 0 });
+    refusing = false;
+    clock = Date.parse("2099-03-11T08:00:00Z");
+    expect(await runDigests()).toEqual({ sent: 0, quiet: 1, skipped: 0 });
+    expect(sent).toHaveLength(1);
   });
 
   it("posts one short line on a quiet day, and nothing where chatter is no longer read", async () => {
