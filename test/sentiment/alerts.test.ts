@@ -275,6 +275,11 @@ describe("/alert", () => {
         crossings: 0,
       },
     ]);
+    // An alert outlives its token's tracking, and the list says so.
+    await reply("/track remove BONK", { admin: true });
+    expect(await reply("/alert list")).toContain(
+      `#${drop} — sentiment of $BONK falls 20 points or more over 6h, against the 6h before — $BONK isn't tracked any more (/track add BONK)`,
+    );
     expect(await reply(`/alert remove #${drop}`, { admin: true })).toBe(`Alert #${drop} removed.`);
     expect(await reply(`/alert remove ${drop}`, { admin: true })).toBe(
       `There is no alert #${drop} here: /alert list shows this community's alerts.`,

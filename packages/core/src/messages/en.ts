@@ -314,6 +314,7 @@ const en = {
   "alert.list.item": "#{id} — {alert}",
   "alert.list.fired": "fired {count}×",
   "alert.list.crossed": "crossed now, waiting for it to clear",
+  "alert.list.untracked": "${symbol} isn't tracked any more (/track add {symbol})",
   "alert.list.empty":
     "No alerts here yet. Admins set one, e.g. /alert sentiment $BONK drop 20 6h or /alert volume all 3x 1h.",
   "alert.post.sentiment.drop":

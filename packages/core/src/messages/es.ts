@@ -330,6 +330,7 @@ const messages: Messages = {
   "alert.list.item": "#{id} — {alert}",
   "alert.list.fired": "saltó {count}×",
   "alert.list.crossed": "cruzado ahora, esperando a que se normalice",
+  "alert.list.untracked": "${symbol} ya no se sigue (/track add {symbol})",
   "alert.list.empty":
     "Aún no hay avisos aquí. Los admins crean uno, p. ej. /alert sentiment $BONK drop 20 6h o /alert volume all 3x 1h.",
   "alert.post.sentiment.drop":

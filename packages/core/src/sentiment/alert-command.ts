@@ -50,8 +50,13 @@ async function adminRefusal({ invocation, t }: Context): Promise<CommandOutcome 
 }
 
 async function list(context: Context, alerts: SentimentAlertService): Promise<CommandOutcome> {
-  const { invocation, settings, t } = context;
+  const { invocation, services, settings, t } = context;
   const stored = await alerts.list(invocation.community);
+  // /track remove leaves its alerts: say so, since their chatter now comes only from cashtags.
+  const tracked =
+    services.tracking && stored.some((record) => record.symbol !== null)
+      ? new Set((await services.tracking.list(invocation.community)).map((token) => token.symbol))
+      : undefined;
   const lines = [];
   for (const record of stored) {
     const rule = ruleOf(record);
@@ -59,6 +64,8 @@ async function list(context: Context, alerts: SentimentAlertService): Promise<Co
     const parts = [t("alert.list.item", { id: record.id, alert: describeRule(rule, t) })];
     if (record.crossings > 0) parts.push(t("alert.list.fired", { count: record.crossings }));
     if (record.state === "fired") parts.push(t("alert.list.crossed"));
+    if (rule.symbol && tracked && !tracked.has(rule.symbol))
+      parts.push(t("alert.list.untracked", { symbol: rule.symbol }));
     lines.push(parts.join(" — "));
   }
   const text =
