@@ -53,8 +53,13 @@ interface PendingFailure {
   method?: string;
 }
 
-export async function startFakeSolanaRpc(): Promise<FakeSolanaRpc> {
-  const chain = new FakeChain();
+export interface FakeSolanaRpcOptions {
+  /** Serve this chain (another fake's), e.g. to stand for a fallback endpoint of the same cluster. */
+  chain?: FakeChain;
+}
+
+export async function startFakeSolanaRpc(options: FakeSolanaRpcOptions = {}): Promise<FakeSolanaRpc> {
+  const chain = options.chain ?? new FakeChain();
   const setup = new ChainSetup(chain);
   await setup.init();
   let calls: Record<string, number> = {};
@@ -221,8 +226,8 @@ export async function startFakeSolanaRpc(): Promise<FakeSolanaRpc> {
       calls = {};
       httpRequests = 0;
     },
-    failNext(count, failure, options = {}) {
-      failures.push({ remaining: count, failure, ...(options.method ? { method: options.method } : {}) });
+    failNext(count, failure, only = {}) {
+      failures.push({ remaining: count, failure, ...(only.method ? { method: only.method } : {}) });
     },
     async close() {
       for (const client of subscriptions.clients) client.terminate();

@@ -165,6 +165,30 @@ export const envSchema = z.preprocess(
 
       // The console chat saves the pictures of answers here (a terminal cannot show them) and prints their paths.
       CONSOLE_PICTURES_DIR: z.string().min(1).default("./memes"),
+
+      // Token gates read mints and holdings here. The public endpoint is heavily rate-limited: a
+      // community of any size wants its own (Helius, QuickNode, Triton… keys in the URL are kept out of logs).
+      SOLANA_RPC_URL: z
+        .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+        .default("https://api.mainnet-beta.solana.com"),
+      // Comma-separated, tried in order when SOLANA_RPC_URL fails or rate-limits.
+      SOLANA_RPC_FALLBACK_URLS: z
+        .string()
+        .transform((text) =>
+          text
+            .split(",")
+            .map((url) => url.trim())
+            .filter((url) => url !== ""),
+        )
+        .pipe(
+          z.array(
+            z.url({
+              protocol: /^https?$/,
+              error: "must be a comma-separated list of http:// or https:// URLs",
+            }),
+          ),
+        )
+        .default([]),
     })
     .superRefine(
       (env, ctx) => {
@@ -268,7 +292,15 @@ export function secretsOf(env: Env): string[] {
     env.TELEGRAM_WEBHOOK_URL,
     env.DISCORD_API_BASE,
     ...env.models.providers.map((provider) => provider.baseURL),
+    env.SOLANA_RPC_URL,
+    ...env.SOLANA_RPC_FALLBACK_URLS,
   ];
+  // Solana RPC providers put the key in the path too (QuickNode's /<token>/, Alchemy's /v2/<key>).
+  for (const text of [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS]) {
+    for (const segment of new URL(text).pathname.split("/")) {
+      if (looksLikeKey(decodedOrSame(segment))) secrets.push(segment, decodedOrSame(segment));
+    }
+  }
   for (const text of urls) {
     if (!text) continue;
     const url = new URL(text);
