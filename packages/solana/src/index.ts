@@ -22,7 +22,6 @@ export {
   decodeBase58Exact,
   encodeBase58,
   isBase58Signature,
-  isSolanaSecretKey,
   isWalletAddress,
   parseSiwsMessage,
   verifyEd25519,
