@@ -67,7 +67,7 @@ export function digestHourOf(text: string): number | undefined {
   return hour >= 0 && hour <= 23 ? hour : undefined;
 }
 
-const clock = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
+const hourText = (hour: number) => `${String(hour).padStart(2, "0")}:00`;
 
 /** "today at 09:00 (in 2 h 5 min)", from the schedule and the clock. */
 function nextText(t: Translator, digest: DigestSchedule, now: number): string | undefined {
@@ -111,7 +111,7 @@ async function status(context: Context, digests: DigestService): Promise<Command
   const { invocation, t } = context;
   const digest = await digests.find(invocation.community);
   if (!digest) return answer("digest.none", t("digest.none"));
-  const when = { time: clock(digest.hour), zone: digest.timeZone };
+  const when = { time: hourText(digest.hour), zone: digest.timeZone };
   if (!digest.enabled) return answer("digest.off", t("digest.status.off", when));
   const now = (digests.now ?? Date.now)();
   return answer(
@@ -146,7 +146,7 @@ async function switchOn(context: Context, digests: DigestService): Promise<Comma
   return answer(
     "digest.switchedOn",
     [
-      t("digest.switchedOn", { time: clock(hour), zone: timeZone }),
+      t("digest.switchedOn", { time: hourText(hour), zone: timeZone }),
       ...scheduleLines(context, digest, now),
     ].join("\n"),
   );
