@@ -152,7 +152,7 @@ export async function startBot(
       name: "telegram",
       stop: (signal) => telegram.stop("shutdown", signal),
       health: () => telegram.health(),
-      routes: telegram.webhookRoute ? [telegram.webhookRoute] : [],
+      routes: telegram.webhookRoutes ? [telegram.webhookRoutes] : [],
     });
   }
 

@@ -9,12 +9,12 @@ import {
   createLogger,
   createMetrics,
   createScrubber,
-  type HealthChecks,
   type Logger,
   type Metrics,
   type Scrubber,
   whenAborted,
 } from "@memebot/telemetry";
+import type { HealthChecks } from "@memebot/web";
 
 export interface Infrastructure {
   env: Env;

@@ -2,7 +2,8 @@
 // the environment, open the shared infrastructure, start its components, serve
 // /health and /metrics, and shut down in order on SIGTERM.
 import { EnvError, parseEnv, type Env } from "@memebot/config";
-import { createShutdown, startHttpServer, type HealthChecks, type HttpRoute } from "@memebot/telemetry";
+import { createShutdown } from "@memebot/telemetry";
+import { startWebServer, type HealthChecks, type WebRoutes } from "@memebot/web";
 import { openInfrastructure, type Infrastructure } from "./infrastructure.ts";
 
 export interface ProcessComponent {
@@ -12,7 +13,8 @@ export interface ProcessComponent {
    * stop waiting for work to drain then and return, so the steps after it still run in time.
    */
   stop(signal?: AbortSignal): Promise<void>;
-  routes?: HttpRoute[];
+  /** Routes served on HTTP_PORT (a Fastify plugin each), e.g. the Telegram webhook. */
+  routes?: WebRoutes[];
   health?: () => Promise<HealthChecks>;
   /** A component that can finish by itself (the piped console); the process exits with its code. */
   done?: Promise<number>;
@@ -79,16 +81,17 @@ export async function runProcess(
     const metricsHttp =
       env.METRICS_PORT === undefined
         ? undefined
-        : await startHttpServer({
+        : await startWebServer({
             port: env.METRICS_PORT,
             host: env.METRICS_HOST ?? env.HTTP_HOST,
             logger,
             ...metricsAccess,
+            staticRoot: false,
           });
     if (metricsHttp) shutdown.add("metrics-http", (signal) => metricsHttp.close(signal));
     const components = await start(infrastructure);
     for (const component of components) shutdown.add(component.name, (signal) => component.stop(signal));
-    const http = await startHttpServer({
+    const http = await startWebServer({
       port: env.HTTP_PORT,
       host: env.HTTP_HOST,
       logger,

@@ -4,13 +4,5 @@ export { createScrubber, REDACTED } from "./scrub.ts";
 export type { Scrubber } from "./scrub.ts";
 export { createMetrics } from "./metrics.ts";
 export type { JobCountsProvider, JobState, Metrics, MetricsOptions, QueueJobCounts } from "./metrics.ts";
-export { matchesSecret, readRequestBody, refuseRequest, startHttpServer } from "./http-server.ts";
-export type {
-  HealthChecks,
-  HttpRoute,
-  HttpServerOptions,
-  RequestBody,
-  RunningHttpServer,
-} from "./http-server.ts";
 export { createShutdown, whenAborted } from "./shutdown.ts";
 export type { Shutdown, ShutdownOptions, ShutdownStep, SignalSource } from "./shutdown.ts";

@@ -1,7 +1,6 @@
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request } from "node:http";
+import { startWebServer, type RunningWebServer } from "@memebot/web";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { TelegramWebhookRoute } from "../../../apps/bot/src/telegram/adapter.ts";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
 import { textMessageUpdate } from "../../fakes/telegram/updates.ts";
 import { uniqueTelegramBot, uniqueTelegramUserId } from "../../support/unique-ids.ts";
@@ -62,19 +61,18 @@ function postRaw(
   });
 }
 
-/** Serves the adapter's route the way the process's HTTP server does: exact method and path. */
-async function serve(route: TelegramWebhookRoute): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (req.method !== route.method || path !== route.path) {
-      res.writeHead(404).end();
-      return;
-    }
-    void route.handler(req, res);
+/** Serves the adapter's webhook on the web server, as the bot process does (HTTP_PORT). */
+async function serve(harness: Harness): Promise<{ url: string; server: RunningWebServer }> {
+  const routes = harness.adapter.webhookRoutes;
+  if (!routes) throw new Error("webhook mode must expose its routes");
+  const server = await startWebServer({
+    port: 0,
+    host: "127.0.0.1",
+    logger: harness.core.logger,
+    routes: [routes],
+    staticRoot: false,
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${route.path}`, server };
+  return { url: `${server.url}${new URL(WEBHOOK.url).pathname}`, server };
 }
 
 // A user and a bot of each test's own: the database they write to is shared by the whole run.
@@ -82,7 +80,7 @@ let alice: { id: number; username: string; first_name: string };
 let dm: { id: number; type: "private" };
 let fake: FakeTelegram;
 let replicas: Harness[];
-let servers: Server[];
+let servers: RunningWebServer[];
 beforeEach(async () => {
   alice = { id: uniqueTelegramUserId(), username: "alice", first_name: "Alice" };
   dm = { id: alice.id, type: "private" };
@@ -92,7 +90,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const replica of replicas) await replica.close();
-  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  for (const server of servers) await server.close();
   await fake.close();
 });
 
@@ -101,16 +99,14 @@ async function startReplica(prefix?: string) {
   const harness = await startHarness({ fake, webhook: WEBHOOK, ...(prefix ? { prefix } : {}) });
   replicas.push(harness);
   await harness.adapter.start();
-  const route = harness.adapter.webhookRoute;
-  if (!route) throw new Error("webhook mode must expose a route");
-  const served = await serve(route);
+  const served = await serve(harness);
   servers.push(served.server);
   return { harness, url: served.url };
 }
 
 describe("telegram adapter (webhook mode)", () => {
   it("sets the webhook with its secret at start and serves the URL's path", async () => {
-    const { harness } = await startReplica();
+    const { harness, url } = await startReplica();
     expect(fake.webhookUrl).toBe(WEBHOOK.url);
     expect(fake.callsOf("setWebhook")[0]?.params).toMatchObject({
       url: WEBHOOK.url,
@@ -118,9 +114,16 @@ describe("telegram adapter (webhook mode)", () => {
       allowed_updates: ["message", "callback_query"],
       drop_pending_updates: false,
     });
-    expect(harness.adapter.webhookRoute).toMatchObject({ method: "POST", path: "/telegram/updates" });
     expect(fake.callsOf("getUpdates")).toHaveLength(0);
     expect(fake.callsOf("setMyCommands").length).toBeGreaterThan(0);
+    // The URL's path takes POSTed updates (an edit, skipped); no other path or method is routed.
+    const { message } = textMessageUpdate({ chat: dm, from: alice, text: "/start" });
+    const update = { edited_message: { ...message, edit_date: message.date + 5 } };
+    expect((await fake.postWebhook(url, update, WEBHOOK.secret)).status).toBe(200);
+    const elsewhere = url.replace("/telegram/updates", "/telegram/other");
+    expect((await fake.postWebhook(elsewhere, update, WEBHOOK.secret)).status).toBe(404);
+    expect((await fetch(url)).status).toBe(404);
+    expect(harness.samples).toMatchObject([{ result: "skipped" }]);
   });
 
   it("dispatches an update carrying the right secret and answers through the API", async () => {
@@ -175,7 +178,7 @@ describe("telegram adapter (webhook mode)", () => {
   it("turns updates away with 503 before start and after stop, so Telegram delivers them again", async () => {
     const harness = await startHarness({ fake, webhook: WEBHOOK });
     replicas.push(harness);
-    const { url, server } = await serve(harness.adapter.webhookRoute as TelegramWebhookRoute);
+    const { url, server } = await serve(harness);
     servers.push(server);
     const early = await fake.postWebhook(
       url,

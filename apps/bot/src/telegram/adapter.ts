@@ -2,7 +2,6 @@
 // behind any number of replicas), each command (or press of a reply button) becomes one
 // CommandInvocation for the core dispatcher, and the result is sent back. All command
 // logic lives in core.
-import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   DEFAULT_LANGUAGE,
   immediateAnswersOf,
@@ -16,7 +15,8 @@ import {
   type ListenReport,
 } from "@memebot/core";
 import { createTelegramSender, DeliveryError, type RetryOptions } from "@memebot/delivery/telegram";
-import { matchesSecret, readRequestBody, refuseRequest, whenAborted } from "@memebot/telemetry";
+import { whenAborted } from "@memebot/telemetry";
+import type { WebRoutes } from "@memebot/web";
 import { Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { createAdminChecker } from "./admin-check.ts";
@@ -30,6 +30,7 @@ import {
   type TelegramInvocation,
 } from "./invocation.ts";
 import { listenedMessageFromUpdate } from "./listen.ts";
+import { telegramWebhookRoutes } from "./webhook.ts";
 
 export interface TelegramAdapterLogger {
   info(object: object, message: string): void;
@@ -81,19 +82,13 @@ export interface TelegramAdapterOptions {
   now?: () => number;
 }
 
-export interface TelegramWebhookRoute {
-  method: "POST";
-  path: string;
-  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-}
-
 export interface TelegramAdapter {
   bot: Telegraf;
   start(): Promise<void>;
   /** Waits up to drainTimeoutMs for work in hand, less when `signal` (the process's shutdown budget) aborts first. */
   stop(reason?: string, signal?: AbortSignal): Promise<void>;
-  /** Present in webhook mode: mount it on the process's HTTP server. */
-  webhookRoute?: TelegramWebhookRoute;
+  /** Present in webhook mode: the webhook's route, to mount on the process's web server. */
+  webhookRoutes?: WebRoutes;
   /** `{ telegram: true }` while updates can arrive, or a reason why not. */
   health(): Promise<Record<string, true | string>>;
 }
@@ -101,26 +96,7 @@ export interface TelegramAdapter {
 /** Only new messages carry commands, and presses of our reply buttons run them; Telegram does not even send us the rest. */
 const ALLOWED_UPDATES: ["message", "callback_query"] = ["message", "callback_query"];
 
-const WEBHOOK_SECRET_HEADER = "x-telegram-bot-api-secret-token";
 const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** The update in a webhook body, or undefined when the body is not UTF-8 JSON of an object with an update_id. */
-function parseUpdate(bytes: Buffer): Update | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(strictUtf8.decode(bytes));
-  } catch {
-    return undefined;
-  }
-  const isUpdate =
-    typeof parsed === "object" &&
-    parsed !== null &&
-    !Array.isArray(parsed) &&
-    Number.isSafeInteger((parsed as { update_id?: unknown }).update_id);
-  return isUpdate ? (parsed as Update) : undefined;
-}
 
 // Telegram sends an IETF tag such as "es" or "pt-br"; a language is chosen by its first part.
 const languageOfUser = (code: string | undefined): Language => {
@@ -344,48 +320,18 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   }
 
   const webhook = options.webhook;
-  let webhookRoute: TelegramWebhookRoute | undefined;
-  if (webhook) {
-    const url = new URL(webhook.url);
-    // The request target as Telegram sends it, query included; the HTTP server routes on the path alone.
-    const target = url.pathname + url.search;
-    const maxBodyBytes = webhook.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
-    // The body is read here rather than by telegraf's webhookCallback, which buffers a body of any size
-    // and decodes each chunk on its own, garbling a character that a chunk boundary cuts in two.
-    webhookRoute = {
-      method: "POST",
-      path: url.pathname,
-      handler: async (req, res) => {
-        if (stopped || !identity) {
-          // Not started yet or shutting down: Telegram retries a failed delivery, so another replica
-          // (or this one, once ready) takes the update.
-          refuseRequest(res, 503);
-          return;
-        }
-        // Checked before the body is read: without the secret, nothing of it is worth reading.
-        if (req.url !== target || !matchesSecret(req.headers[WEBHOOK_SECRET_HEADER], webhook.secret)) {
-          refuseRequest(res, 403);
-          return;
-        }
-        const body = await readRequestBody(req, maxBodyBytes);
-        if (body.kind === "aborted") return;
-        if (body.kind === "too-large") {
-          logger.warn({ maxBodyBytes }, "telegram webhook body too large; refused");
-          refuseRequest(res, 413);
-          return;
-        }
-        const update = parseUpdate(body.bytes);
-        if (!update) {
-          logger.warn({ bytes: body.bytes.length }, "telegram webhook body is not an update; refused");
-          refuseRequest(res, 400);
-          return;
-        }
-        // As telegraf's webhook does: 200 once the update is handled (its answer goes out on its own).
-        await bot.handleUpdate(update);
-        res.writeHead(200, { "content-length": 0 }).end();
-      },
-    };
-  }
+  const webhookRoutes = webhook
+    ? telegramWebhookRoutes({
+        url: webhook.url,
+        secret: webhook.secret,
+        maxBodyBytes: webhook.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+        // Not started yet or shutting down: Telegram retries a failed delivery, so another replica
+        // (or this one, once ready) takes the update.
+        accepting: () => !stopped && identity !== undefined,
+        handleUpdate: (update) => bot.handleUpdate(update),
+        logger,
+      })
+    : undefined;
 
   async function start() {
     const me = await bot.telegram.getMe();
@@ -464,5 +410,5 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     return { telegram: true };
   }
 
-  return { bot, start, stop, health, ...(webhookRoute ? { webhookRoute } : {}) };
+  return { bot, start, stop, health, ...(webhookRoutes ? { webhookRoutes } : {}) };
 }
