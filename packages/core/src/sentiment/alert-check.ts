@@ -54,7 +54,7 @@ export interface AlertCheckSummary {
   fired: number;
   /** Alerts armed again. */
   rearmed: number;
-  /** Alerts whose post failed (tried again at the next check) or whose row could not be read. */
+  /** Alerts whose post failed (tried again at the next check) or whose row could not be read, and communities whose check failed. */
   failed: number;
 }
 
@@ -233,7 +233,10 @@ export async function checkCommunityAlerts(
   return summary;
 }
 
-/** sentiment.alerts: every community's alerts, one community after another. */
+/**
+ * sentiment.alerts: every community's alerts, one community after another. A community whose check
+ * fails is left for the next tick, so one community's trouble never silences the others' alerts.
+ */
 export async function checkSentimentAlerts(
   deps: SentimentAlertCheckDependencies,
   signal?: AbortSignal,
@@ -241,7 +244,15 @@ export async function checkSentimentAlerts(
   const total: AlertCheckSummary = { checked: 0, fired: 0, rearmed: 0, failed: 0 };
   for (const { community, settings } of await deps.alerts.communitiesWithAlerts()) {
     signal?.throwIfAborted();
-    const summary = await checkCommunityAlerts(community, settings, deps, signal);
+    let summary: AlertCheckSummary;
+    try {
+      summary = await checkCommunityAlerts(community, settings, deps, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      deps.logger?.warn({ err: error, community }, "sentiment alerts of a community not checked");
+      total.failed += 1;
+      continue;
+    }
     for (const key of Object.keys(total) as Array<keyof AlertCheckSummary>) total[key] += summary[key];
   }
   return total;
