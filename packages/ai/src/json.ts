@@ -16,7 +16,11 @@ const FENCE = /```[ \t]*(?:json5?|jsonc|JSON)?[ \t]*\r?\n?([\s\S]*?)```/g;
  * Throws ModelResponseError("no_json") when there is none.
  */
 export function extractJson(text: string): unknown {
-  const { answer, preferLast } = withoutReasoning(text.replace(/^\uFEFF/, ""));
+  const bare = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Most answers hold no tag at all: then there is no reasoning to look for.
+  const { answer, preferLast } = bare.includes("<")
+    ? withoutReasoning(bare)
+    : { answer: bare, preferLast: false };
 
   const whole = parseLenient(answer.trim());
   if (whole !== NOT_JSON) return whole;

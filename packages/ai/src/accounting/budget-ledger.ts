@@ -53,8 +53,25 @@ export function createTokenBudgetLedger(options: TokenBudgetLedgerOptions): Toke
   const { redis, prefix } = options;
   const now = options.now ?? Date.now;
   const readCacheMs = options.readCacheMs ?? DEFAULT_READ_CACHE_MS;
-  const keyOf = (community: CallCommunity) =>
-    `${prefix}:tokens:${community.platform}:${community.externalId}:${utcDay(now())}`;
+  // Today's key per community, built once (every call asks for it, twice): platform, then external id.
+  let keysDay = "";
+  let keys = new Map<string, Map<string, string>>();
+  function keyOf(community: CallCommunity): string {
+    const day = utcDay(now());
+    if (day !== keysDay) {
+      keysDay = day;
+      keys = new Map();
+    }
+    let ofPlatform = keys.get(community.platform);
+    if (!ofPlatform) keys.set(community.platform, (ofPlatform = new Map()));
+    let key = ofPlatform.get(community.externalId);
+    if (key === undefined) {
+      if (ofPlatform.size >= 10_000) ofPlatform.clear();
+      key = `${prefix}:tokens:${community.platform}:${community.externalId}:${day}`;
+      ofPlatform.set(community.externalId, key);
+    }
+    return key;
+  }
 
   // The last count seen per key (read, or returned by an increment), and when. Keys carry the day,
   // so yesterday's entries are never read again; the map is cleared when it grows large.

@@ -282,8 +282,6 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       const passedOver = new Map<Candidate, Blocked["why"]>();
       const tried = new Set<Candidate>();
       let invalid: Candidate | undefined;
-      const nameOf = (candidate: Candidate) => `${candidate.route.provider.name}/${candidate.model.name}`;
-      const detail = () => failures.join("; ");
 
       for (;;) {
         throwIfCallerAborted(call);
@@ -306,7 +304,9 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
           try {
             const verdict = await attempt(call, candidate, taken);
             giveBackUnsent(call);
-            if (verdict.ok) return { kind: "answer", value: verdict.value, candidate, detail: detail() };
+            if (verdict.ok) {
+              return { kind: "answer", value: verdict.value, candidate, detail: failures.join("; ") };
+            }
             // The model answered wrongly (after its repair round). Another provider of the same
             // model would most likely answer the same, so those are skipped; a different model
             // next in line may do better, and trying it still ends within the deadline.
@@ -357,12 +357,14 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         if (!tried.has(candidate)) failures.push(`${nameOf(candidate)}: ${why}`);
       }
       if (call.signal.aborted || call.timeLeft() <= 1) failures.push("deadline passed");
-      if (invalid) return { kind: "invalid", candidate: invalid, detail: detail() };
-      return { kind: "unavailable", detail: detail() };
+      if (invalid) return { kind: "invalid", candidate: invalid, detail: failures.join("; ") };
+      return { kind: "unavailable", detail: failures.join("; ") };
     },
   };
   return loop;
 }
+
+const nameOf = (candidate: Candidate) => `${candidate.route.provider.name}/${candidate.model.name}`;
 
 function breakerReportOf(outcome: AttemptOutcome): BreakerReport {
   switch (outcome) {

@@ -54,18 +54,17 @@ export function candidatesFor(
  * a call runs (in a burst, the first requests to an unmeasured provider make it look slower).
  */
 export function ranked(candidates: readonly Candidate[], latency: LatencyTracker): Candidate[] {
-  const modelRank = new Map<string, number>();
-  for (const { model } of candidates)
-    if (!modelRank.has(model.name)) modelRank.set(model.name, modelRank.size);
-  const speeds = new Map(candidates.map((candidate) => [candidate, latency.rank(candidate.key)]));
-  const rank = (candidate: Candidate) => modelRank.get(candidate.model.name) ?? 0;
-  const speed = (candidate: Candidate) => speeds.get(candidate) ?? ([0, 0] as const);
+  // Plain arrays and inline comparisons: this runs twice per call on the gateway's path.
+  const models: string[] = [];
+  const keyed = candidates.map((candidate) => {
+    let model = models.indexOf(candidate.model.name);
+    if (model < 0) model = models.push(candidate.model.name) - 1;
+    const [measuring, ms] = latency.rank(candidate.key);
+    return { candidate, model, priority: candidate.route.provider.priority, measuring, ms };
+  });
   // Array.prototype.sort is stable: equal priority and speed keep configuration order.
-  return [...candidates].sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      a.route.provider.priority - b.route.provider.priority ||
-      speed(a)[0] - speed(b)[0] ||
-      speed(a)[1] - speed(b)[1],
+  keyed.sort(
+    (a, b) => a.model - b.model || a.priority - b.priority || a.measuring - b.measuring || a.ms - b.ms,
   );
+  return keyed.map((entry) => entry.candidate);
 }

@@ -8,9 +8,16 @@ import type { z } from "zod";
 import { modelNamesOf, type ModelsConfig } from "@memebot/config";
 import { jsonSchemaOf, parseJsonAnswer } from "../completion.ts";
 import { ModelResponseError } from "../errors.ts";
-import { linkedAbort } from "./abort.ts";
+import { abortLink, linkedAbort } from "./abort.ts";
 import { createCircuitBreaker } from "./breaker.ts";
-import { createCallLoop, type Attempt, type Call, type GatewayLogger, type Verdict } from "./call-loop.ts";
+import {
+  createCallLoop,
+  type Attempt,
+  type Call,
+  type GatewayLogger,
+  type Slot,
+  type Verdict,
+} from "./call-loop.ts";
 import { candidatesFor, servedByOf, type Candidate, type Route } from "./candidates.ts";
 import { createLatencyTracker } from "./latency.ts";
 import { createProviderLimits } from "./limits.ts";
@@ -112,58 +119,52 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
     const started = performance.now();
     const task = config.tasks[request.task];
     const usage = { tokensIn: 0, tokensOut: 0 };
-    const finish = (
-      outcome: CallOutcome,
-      answered?: { candidate: Candidate },
-    ): { latencyMs: number; provider: string; model: string } => {
-      const latencyMs = Math.round(performance.now() - started);
-      const provider = answered?.candidate.route.provider.name ?? "offline";
-      const model = answered?.candidate.model.name ?? "-";
-      account(request, outcome, provider, model, usage, latencyMs);
-      return { latencyMs, provider, model };
-    };
+    // No closures kept in consts per call (finish is the gateway's, the state's timeLeft a method):
+    // under tsx, how the platform runs, each one also costs a defineProperty call for its name.
 
     const candidates = candidatesFor(task, request.preferredModel, servedBy, latency);
     if (candidates.length === 0) {
-      finish("not_configured");
+      finish(request, started, usage, "not_configured");
       return { ok: false, reason: "not_configured" };
     }
 
     const abort = linkedAbort(request.signal);
-    const timer = setTimeout(() => abort.abort(), task.deadlineMs);
+    const timer = setTimeout(abortLink, task.deadlineMs, abort);
     const { signal } = abort;
     const state: Call = {
       request,
       task,
       signal,
       usage,
-      timeLeft: () => started + task.deadlineMs - performance.now(),
+      timeLeft() {
+        return started + task.deadlineMs - performance.now();
+      },
     };
     try {
       const attempt = prepare();
       if (await overBudget(request, signal)) {
-        finish("over_budget");
+        finish(request, started, usage, "over_budget");
         return { ok: false, reason: "over_budget" };
       }
       const end = await loop.run(state, candidates, attempt);
       if (end.kind === "answer") {
-        const { latencyMs, provider, model } = finish("ok", end);
+        const { latencyMs, provider, model } = finish(request, started, usage, "ok", end);
         return { ok: true, value: end.value, provider, model, ...usage, latencyMs };
       }
       if (end.kind === "invalid") {
-        finish("invalid", end);
+        finish(request, started, usage, "invalid", end);
         return { ok: false, reason: "invalid_response", detail: end.detail };
       }
-      finish("unavailable");
+      finish(request, started, usage, "unavailable");
       return { ok: false, reason: "unavailable", detail: end.detail };
     } catch (error) {
       // The caller's abort: the call rejects with its reason, and its row says the caller gave up
       // (a shutdown or a job's time limit must not look like a provider outage).
       if (request.signal?.aborted && error === request.signal.reason) {
-        finish("aborted");
+        finish(request, started, usage, "aborted");
         throw error;
       }
-      finish("unavailable");
+      finish(request, started, usage, "unavailable");
       // Anything else is a bug of ours; the caller still gets a value and answers offline.
       logger?.warn(
         { error: errorName(error), task: request.task },
@@ -174,6 +175,21 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       clearTimeout(timer);
       abort.dispose();
     }
+  }
+
+  /** Accounts for the call that started at `started` (performance.now()) and ended so. */
+  function finish(
+    request: CallScope,
+    started: number,
+    usage: { tokensIn: number; tokensOut: number },
+    outcome: CallOutcome,
+    answered?: { candidate: Candidate },
+  ): { latencyMs: number; provider: string; model: string } {
+    const latencyMs = Math.round(performance.now() - started);
+    const provider = answered?.candidate.route.provider.name ?? "offline";
+    const model = answered?.candidate.model.name ?? "-";
+    account(request, outcome, provider, model, usage, latencyMs);
+    return { latencyMs, provider, model };
   }
 
   async function overBudget(request: CallScope, signal: AbortSignal): Promise<boolean> {
@@ -269,31 +285,37 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
           }
         : // This provider ignores or refuses response_format: the schema goes in the prompt instead.
           chatBody(request, candidate, `${request.system}\n\n${schemaInstruction(schema)}`);
-      const judge = (answer: ProviderAnswer) => judgeJson(answer, request.schema, candidate.model.name);
-      const ask = (messages: ChatBody["messages"], askSlot: typeof slot) =>
-        loop.send(
-          state,
-          candidate,
-          askSlot,
-          (bounds) => requestCompletion(candidate.route.client, { ...body, messages }, bounds),
-          judge,
-        );
 
-      const first = await ask(body.messages, slot);
+      const first = await askJson(state, candidate, slot, body, request.schema);
       if (first.ok) return first;
       // One repair round on the same provider and model: it sees its answer and what was wrong.
       const repairSlot = await loop.slotFor(state, candidate);
       if (!repairSlot) return first;
-      return ask(
-        [
-          ...body.messages,
-          { role: "assistant", content: first.text },
-          { role: "user", content: repairInstruction(first.issues) },
-        ],
-        repairSlot,
-      );
+      const messages: ChatBody["messages"] = [
+        ...body.messages,
+        { role: "assistant", content: first.text },
+        { role: "user", content: repairInstruction(first.issues) },
+      ];
+      return askJson(state, candidate, repairSlot, { ...body, messages }, request.schema);
     };
   };
+
+  /** One JSON request under `slot`, its answer parsed and checked against `schema`. */
+  function askJson<T>(
+    state: Call,
+    candidate: Candidate,
+    slot: Slot,
+    body: ChatBody,
+    schema: z.ZodType<T>,
+  ): Promise<Verdict<T>> {
+    return loop.send(
+      state,
+      candidate,
+      slot,
+      (bounds) => requestCompletion(candidate.route.client, body, bounds),
+      (answer) => judgeJson(answer, schema, candidate.model.name),
+    );
+  }
 
   return {
     text: (request) => call(request, () => textAttempt(request)),

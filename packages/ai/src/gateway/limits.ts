@@ -222,7 +222,9 @@ export function createProviderLimits(
           provider,
           leaseId,
           ms: retryAfterMs,
-          settle: () => resolve(),
+          settle() {
+            resolve();
+          },
           fail: reject,
         });
       });

@@ -8,7 +8,7 @@ import type {
 import { answerText, estimatedUsage, usageOf, type TokenUsage } from "../completion.ts";
 import { ModelResponseError, ModelUnavailableError } from "../errors.ts";
 import { classifyModelFailure, retryAfterMsOf } from "../model-failure.ts";
-import { linkedAbort } from "./abort.ts";
+import { linkedAbort, type LinkedAbort } from "./abort.ts";
 import type { AttemptOutcome } from "./metrics.ts";
 import { visibleText } from "./visible-text.ts";
 
@@ -137,12 +137,11 @@ async function bounded<T>(
   work: (signal: AbortSignal, timedOut: () => void) => Promise<T>,
 ): Promise<T> {
   const abort = linkedAbort(bounds.signal);
-  const timedOut = () => abort.abort(new ModelUnavailableError("timeout", { model }));
-  const timer = setTimeout(timedOut, bounds.timeoutMs);
+  const timer = setTimeout(abortTimedOut, bounds.timeoutMs, abort, model);
   const { signal } = abort;
   try {
     // The client rejects once the signal fires (it makes no retries here, so no untimed sleeps)...
-    const result = await work(signal, timedOut);
+    const result = await work(signal, () => abortTimedOut(abort, model));
     // ...but a stream that is aborted just stops: an answer cut short is no answer.
     if (signal.aborted) throw signal.reason;
     return result;
@@ -153,6 +152,11 @@ async function bounded<T>(
     clearTimeout(timer);
     abort.dispose();
   }
+}
+
+/** The request's own timeout (a module function, not a closure per request). */
+function abortTimedOut(abort: LinkedAbort, model: string): void {
+  abort.abort(new ModelUnavailableError("timeout", { model }));
 }
 
 function failureOf(error: unknown, model: string, deadlinePassed: boolean): unknown {
