@@ -4,13 +4,14 @@
 // privately, and recorded.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildSiwsMessage, parseSiwsMessage } from "@memebot/solana";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { buildSiwsMessage, encodeBase58, parseSiwsMessage } from "@memebot/solana";
 import {
   completeWalletLink,
   startWalletLink,
   walletLinkMessage,
   walletLinkSettingsOf,
+  walletRecordedArgs,
   type CommandInvocation,
   type Dispatch,
   type DispatchResult,
@@ -339,6 +340,43 @@ describe("/wallet link and verify (the paste path)", () => {
     });
     const noPage = await withoutPage(invocation(member, "/wallet link"));
     expect(noPage).toMatchObject({ kind: "reply", outcome: "wallet.link.noPage" });
+  });
+
+  it("GIVEN a private key pasted for the signature THEN warns, never echoes it, and the run record keeps no key or seed phrase", async () => {
+    const member = uniqueSnowflake();
+    const wallet = newWallet();
+    await askToLink(member, wallet);
+    const secret = encodeBase58(wallet.secretKey);
+    const command = invocation(member, `/wallet verify ${wallet.address} ${secret}`);
+    const reply = await dispatch(command);
+    expect(reply).toMatchObject({ kind: "reply", outcome: "wallet.error.secretKey", private: true });
+    expect(reply.kind === "reply" && reply.message.text).toContain("PRIVATE KEY");
+    expect(reply.kind === "reply" && reply.message.text).not.toContain(secret);
+    // A keypair file's JSON array is caught the same way, wherever it is pasted.
+    const json = `[${[...wallet.secretKey].join(",")}]`;
+    expect((await run(member, `/wallet link ${json}`)).outcome).toBe("wallet.error.secretKey");
+    const phrase = invocation(
+      member,
+      "/wallet verify abandon ability able about above absent absorb abstract",
+    );
+
+    await dispatch(phrase);
+    await vi.waitFor(async () => {
+      const runs = await database.prisma.commandRun.findMany({
+        where: { key: { in: [command.key, phrase.key] } },
+        select: { key: true, args: true },
+      });
+      expect(runs).toHaveLength(2);
+      expect(runs.find((row) => row.key === command.key)?.args).toBe(`verify ${wallet.address} [redacted]`);
+      expect(runs.find((row) => row.key === phrase.key)?.args).toBe(
+        `verify ${Array(8).fill("[redacted]").join(" ")}`,
+      );
+    });
+    // A real signature is kept shortened; addresses as they are.
+    expect(walletRecordedArgs(`verify ${wallet.address} ${wallet.sign("x")}`)).toMatch(
+      new RegExp(`^verify ${wallet.address} [1-9A-HJ-NP-Za-km-z]{8}…$`),
+    );
+    expect(await attempts(member)).toEqual([]);
   });
 
   it("GIVEN /wallet alone or an unknown action THEN explains the command", async () => {

@@ -8,7 +8,7 @@ import {
   generateKeyPair,
   getAddressFromPublicKey,
   offchainMessageApplicationDomain,
-  OffchainMessageContentFormat,
+  offchainMessageContentUtf8Of1232BytesMax,
   signOffchainMessageEnvelope,
   type Address,
 } from "@solana/kit";
@@ -17,6 +17,7 @@ import {
   decodeBase58Exact,
   encodeBase58,
   isBase58Signature,
+  isSolanaSecretKey,
   isWalletAddress,
   parseSiwsMessage,
   verifySiwsSignature,
@@ -93,6 +94,17 @@ describe("base58 checks", () => {
     expect(isWalletAddress(`0${wallet.address.slice(1)}`)).toBe(false);
     expect(isWalletAddress("")).toBe(false);
     expect(decodeBase58Exact("z".repeat(10_000), 64)).toBeUndefined();
+  });
+});
+
+describe("isSolanaSecretKey", () => {
+  it("GIVEN a wallet's secret key (base58 or a keypair file's JSON) THEN knows it from a signature", () => {
+    const wallet = newWallet();
+    expect(isSolanaSecretKey(encodeBase58(wallet.secretKey))).toBe(true);
+    expect(isSolanaSecretKey(`[${[...wallet.secretKey].join(",")}]`)).toBe(true);
+    expect(isSolanaSecretKey(wallet.sign("a message"))).toBe(false);
+    expect(isSolanaSecretKey(wallet.address)).toBe(false);
+    expect(isSolanaSecretKey(`[${[...wallet.secretKey].slice(0, 63).join(",")}]`)).toBe(false);
   });
 });
 
@@ -184,7 +196,7 @@ describe("verifySiwsSignature", () => {
           ? compileOffchainMessageV0Envelope({
               version: 0,
               applicationDomain: offchainMessageApplicationDomain("11111111111111111111111111111111"),
-              content: { format: OffchainMessageContentFormat.UTF8_1232_BYTES_MAX, text: message },
+              content: offchainMessageContentUtf8Of1232BytesMax(message),
               requiredSignatories,
             })
           : compileOffchainMessageV1Envelope({ version: 1, content: message, requiredSignatories });

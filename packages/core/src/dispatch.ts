@@ -145,7 +145,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     const run: RunRecord = {
       key: invocation.key,
       command: command?.name ?? invocation.name ?? "",
-      args: rawArgsText(invocation),
+      args: command?.recordedArgs ? command.recordedArgs(rawArgsText(invocation)) : rawArgsText(invocation),
       status,
       outcome,
       community: invocation.community,

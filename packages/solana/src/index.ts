@@ -22,6 +22,7 @@ export {
   decodeBase58Exact,
   encodeBase58,
   isBase58Signature,
+  isSolanaSecretKey,
   isWalletAddress,
   parseSiwsMessage,
   verifyEd25519,

@@ -3,7 +3,7 @@
 // Solana, as Phantom documents it and @solana/wallet-standard-util writes it), so a wallet that
 // signs in shows the same lines the server rebuilds. Verification is plain Ed25519 from node:crypto:
 // the address is the public key.
-import { createPublicKey, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, verify } from "node:crypto";
 import bs58 from "bs58";
 import { offchainEnvelopesOf, type SignedForm } from "./siws-offchain.ts";
 
@@ -147,6 +147,41 @@ export function verifyEd25519(message: Uint8Array, signature: Uint8Array, public
     return verify(null, message, key, signature);
   } catch {
     // Not a point on the curve, for instance: it cannot have signed anything.
+    return false;
+  }
+}
+
+// An Ed25519 private key in PKCS#8 DER is this 16-byte prefix and the 32-byte seed (RFC 8410).
+const ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/**
+ * True when `text` is a Solana wallet's secret key rather than a signature: 64 bytes (base58, or the
+ * JSON array of a keypair file) whose second half is the public key of the first. Both are 64 bytes,
+ * so a member asked for a signature may paste the key by mistake; it must be refused, never kept.
+ */
+export function isSolanaSecretKey(text: string): boolean {
+  let bytes: Uint8Array | undefined;
+  if (/^\[[\d,\s]+\]$/.test(text) && text.length < 400) {
+    const numbers = text
+      .slice(1, -1)
+      .split(",")
+      .map((part) => Number(part.trim()));
+    if (numbers.length === 64 && numbers.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) {
+      bytes = Uint8Array.from(numbers);
+    }
+  } else {
+    bytes = decodeBase58Exact(text, 64);
+  }
+  if (!bytes) return false;
+  try {
+    const privateKey = createPrivateKey({
+      key: Buffer.concat([ED25519_PKCS8_PREFIX, bytes.subarray(0, 32)]),
+      format: "der",
+      type: "pkcs8",
+    });
+    const publicKey = createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32);
+    return Buffer.compare(publicKey, Buffer.from(bytes.subarray(32))) === 0;
+  } catch {
     return false;
   }
 }

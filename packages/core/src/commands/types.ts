@@ -128,6 +128,11 @@ export interface CommandDefinition<A> {
   defaultCooldownSeconds: number;
   /** Answered later by a worker job: adapters defer their reply (Discord's 3-second rule). */
   answeredByJob: boolean;
+  /**
+   * What the run record keeps of the arguments' text (all of it unless given): a command whose users
+   * may paste something secret by mistake (a wallet's private key for a signature) keeps less.
+   */
+  recordedArgs?: (text: string) => string;
   run: (context: CommandContext<A>) => Promise<CommandOutcome>;
 }
 

@@ -384,6 +384,8 @@ const en = {
   "wallet.error.badAddress": "“{address}” isn't a Solana address (base58, 32 to 44 characters).",
   "wallet.error.badSignature": "“{signature}” isn't a base58 signature (64 bytes, about 88 characters).",
   "wallet.error.unknownAction": "I don't know “{action}”.\n{help}",
+  "wallet.error.secretKey":
+    "Stop: that is a wallet's PRIVATE KEY, not a signature. I didn't keep it, but anyone who saw it can take that wallet's funds: move them to a new wallet now. To link a wallet, sign the message instead (/wallet help).",
   "wallet.error.unavailable": "Wallet linking isn't available here.",
   "wallet.rejected.malformed":
     "I can't read that: the address must be base58 (32 bytes) and the signature base58 (64 bytes), of the message exactly as I gave it.",

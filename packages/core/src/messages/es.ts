@@ -402,6 +402,8 @@ const messages: Messages = {
   "wallet.error.badAddress": "“{address}” no es una dirección de Solana (base58, de 32 a 44 caracteres).",
   "wallet.error.badSignature": "“{signature}” no es una firma en base58 (64 bytes, unos 88 caracteres).",
   "wallet.error.unknownAction": "No conozco “{action}”.\n{help}",
+  "wallet.error.secretKey":
+    "Alto: eso es la CLAVE PRIVADA de una wallet, no una firma. No la he guardado, pero quien la haya visto puede llevarse sus fondos: muévelos ya a una wallet nueva. Para vincular una wallet, firma el mensaje (/wallet help).",
   "wallet.error.unavailable": "Vincular wallets no está disponible aquí.",
   "wallet.rejected.malformed":
     "No puedo leer eso: la dirección debe ir en base58 (32 bytes) y la firma en base58 (64 bytes), del mensaje tal como te lo di.",

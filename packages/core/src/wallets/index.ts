@@ -1,3 +1,3 @@
 export * from "./store.ts";
 export * from "./link.ts";
-export { walletCommand, type WalletService } from "./wallet-command.ts";
+export { walletCommand, walletRecordedArgs, type WalletService } from "./wallet-command.ts";

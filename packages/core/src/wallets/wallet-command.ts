@@ -7,7 +7,7 @@ import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
 import { ok, userError, type UserError } from "../result.ts";
 import { quotable } from "../safe-text.ts";
-import { isBase58Signature, isWalletAddress } from "@memebot/solana";
+import { decodeBase58Exact, isBase58Signature, isSolanaSecretKey, isWalletAddress } from "@memebot/solana";
 import {
   WALLET_FAILURE_WINDOW_MS,
   WALLET_LINK_LIFETIME_MS,
@@ -49,6 +49,25 @@ function checkAddress(word: string): UserError | undefined {
   return isWalletAddress(word)
     ? undefined
     : userError("wallet.error.badAddress", { address: quotable(word) });
+}
+
+/**
+ * What the run record keeps of `/wallet …`: the action, addresses and nonces; long base58 (signatures)
+ * shortened; anything else redacted. A private key or seed phrase pasted by mistake is never stored.
+ */
+export function walletRecordedArgs(text: string): string {
+  return text
+    .split(/\s+/)
+    .filter((word) => word !== "")
+    .map((word, index) => {
+      if (index === 0 && /^[a-z]{1,16}$/i.test(word)) return word;
+      // Addresses and nonces (16 bytes) only: a seed phrase's words are base58 too ("abandon").
+      if (isWalletAddress(word) || decodeBase58Exact(word, 16)) return word;
+      if (/^[1-9A-HJ-NP-Za-km-z]{45,100}$/.test(word) && !isSolanaSecretKey(word))
+        return `${word.slice(0, 8)}…`;
+      return "[redacted]";
+    })
+    .join(" ");
 }
 
 async function link(context: Context, wallets: WalletService): Promise<CommandOutcome> {
@@ -150,8 +169,9 @@ export const walletCommand = defineCommand<WalletArgs>({
   description: "command.wallet.description",
   args: [
     { name: "action", description: "arg.wallet.action", required: false, maxLength: 16 },
-    // An address (44), a signature (88) and a nonce (22), with room for spaces.
-    { name: "rest", description: "arg.wallet.rest", required: false, rest: true, maxLength: 200 },
+    // An address (44), a signature (88) and a nonce (22); room for a keypair file's JSON (up to 256)
+    // pasted by mistake, so it reaches the warning rather than a "too long".
+    { name: "rest", description: "arg.wallet.rest", required: false, rest: true, maxLength: 400 },
   ],
   parse: (raw) =>
     ok({
@@ -163,8 +183,11 @@ export const walletCommand = defineCommand<WalletArgs>({
   toggleable: true,
   defaultCooldownSeconds: 0,
   answeredByJob: false,
+  recordedArgs: walletRecordedArgs,
   async run(context) {
-    const { action } = context.args;
+    const { action, words } = context.args;
+    // Before anything else, and never echoed back: a signature and a secret key are both 64 bytes.
+    if (words.some(isSolanaSecretKey)) return failure(userError("wallet.error.secretKey"));
     if (!isAction(action)) {
       return failure(
         userError("wallet.error.unknownAction", { action: quotable(action), help: { id: "wallet.help" } }),
