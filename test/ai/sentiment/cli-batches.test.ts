@@ -107,7 +107,7 @@ describe("pnpm sentiment:score with a model", () => {
     fake.setBehaviour((body: FakeChatRequest) => {
       const answer = sentimentReply(body);
       if (answer.kind !== "reply") return answer;
-      const { scores } = JSON.parse(answer.content) as { scores: Array<Record<string, unknown>> };
+      const { scores } = JSON.parse(answer.content ?? "{}") as { scores: Array<Record<string, unknown>> };
       const texts = sentTexts(body);
       return {
         kind: "reply",
