@@ -28,6 +28,7 @@
 import { spawn } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -177,10 +178,12 @@ function messagesOf(communities: readonly CommunityRef[], runId: string): Listen
 
 async function serveFake() {
   const fake = await startFakeOpenAI({ record: false, behaviour: sentimentReply });
-  console.log(JSON.stringify({ baseURL: fake.baseURL }));
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({ baseURL: fake.baseURL, cpuUs: cpu.user + cpu.system }));
   process.stdin.resume();
   process.stdin.on("end", () => {
-    console.log(JSON.stringify({ requests: fake.requestCount }));
+    const cpu = process.cpuUsage();
+    console.log(JSON.stringify({ requests: fake.requestCount, cpuUs: cpu.user + cpu.system }));
     void fake.close().then(() => process.exit(0));
   });
 }
@@ -191,17 +194,18 @@ async function startFake() {
   });
   const lines = createInterface({ input: child.stdout });
   const [first] = await once(lines, "line");
-  const { baseURL } = JSON.parse(String(first)) as { baseURL: string };
-  let stopped: Promise<number> | undefined;
+  const { baseURL, cpuUs: readyCpuUs } = JSON.parse(String(first)) as { baseURL: string; cpuUs: number };
+  let stopped: Promise<{ requests: number; cpuUs: number }> | undefined;
   return {
     baseURL,
-    /** Stops it (once); resolves with the chat completions it answered. */
-    stop(): Promise<number> {
+    /** Stops it (once); resolves with the chat completions it answered and the CPU time they cost. */
+    stop(): Promise<{ requests: number; cpuUs: number }> {
       stopped ??= (async () => {
-        const last = once(lines, "line");
+        const next = once(lines, "line");
         child.stdin.end();
-        const [line] = await last;
-        return (JSON.parse(String(line)) as { requests: number }).requests;
+        const [line] = await next;
+        const last = JSON.parse(String(line)) as { requests: number; cpuUs: number };
+        return { requests: last.requests, cpuUs: last.cpuUs - readyCpuUs };
       })();
       return stopped;
     },
@@ -214,6 +218,23 @@ const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);
 const fmt = (value: number, digits = 0) =>
   value.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** CPU time the Redis server has used, in µs, as it reports it. */
+async function redisCpuUsOf(redis: Redis): Promise<number> {
+  const info = await redis.info("cpu");
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1_000_000;
+}
+
+/** CPU time (user + system) a process has used, in µs, from /proc (clock ticks of 10 ms). */
+function processCpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
 
 async function offlinePerSecond(texts: readonly string[], ms: number) {
   let count = 0;
@@ -299,6 +320,8 @@ async function bench() {
     const load = () => loadavg()[0]?.toFixed(1);
     const loadBefore = load();
     const cpuBefore = process.cpuUsage();
+    const redisCpuBefore = await redisCpuUsOf(redis);
+    const workersCpuBefore = workers.map((worker) => processCpuUs(worker.child.pid ?? 0));
     const started = Date.now();
     for (let index = 0; index < messages.length; index += FEED_CHUNK) {
       const chunk = messages.slice(index, index + FEED_CHUNK);
@@ -346,6 +369,19 @@ async function bench() {
       }
       await sleep(100);
     }
+    // CPU the run cost, by process: this one (the bot's side), the workers, PostgreSQL's backends of this
+    // run's database (each counted since its connection opened). Redis is shared with other work on the
+    // machine, so its figure (the whole server's) is shown apart and left out of the sum.
+    const botCpu = process.cpuUsage(cpuBefore);
+    const workersCpuUs = workers.reduce(
+      (sum, worker, index) => sum + processCpuUs(worker.child.pid ?? 0) - (workersCpuBefore[index] ?? 0),
+      0,
+    );
+    const { rows: backends } = await sql.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = current_database()",
+    );
+    const postgresCpuUs = backends.reduce((sum, backend) => sum + processCpuUs(backend.pid), 0);
+    const redisCpuUs = (await redisCpuUsOf(redis)) - redisCpuBefore;
     // How the jobs spent the time: running, and waiting to start (past their delay).
     const finished = await new Queue("sentiment", { connection: infrastructure.redis, prefix }).getJobs(
       ["completed"],
@@ -366,7 +402,8 @@ async function bench() {
     await infrastructure.close();
     // A stopped worker has flushed its ModelCall rows.
     await Promise.all(workers.map((worker) => worker.stop()));
-    const fakeRequests = await fake.stop();
+    const fakeStats = await fake.stop();
+    const fakeRequests = fakeStats.requests;
 
     const { rows: calls } = await sql.query<{ calls: string; tokens: string; outcome: string }>(
       `SELECT count(*) AS calls, coalesce(sum("tokensIn"), 0) AS tokens, outcome
@@ -421,6 +458,18 @@ async function bench() {
     console.log(
       `  job time               ${fmt(running / 1000, 2)} s running (${fmt(running / Math.max(1, roundsByJobs), 1)} ms per batch, ` +
         `${fmt(roundsByJobs)} batches, ${fmt(scoredByJobs)} scored), ${fmt(waiting / 1000, 2)} s waiting past their delay`,
+    );
+    const perMessage = (us: number) => us / counts.stored;
+    const botCpuUs = botCpu.user + botCpu.system;
+    const cpuSum = botCpuUs + workersCpuUs + fakeStats.cpuUs + postgresCpuUs;
+    console.log(
+      `  CPU per message        ${fmt(perMessage(cpuSum))} µs: bot side ${fmt(perMessage(botCpuUs))}, ` +
+        `worker ${fmt(perMessage(workersCpuUs))}, fake model ${fmt(perMessage(fakeStats.cpuUs))}, ` +
+        `PostgreSQL ${fmt(perMessage(postgresCpuUs))}   (Redis, whole server: ${fmt(perMessage(redisCpuUs))})`,
+    );
+    console.log(
+      `  CPU-bound rate         ${fmt((2 * 1e6) / perMessage(cpuSum))} messages/s on 2 cores   ` +
+        `(what the CPU per message allows, however busy the machine was)`,
     );
     console.log(
       `  end to end             ${fmt(endToEnd)} messages/s   (${fmt(endToEndMs / 1000, 2)} s from the first message ` +

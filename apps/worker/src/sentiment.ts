@@ -68,12 +68,20 @@ export interface SentimentScoringOptions {
   prefix: string;
   /** Enqueues the next `sentiment.score` of a community whose job ran out of rounds. */
   jobs: Pick<JobProducer, "enqueue">;
+  /**
+   * Sentiment model calls this process makes at once (DEFAULT_SCORING_CALLS_AT_ONCE). Scoring is
+   * background work: a burst in many groups would otherwise take every provider slot (each job's
+   * round asks for several batches at once), and a member's /meme would wait behind it for one.
+   */
+  callsAtOnce?: number;
 }
 
 type SentimentJob =
   "sentiment.purge" | "sentiment.score" | "sentiment.report" | "sentiment.digest" | "sentiment.alerts";
 
 const SCORE_LOCK_MS = 3 * 60_000;
+/** Half of a provider's slots by default (maxConcurrent 8; the LLM_* shorthand's WORKER_CONCURRENCY, 8). */
+export const DEFAULT_SCORING_CALLS_AT_ONCE = 4;
 
 export function createSentimentHandlers(options: SentimentOptions): Pick<JobHandlers, SentimentJob> {
   const { repositories, settingsModel, logger } = options;
@@ -154,7 +162,7 @@ export function createSentimentHandlers(options: SentimentOptions): Pick<JobHand
 function createScoreHandler(scoring: SentimentScoringOptions, options: SentimentOptions) {
   const { repositories, logger } = options;
   const scorer = createSentimentScorer({
-    gateway: scoring.gateway,
+    gateway: limitCalls(scoring.gateway, scoring.callsAtOnce ?? DEFAULT_SCORING_CALLS_AT_ONCE),
     ...(logger.warn ? { logger: { warn: logger.warn.bind(logger) } } : {}),
   });
   // A job that ran out of rounds on a backlog: the next one starts at once, behind waiting jobs.
@@ -184,4 +192,23 @@ function createScoreHandler(scoring: SentimentScoringOptions, options: Sentiment
     if (result.scored > 0) logger.info({ ...result }, "chatter scored");
     return result;
   };
+}
+
+/** The gateway with at most `max` calls in flight; the others wait their turn, first come first served. */
+function limitCalls(gateway: Pick<ModelGateway, "json">, max: number): Pick<ModelGateway, "json"> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const json: ModelGateway["json"] = async (request) => {
+    if (running < max) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await gateway.json(request);
+    } finally {
+      // The slot goes straight to the next in line, or back to the pool.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+  return { json };
 }
