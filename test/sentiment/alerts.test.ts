@@ -188,7 +188,7 @@ function checkDependencies(at: number): SentimentAlertCheckDependencies {
   return {
     alerts: repositories.sentimentAlerts,
     chatter: {
-      scoredIn: (where, range) => repositories.chatter.scoredIn(where, range),
+      scoredIn: (where, range) => repositories.sentimentAlerts.scoresIn(where, range),
       countMessages: (where, range) => repositories.sentimentAlerts.countMessages(where, range),
     },
     settingsModel,

@@ -142,7 +142,7 @@ export function createSentimentHandlers(options: SentimentOptions): Pick<JobHand
         {
           alerts: repositories.sentimentAlerts,
           chatter: {
-            scoredIn: (community, range) => repositories.chatter.scoredIn(community, range),
+            scoredIn: (community, range) => repositories.sentimentAlerts.scoresIn(community, range),
             countMessages: (community, range) => repositories.sentimentAlerts.countMessages(community, range),
           },
           settingsModel,

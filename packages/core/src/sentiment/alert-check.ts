@@ -31,7 +31,7 @@ export interface SentimentAlertCheckDependencies {
     rearm(id: number): Promise<boolean>;
   };
   chatter: {
-    /** Scored messages in [from, to), oldest first (the chatter repository's scoredIn). */
+    /** Scored messages in [from, to), oldest first; texts may be left out (sentimentAlerts.scoresIn). */
     scoredIn(
       community: CommunityKey,
       range: { symbol?: string; from: Date; to: Date },

@@ -3,6 +3,7 @@
 // change is a conditional update, so two checks running at once (or a retried one) move it once.
 import type { Prisma, PrismaClient } from "../generated/client.ts";
 import type { SentimentAlertKind, SentimentAlertState } from "../generated/enums.ts";
+import { MAX_SCORED_ROWS } from "./chatter.ts";
 import { ensureCommunity } from "./participants.ts";
 import type { CommunityKey, CommunityRef } from "./types.ts";
 
@@ -59,6 +60,22 @@ export interface SentimentAlertsRepository {
   rearm(id: number): Promise<boolean>;
   /** The community's stored messages with `from <= createdAt < to` (mentioning `symbol` when given). */
   countMessages(community: CommunityRef, range: { symbol?: string; from: Date; to: Date }): Promise<number>;
+  /**
+   * The scored messages of the range as chatter's scoredIn gives them (oldest first, the newest
+   * MAX_SCORED_ROWS at most), without their texts: an alert needs scores, not quotes, and a week of
+   * texts read every minute would be most of the check's work.
+   */
+  scoresIn(community: CommunityRef, range: { symbol?: string; from: Date; to: Date }): Promise<ScoredRow[]>;
+}
+
+/** A scored message without its text ("" stands for it). */
+export interface ScoredRow {
+  authorId: string;
+  text: "";
+  label: string;
+  score: number;
+  confidence: number;
+  createdAt: Date;
 }
 
 const ofCommunity = (community: CommunityRef) => ({
@@ -136,6 +153,33 @@ export function createSentimentAlertsRepository(prisma: PrismaClient): Sentiment
         data: { state: "armed" },
       });
       return count > 0;
+    },
+
+    async scoresIn(community, range) {
+      const rows = await prisma.chatterMessage.findMany({
+        where: {
+          ...ofCommunity(community),
+          scoredAt: { not: null },
+          createdAt: { gte: range.from, lt: range.to },
+          ...(range.symbol ? { mentions: { has: range.symbol } } : {}),
+        },
+        // Newest first so the bound keeps the recent end, as scoredIn does.
+        orderBy: { createdAt: "desc" },
+        take: MAX_SCORED_ROWS,
+        select: { authorId: true, label: true, score: true, confidence: true, createdAt: true },
+      });
+      const scored: ScoredRow[] = [];
+      for (const row of rows.reverse()) {
+        if (row.label === null || row.score === null) continue;
+        scored.push({
+          ...row,
+          text: "",
+          label: row.label,
+          score: row.score,
+          confidence: row.confidence ?? 0,
+        });
+      }
+      return scored;
     },
 
     countMessages: (community, range) =>
