@@ -27,6 +27,9 @@ const appTables = [
   "SettingChange",
   "TrackedToken",
   "User",
+  "WalletLink",
+  "WalletLinkAttempt",
+  "WalletLinkRequest",
   "_prisma_migrations",
 ];
 
