@@ -37,6 +37,8 @@ export interface FakeSolanaRpc {
    * Failing requests are counted in `calls` and `httpRequests` like others.
    */
   failNext(count: number, failure: FakeRpcFailure, options?: { method?: string }): void;
+  /** Forgets failures still waiting to happen. */
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
@@ -228,6 +230,9 @@ export async function startFakeSolanaRpc(options: FakeSolanaRpcOptions = {}): Pr
     },
     failNext(count, failure, only = {}) {
       failures.push({ remaining: count, failure, ...(only.method ? { method: only.method } : {}) });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     async close() {
       for (const client of subscriptions.clients) client.terminate();

@@ -111,8 +111,9 @@ async function readAssociated(
   concurrency: number,
 ): Promise<Map<string, WalletRead>> {
   const wallets = [...owners.keys()];
+  const mintText = mint.toBase58();
   const addresses = wallets.map((wallet) =>
-    associatedAddress(mint, owners.get(wallet) as PublicKey, programId),
+    associatedAddress(mint, mintText, owners.get(wallet) as PublicKey, wallet, programId),
   );
   const reads = new Map<string, WalletRead>();
   const chunks: number[] = [];
@@ -179,8 +180,14 @@ function amountOf(
 const associatedCache = new Map<string, PublicKey>();
 const ASSOCIATED_CACHE_SIZE = 100_000;
 
-function associatedAddress(mint: PublicKey, owner: PublicKey, programId: PublicKey): PublicKey {
-  const key = `${mint.toBase58()}:${owner.toBase58()}`;
+function associatedAddress(
+  mint: PublicKey,
+  mintText: string,
+  owner: PublicKey,
+  ownerText: string,
+  programId: PublicKey,
+): PublicKey {
+  const key = `${mintText}:${ownerText}`;
   const cached = associatedCache.get(key);
   if (cached) return cached;
   // allowOwnerOffCurve: a wallet may be a program's address (a multisig vault); its tokens count too.
