@@ -17,8 +17,8 @@ export function requestFields(request: FastifyRequest): Record<string, unknown> 
 
 /**
  * Fastify's own request lines quote the raw URL, query string included. These replace them: one
- * line per answered request, at error for 5xx, at debug for quiet routes (health, metrics, webhook)
- * and 404s (scanners), at info for the rest.
+ * line per answered request, at error for 5xx, at debug for 404s (scanners) and for quiet routes
+ * (health, metrics, webhook) when they succeed, at info for the rest: a refused webhook or scrape shows.
  */
 export class RequestLog extends LogController {
   override incomingRequest(): void {}
@@ -35,7 +35,7 @@ export class RequestLog extends LogController {
     };
     if (error) reply.log.error({ ...fields, err: error }, "http request errored");
     else if (reply.statusCode >= 500) reply.log.error(fields, "http request answered");
-    else if (request.routeOptions.config?.quietLog || reply.statusCode === 404) {
+    else if ((request.routeOptions.config?.quietLog && reply.statusCode < 400) || reply.statusCode === 404) {
       reply.log.debug(fields, "http request answered");
     } else reply.log.info(fields, "http request answered");
   }

@@ -1,5 +1,5 @@
 import { request } from "node:http";
-import { startWebServer, type RunningWebServer } from "@memebot/web";
+import { startWebServer, type RunningWebServer, type WebServerOptions } from "@memebot/web";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "../../fakes/telegram/server.ts";
 import { textMessageUpdate } from "../../fakes/telegram/updates.ts";
@@ -62,7 +62,10 @@ function postRaw(
 }
 
 /** Serves the adapter's webhook on the web server, as the bot process does (HTTP_PORT). */
-async function serve(harness: Harness): Promise<{ url: string; server: RunningWebServer }> {
+async function serve(
+  harness: Harness,
+  options: Pick<WebServerOptions, "rateLimit"> = {},
+): Promise<{ url: string; server: RunningWebServer }> {
   const routes = harness.adapter.webhookRoutes;
   if (!routes) throw new Error("webhook mode must expose its routes");
   const server = await startWebServer({
@@ -71,6 +74,7 @@ async function serve(harness: Harness): Promise<{ url: string; server: RunningWe
     logger: harness.core.logger,
     routes: [routes],
     staticRoot: false,
+    ...options,
   });
   return { url: `${server.url}${new URL(WEBHOOK.url).pathname}`, server };
 }
@@ -254,6 +258,39 @@ describe("telegram adapter (webhook mode)", () => {
     const badUtf8 = await postRaw(url, [Buffer.from([0x7b, 0xff, 0xfe, 0x7d])]);
     expect([notJson.status, notAnUpdate.status, badUtf8.status]).toEqual([400, 400, 400]);
     expect(harness.samples).toHaveLength(0);
+  });
+
+  it("is exempt from the per-address rate limit, and logs requests by a label instead of the path", async () => {
+    const harness = await startHarness({ fake, webhook: WEBHOOK });
+    replicas.push(harness);
+    await harness.adapter.start();
+    const { url, server } = await serve(harness, { rateLimit: { max: 2, timeWindowMs: 60_000 } });
+    servers.push(server);
+    // Telegram sends every update from a few addresses: far more than a browser's share, all taken.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const { message } = textMessageUpdate({ chat: dm, from: alice, text: "/start" });
+      const edit = { edited_message: { ...message, edit_date: message.date + 5 } };
+      statuses.push((await fake.postWebhook(url, edit, WEBHOOK.secret)).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    // Anything else on the server stays limited.
+    const elsewhere = [1, 2, 3].map(() => fetch(`${server.url}/nope`).then((response) => response.status));
+    expect(await Promise.all(elsewhere)).toContain(429);
+
+    const refused = await fake.postWebhook(
+      `${url}?probe=1`,
+      textMessageUpdate({ chat: dm, from: alice, text: "/start" }),
+      "wrong-secret",
+    );
+    expect(refused.status).toBe(403);
+    const requestLines = harness.core.logs.filter((line) => line.msg === "http request answered");
+    expect(requestLines).toContainEqual(
+      expect.objectContaining({ method: "POST", route: "telegram-webhook", status: 403 }),
+    );
+    const logged = JSON.stringify(harness.core.logs);
+    expect(logged).not.toContain("/telegram/updates");
+    expect(logged).not.toContain("wrong-secret");
   });
 
   it("ignores edited messages", async () => {

@@ -348,7 +348,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
         allowed_updates: ALLOWED_UPDATES,
         drop_pending_updates: false,
       });
-      logger.info({ username: me.username, url: webhook.url }, "telegram bot receiving updates by webhook");
+      // The origin only: the URL's path may be the hard-to-guess part that keeps strangers off the webhook.
+      logger.info(
+        { username: me.username, origin: new URL(webhook.url).origin },
+        "telegram bot receiving updates by webhook",
+      );
       return;
     }
     // launch() resolves only once polling stops, so it is watched, not awaited.
