@@ -73,6 +73,10 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
         description: "How a tracked token's chatter feels: score, trend, quotes and a chart",
       },
       {
+        command: "alert",
+        description: "Alerts when a token's chatter mood or volume swings; admins set them",
+      },
+      {
         command: "digest",
         description: "A daily sentiment digest with its chart, at an hour admins choose",
       },
