@@ -40,7 +40,6 @@ export const WALLET_REJECTIONS = [
 ] as const;
 export type WalletRejection = (typeof WALLET_REJECTIONS)[number];
 
-const SUCCESS_OUTCOMES = ["linked", "already_linked"] as const;
 /** Outcomes that count towards the rate limit: every rejection but the limit's own. */
 const COUNTED_FAILURES = WALLET_REJECTIONS.filter((id) => id !== "rate_limited");
 
@@ -354,5 +353,3 @@ export async function walletLinkMessage(
     },
   };
 }
-
-export const WALLET_SUCCESS_OUTCOMES = SUCCESS_OUTCOMES;
