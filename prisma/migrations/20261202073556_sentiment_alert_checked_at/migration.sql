@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SentimentAlert" ADD COLUMN     "checkedAt" TIMESTAMP(3);
