@@ -5,7 +5,8 @@
 // reads as a zero balance: the holder's result says the chain could not be read.
 import type { PublicKey } from "@solana/web3.js";
 import { type AccountInfo } from "@solana/web3.js";
-import { getAssociatedTokenAddressSync, unpackAccount } from "@solana/spl-token";
+import { unpackAccount } from "@solana/spl-token";
+import { associatedTokenAddress } from "./associated-address.ts";
 import { programIdOf, programOf, type TokenProgram } from "./mint.ts";
 import type { SolanaRpc } from "./rpc.ts";
 import { parseSolanaAddress } from "./solana-address.ts";
@@ -175,8 +176,8 @@ function amountOf(
   }
 }
 
-// Deriving an associated address hashes until it finds an off-curve point; re-verification asks for
-// the same wallets again and again, so the addresses are remembered (bounded).
+// Deriving an associated address hashes until it finds an off-curve point (~0.5 ms); re-verification
+// asks for the same wallets again and again, so the addresses are remembered (bounded).
 const associatedCache = new Map<string, PublicKey>();
 const ASSOCIATED_CACHE_SIZE = 100_000;
 
@@ -190,8 +191,8 @@ function associatedAddress(
   const key = `${mintText}:${ownerText}`;
   const cached = associatedCache.get(key);
   if (cached) return cached;
-  // allowOwnerOffCurve: a wallet may be a program's address (a multisig vault); its tokens count too.
-  const found = getAssociatedTokenAddressSync(mint, owner, true, programId);
+  // Any owner, on the curve or not: a wallet may be a program's address (a multisig vault).
+  const found = associatedTokenAddress(mint, owner, programId);
   if (associatedCache.size >= ASSOCIATED_CACHE_SIZE)
     associatedCache.delete(associatedCache.keys().next().value as string);
   associatedCache.set(key, found);
