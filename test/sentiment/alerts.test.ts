@@ -506,6 +506,23 @@ describe("the alert check", () => {
     expect(await stateOf(bonk)).toMatchObject({ state: "armed", crossings: 1 });
   });
 
+  it("reads a long window's alert less often than every minute", async () => {
+    await trackingGroup();
+    const id = await setAlert("/alert volume $BONK 3x 24h");
+    const base = future();
+    expect(await check(base)).toMatchObject({ checked: 1, fired: 0 });
+    // A burst arrives: five minutes on, a 24h alert is not read yet; a quarter of an hour on, it is.
+    await chatter(base, 1, voices(25, 0.1));
+    expect(await check(base + 5 * MINUTE)).toMatchObject({ checked: 0, fired: 0 });
+    expect(await check(base + 15 * MINUTE)).toMatchObject({ checked: 1, fired: 1 });
+    expect(sent.map((post) => post.message.text)).toEqual([
+      [
+        `📈 Alert #${id}: 25 messages about $BONK in the last 24h, after only 0 in the 24h before. (Set for 3× or more.)`,
+        "/sentiment $BONK 24h shows the whole picture.",
+      ].join("\n"),
+    ]);
+  });
+
   it("posts in the community's language", async () => {
     await trackingGroup();
     const id = await setAlert("/alert volume $BONK 3x 1h");

@@ -9,10 +9,34 @@ import { replyTargetSchema, type CommunityRef } from "../platform.ts";
 import type { SettingsModel } from "../settings.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { ruleOf, subjectText, type SentimentAlertRecord, type SentimentAlertRule } from "./alert-rules.ts";
-import { buildSentimentReport, SENTIMENT_WINDOWS, type ScoredMessage } from "./report.ts";
+import {
+  buildSentimentReport,
+  SENTIMENT_WINDOWS,
+  type ScoredMessage,
+  type SentimentWindow,
+} from "./report.ts";
 
 /** How often alerts are checked: a minute late is soon enough for a mood swing. */
 export const ALERT_CHECK_EVERY_MS = 60_000;
+/**
+ * How often an alert of each window is read: a week's window moves little in a minute, and reading
+ * two weeks of scores every minute would be most of the check's work. A crossing of a long window is
+ * posted at most this much later.
+ */
+export const ALERT_READ_EVERY_MS: Record<SentimentWindow, number> = {
+  "1h": ALERT_CHECK_EVERY_MS,
+  "6h": 5 * 60_000,
+  "24h": 15 * 60_000,
+  "7d": 60 * 60_000,
+};
+
+/** Whether the alert is read at this check: its window's interval has passed (half a tick's slack). */
+export function isAlertDue(alert: { checkedAt: Date | null; window: SentimentWindow }, now: Date): boolean {
+  if (alert.checkedAt === null) return true;
+  return (
+    now.getTime() - alert.checkedAt.getTime() >= ALERT_READ_EVERY_MS[alert.window] - ALERT_CHECK_EVERY_MS / 2
+  );
+}
 /** A volume alert needs at least this many messages in its window: 1 → 3 messages is no burst. */
 export const MIN_VOLUME_ALERT_MESSAGES = 20;
 /** The window before counts as at least this many messages, so a chat waking from silence needs a real crowd. */
@@ -29,6 +53,8 @@ export interface SentimentAlertCheckDependencies {
     markFired(id: number, crossing: number, at: Date): Promise<boolean>;
     /** Fired → armed; false when it was not fired. */
     rearm(id: number): Promise<boolean>;
+    /** Records that these alerts were read at `at`. */
+    markChecked(ids: readonly number[], at: Date): Promise<void>;
   };
   chatter: {
     /** Scored messages in [from, to), oldest first; texts may be left out (sentimentAlerts.scoresIn). */
@@ -48,7 +74,7 @@ export interface SentimentAlertCheckDependencies {
 }
 
 export interface AlertCheckSummary {
-  /** Alerts read. */
+  /** Alerts read (those whose window was due). */
   checked: number;
   /** Crossings posted and marked fired by this check. */
   fired: number;
@@ -187,9 +213,10 @@ export async function checkCommunityAlerts(
   const now = new Date((deps.now ?? Date.now)());
   const t = translator(deps.settingsModel.parse(settings).language);
   const read = communityReader(community, deps, now);
+  // Read at this check and settled (a post that failed retryably is tried again at the next one).
+  const settled: number[] = [];
   for (const alert of await deps.alerts.list(community)) {
     signal?.throwIfAborted();
-    summary.checked += 1;
     const rule = ruleOf(alert);
     const target = replyTargetSchema.safeParse(alert.target);
     if (!rule || !target.success) {
@@ -197,14 +224,23 @@ export async function checkCommunityAlerts(
       deps.logger?.warn({ alert: alert.id }, "sentiment alert row cannot be read; skipped");
       continue;
     }
+    if (!isAlertDue({ checkedAt: alert.checkedAt, window: rule.window }, now)) continue;
+    summary.checked += 1;
     const reading = await read(rule);
     // Too little chatter to say leaves the alert as it is: silence neither fires nor clears it.
-    if (!reading) continue;
-    if (!reading.holds) {
-      if (alert.state === "fired" && (await deps.alerts.rearm(alert.id))) summary.rearmed += 1;
+    if (!reading) {
+      settled.push(alert.id);
       continue;
     }
-    if (alert.state === "fired") continue;
+    if (!reading.holds) {
+      if (alert.state === "fired" && (await deps.alerts.rearm(alert.id))) summary.rearmed += 1;
+      settled.push(alert.id);
+      continue;
+    }
+    if (alert.state === "fired") {
+      settled.push(alert.id);
+      continue;
+    }
     const crossing = alert.crossings + 1;
     let posted = true;
     try {
@@ -229,7 +265,9 @@ export async function checkCommunityAlerts(
       deps.logger?.warn({ err: error, alert: alert.id }, "sentiment alert cannot be posted where it was set");
     }
     if ((await deps.alerts.markFired(alert.id, crossing, now)) && posted) summary.fired += 1;
+    settled.push(alert.id);
   }
+  await deps.alerts.markChecked(settled, now);
   return summary;
 }
 

@@ -41,6 +41,8 @@ export interface SentimentAlertRecord {
   state: "armed" | "fired";
   crossings: number;
   lastFiredAt: Date | null;
+  /** When the check last read it; null before its first check. */
+  checkedAt: Date | null;
 }
 
 /** The row's columns for a rule. */

@@ -25,6 +25,8 @@ export interface StoredSentimentAlert {
   state: SentimentAlertState;
   crossings: number;
   lastFiredAt: Date | null;
+  /** When the check last read it. */
+  checkedAt: Date | null;
   createdAt: Date;
 }
 
@@ -58,6 +60,8 @@ export interface SentimentAlertsRepository {
   markFired(id: number, crossing: number, at: Date): Promise<boolean>;
   /** Fired → armed: its condition no longer holds. True when this call moved it. */
   rearm(id: number): Promise<boolean>;
+  /** Records that the check read these alerts at `at`. */
+  markChecked(ids: readonly number[], at: Date): Promise<void>;
   /** The community's stored messages with `from <= createdAt < to` (mentioning `symbol` when given). */
   countMessages(community: CommunityRef, range: { symbol?: string; from: Date; to: Date }): Promise<number>;
   /**
@@ -94,6 +98,7 @@ const FIELDS = {
   state: true,
   crossings: true,
   lastFiredAt: true,
+  checkedAt: true,
   createdAt: true,
 } as const;
 
@@ -180,6 +185,11 @@ export function createSentimentAlertsRepository(prisma: PrismaClient): Sentiment
         });
       }
       return scored;
+    },
+
+    async markChecked(ids, at) {
+      if (ids.length === 0) return;
+      await prisma.sentimentAlert.updateMany({ where: { id: { in: [...ids] } }, data: { checkedAt: at } });
     },
 
     countMessages: (community, range) =>
