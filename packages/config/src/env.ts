@@ -301,6 +301,12 @@ export function secretsOf(env: Env): string[] {
       if (looksLikeKey(decodedOrSame(segment))) secrets.push(segment, decodedOrSame(segment));
     }
   }
+  // A webhook path often carries the hard-to-guess segment that keeps strangers off it (/telegram/<random>).
+  if (env.TELEGRAM_WEBHOOK_URL) {
+    for (const segment of new URL(env.TELEGRAM_WEBHOOK_URL).pathname.split("/")) {
+      if (looksLikeKey(decodedOrSame(segment))) secrets.push(segment, decodedOrSame(segment));
+    }
+  }
   for (const text of urls) {
     if (!text) continue;
     const url = new URL(text);
