@@ -224,9 +224,11 @@ describe("/alert", () => {
     await trackingGroup();
     const drop = await setAlert("/alert sentiment $bonk drop 20 6h");
     expect(adminChecks).toEqual([{ fresh: true }]);
-    expect(await reply("/alert volume all 3x 1h", { admin: true, topic: 5 })).toMatch(
+    const added = await reply("/alert volume all 3x 1h", { admin: true, topic: 5 });
+    expect(added).toMatch(
       /^Alert #\d+ set: messages about this community's tokens reach 3× those of the 1h before, over 1h\. I'll post here once each time it crosses\.$/,
     );
+    const volume = Number(/#(\d+)/.exec(added)?.[1]);
     // The same alert again is not a second one.
     expect(await reply("/alert sentiment BONK DROP 20 6H", { admin: true })).toBe(
       `That alert is already set: #${drop}.`,
@@ -237,7 +239,7 @@ describe("/alert", () => {
     expect(listed.split("\n")).toEqual([
       `Alerts here (2 of ${MAX_SENTIMENT_ALERTS_PER_COMMUNITY}):`,
       `#${drop} — sentiment of $BONK falls 20 points or more over 6h, against the 6h before`,
-      `#${drop + 1} — messages about this community's tokens reach 3× those of the 1h before, over 1h`,
+      `#${volume} — messages about this community's tokens reach 3× those of the 1h before, over 1h`,
     ]);
     expect(adminChecks).toEqual([]);
     // Stored with where to post: the chat (and its topic), not a reply to the command.
@@ -284,9 +286,7 @@ describe("/alert", () => {
     expect(await reply(`/alert remove ${drop}`, { admin: true })).toBe(
       `There is no alert #${drop} here: /alert list shows this community's alerts.`,
     );
-    expect((await repositories.sentimentAlerts.list(community())).map((alert) => alert.id)).toEqual([
-      drop + 1,
-    ]);
+    expect((await repositories.sentimentAlerts.list(community())).map((alert) => alert.id)).toEqual([volume]);
   });
 
   it("answers every malformed alert clearly, before asking about admin rights", async () => {
