@@ -144,6 +144,21 @@ describe("scoring stored chatter", () => {
     expect((await rowsOf(community)).every((row) => row.scoredAt)).toBe(true);
   });
 
+  it("GIVEN a job that has scored for longer than its time THEN it starts no more rounds and asks for another job", async (context) => {
+    const community = await communityWith(120);
+    // Each reading of the clock is 40 s later: the second round would start 80 s into the job.
+    let clock = Date.now();
+    const deps = dependencies(context, {
+      batchesPerRound: 1,
+      jobMs: 60_000,
+      now: () => new Date((clock += 40_000)),
+    });
+    const result = await scoreChatter(community, deps);
+    expect(result).toMatchObject({ scored: 50, batches: 1, requeued: true });
+    expect(deps.asked).toEqual([community]);
+    expect((await rowsOf(community)).filter((row) => row.scoredAt)).toHaveLength(50);
+  });
+
   it("GIVEN a model that fails THEN the rows are scored offline and say so", async (context) => {
     fake.setBehaviour({ kind: "status", status: 500 });
     const community = await communityWith(60);

@@ -22,6 +22,12 @@ export const SCORE_BATCH_SIZE = 50;
 export const DEFAULT_SCORE_BATCHES_PER_ROUND = 4;
 /** Rounds one job runs before it hands the rest to a new job. */
 export const DEFAULT_SCORE_ROUNDS = 10;
+/**
+ * No round starts once a job has scored this long: with a slow model and many busy groups sharing the
+ * process's few scoring calls, ten rounds could outlast the job's time limit (5 minutes) and lose the
+ * round in flight to the timeout; handing on early keeps every job well within it.
+ */
+export const DEFAULT_SCORE_JOB_MS = 60_000;
 
 export interface PendingChatter {
   id: string;
@@ -64,6 +70,8 @@ export interface ScoreChatterDependencies {
   lock?: (community: ChatterCommunity, signal?: AbortSignal) => Promise<() => Promise<void>>;
   rounds?: number;
   batchesPerRound?: number;
+  /** No round starts past this long after the job got the lock (DEFAULT_SCORE_JOB_MS). */
+  jobMs?: number;
   now?: () => Date;
 }
 
@@ -88,10 +96,11 @@ export async function scoreChatter(
   const now = dependencies.now ?? (() => new Date());
   const release = dependencies.lock ? await dependencies.lock(community, signal) : undefined;
   const result: ScoreChatterResult = { scored: 0, batches: 0, byScorer: {}, requeued: false };
+  const stopAt = now().getTime() + (dependencies.jobMs ?? DEFAULT_SCORE_JOB_MS);
   try {
     // Read once per job: a /config change shows from the next job on.
     const choice = modelChoiceOf(await dependencies.settings(community), "sentiment");
-    for (let round = 0; round < rounds; round += 1) {
+    for (let round = 0; round < rounds && (round === 0 || now().getTime() < stopAt); round += 1) {
       signal?.throwIfAborted();
       const pending = await pendingMessages(community, perRound);
       if (pending.length === 0) return result;
@@ -128,7 +137,7 @@ export async function scoreChatter(
       // A short round was the last of them: nothing is left to look for.
       if (pending.length < perRound) return result;
     }
-    // Rounds ran out on full rounds: more may be pending, and a new job picks them up.
+    // Rounds (or the job's time) ran out on full rounds: more may be pending, and a new job picks them up.
     await requestScoring(community);
     result.requeued = true;
     return result;
