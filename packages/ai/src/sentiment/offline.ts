@@ -201,15 +201,20 @@ function tokenize(text: string): Tokens {
     // A hashtag is words run together; its capitals, when it has them, say where they meet.
     const hashtag = first === 35; /* # */
     if (hashtag) raw = raw.replace(CAMEL_JOIN, " ");
+    // Split in lower case; a token typed with capitals is split as typed too, to see which words
+    // are capitalised (most tokens have none, and are split once).
+    const parts = (hashtag ? raw.toLowerCase() : lower).split(WORD_SPLIT);
+    const typed = !hashtag && raw !== lower ? raw.split(WORD_SPLIT) : undefined;
+    const aligned = typed !== undefined && typed.length === parts.length;
     let partIndex = 0;
-    for (const part of raw.split(WORD_SPLIT)) {
-      let word = part.replace(EDGE, "").toLowerCase();
+    for (let p = 0; p < parts.length; p += 1) {
+      let word = (parts[p] as string).replace(EDGE, "");
       if (word.length < 2 && !LEXICON.has(word)) continue;
       if (!LEXICON.has(word)) {
         if (REPEATS.test(word)) word = unstretched(word);
         if (mayLaugh(word) && !LEXICON.has(word) && LAUGHTER.test(word)) word = LAUGH;
       }
-      const title = !hashtag && isTitleCase(part);
+      const title = aligned && isTitleCase(typed[p] as string);
       const start = atStart && partIndex === 0;
       if (title && !start) titleCount += 1;
       words.push(word);
