@@ -231,13 +231,20 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
     // later in the day starts from what was really spent.
     const tokens = usage.tokensIn + usage.tokensOut;
     if (budget && community && tokens > 0) {
-      track(
-        budget.add(community, tokens).catch((error: unknown) => {
-          logger?.warn({ reason: errorName(error) }, "model gateway: could not add to the token budget");
-        }),
-      );
+      const addition = budget.add(community, tokens);
+      // The Redis ledger answers one turn's additions with one promise: kept, and its failure
+      // logged, once per batch rather than once per call.
+      if (addition !== lastAddition) {
+        lastAddition = addition;
+        track(
+          addition.catch((error: unknown) => {
+            logger?.warn({ reason: errorName(error) }, "model gateway: could not add to the token budget");
+          }),
+        );
+      }
     }
   }
+  let lastAddition: Promise<void> | undefined;
 
   function chatBody(
     request: TextCallRequest | JsonCallRequest<unknown>,
