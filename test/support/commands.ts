@@ -12,6 +12,8 @@ export const COMMAND_NAMES = [
   "sentiment",
   "alert",
   "wallet",
+  "gate",
+  "verify",
   "digest",
   "usage",
 ] as const;

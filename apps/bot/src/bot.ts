@@ -27,6 +27,7 @@ import { createJobProducer } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { startConsoleAdapter } from "./console/adapter.ts";
 import { repositoryServicesOf } from "./command-services.ts";
+import { gateServiceOf } from "./gate-service.ts";
 
 export interface BotOptions {
   /** The console's streams; the process's own by default. */
@@ -81,6 +82,13 @@ export function createBotDispatch(
     jobs,
     // The wallet page is not served yet: messages name PUBLIC_URL's host, /wallet link offers the paste path.
     ...repositoryServicesOf(repositories, { redis, prefix: env.QUEUE_PREFIX, publicUrl: env.PUBLIC_URL }),
+    // /gate and /verify: mints read from the chain, Discord roles checked with the bot token.
+    gates: gateServiceOf(repositories, {
+      chain: { urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS] },
+      ...(env.DISCORD_TOKEN
+        ? { discord: { apiBase: env.DISCORD_API_BASE, botToken: env.DISCORD_TOKEN } }
+        : {}),
+    }),
     // Files sent with commands (a persona to import), from the platform that holds them.
     attachments: createAttachmentFetcher({
       ...(env.TELEGRAM_BOT_TOKEN

@@ -1,2 +1,3 @@
 export { startBot, createBotDispatch, type BotOptions } from "./bot.ts";
 export { repositoryServicesOf, type RepositoryServices } from "./command-services.ts";
+export { gateServiceOf } from "./gate-service.ts";

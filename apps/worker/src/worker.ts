@@ -6,6 +6,7 @@ import { createTokenBudgetLedger } from "@memebot/ai/accounting";
 import {
   answerConversation,
   createAnswerCache,
+  createGateChain,
   createHistoryPruner,
   createThreadLocks,
   createPersonaStore,
@@ -23,6 +24,7 @@ import { createModelCallRecorder, createRepositories } from "@memebot/db";
 import {
   createDeliverOnce,
   createDiscordChannelClient,
+  createDiscordRoleAccess,
   createPlatformSender,
   createTypingIndicator,
 } from "@memebot/delivery";
@@ -32,6 +34,7 @@ import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
 import { whenAborted } from "@memebot/telemetry";
 import { createStudioHandlers } from "./studio.ts";
 import { createSentimentHandlers } from "./sentiment.ts";
+import { createGatingHandlers } from "./gating.ts";
 
 export interface WorkerOptions {
   /** Retry policy and time limits; the project's catalog unless a test tightens it. */
@@ -178,6 +181,22 @@ export async function startWorker(
         // /alert's crossings, posted where each alert was set.
         alerts: { deliver },
         logger,
+      }),
+      // /verify and its re-checks: holdings read from the chain, Discord roles granted or removed.
+      ...createGatingHandlers({
+        repositories,
+        chain: createGateChain({ urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS] }),
+        ...(env.DISCORD_TOKEN
+          ? {
+              discord: createDiscordRoleAccess({
+                apiBase: env.DISCORD_API_BASE,
+                botToken: env.DISCORD_TOKEN,
+              }),
+            }
+          : {}),
+        jobs: counter,
+        deliver,
+        runs: repositories.commandRuns,
       }),
       "meme.create": async (payload, context) => {
         const result = await studio["meme.create"](payload, context);

@@ -90,6 +90,8 @@ export interface DispatcherDependencies {
   alerts?: CommandServices["alerts"];
   /** The daily sentiment digest, for /digest. */
   digests?: CommandServices["digests"];
+  /** Token gates, for /gate and /verify. */
+  gates?: CommandServices["gates"];
   gate: Gate;
   jobs: JobProducer;
   runs: RunRecorder & RunLookup;
@@ -126,6 +128,7 @@ export function createDispatcher(deps: DispatcherDependencies): Dispatch {
     ...(deps.digests ? { digests: deps.digests } : {}),
     ...(deps.wallets ? { wallets: deps.wallets } : {}),
     ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    ...(deps.gates ? { gates: deps.gates } : {}),
     jobs: deps.jobs,
     commands: () => registry.all,
     usage: deps.usage,

@@ -38,6 +38,7 @@ export * from "./listen/index.ts";
 export * from "./conversation/index.ts";
 export * from "./sentiment/index.ts";
 export * from "./wallets/index.ts";
+export * from "./gating/index.ts";
 export * from "./studio/imagine-types.ts";
 export * from "./studio/imagine-cache.ts";
 export { answerImagine, type ImagineAttempt, type ImagineDependencies } from "./studio/imagine.ts";

@@ -19,6 +19,7 @@ export { createRepositories, createModelCallRecorder } from "./repositories.ts";
 export { MAX_TEMPLATES_PER_COMMUNITY, MAX_TEMPLATE_BYTES_PER_COMMUNITY } from "./repositories.ts";
 export { MAX_CHATTER_TEXT, MAX_TRACKED_TOKENS_PER_COMMUNITY } from "./repositories.ts";
 export { MAX_SENTIMENT_ALERTS_PER_COMMUNITY } from "./repositories.ts";
+export { MAX_TOKEN_GATES_PER_COMMUNITY } from "./repositories.ts";
 export type {
   AddSentimentAlertResult,
   NewSentimentAlert,

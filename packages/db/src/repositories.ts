@@ -16,6 +16,7 @@ import {
   type SentimentDigestsRepository,
 } from "./repositories/sentiment-digests.ts";
 import { createWalletsRepository, type WalletsRepository } from "./repositories/wallets.ts";
+import { createGatesRepository, type GatesRepository } from "./repositories/gates.ts";
 import {
   createSentimentAlertsRepository,
   type SentimentAlertsRepository,
@@ -72,6 +73,15 @@ export type {
   WalletRequestLookup,
   WalletsRepository,
 } from "./repositories/wallets.ts";
+export {
+  MAX_TOKEN_GATES_PER_COMMUNITY,
+  type AddTokenGateRowResult,
+  type GatesRepository,
+  type NewGateAuditRow,
+  type NewTokenGateRow,
+  type StoredGateAuditRow,
+  type StoredTokenGateRow,
+} from "./repositories/gates.ts";
 export type {
   ConversationsRepository,
   NewConversationMessage,
@@ -96,6 +106,8 @@ export interface Repositories {
   wallets: WalletsRepository;
   /** Admins' alerts on chatter (/alert) and their armed/fired state. */
   sentimentAlerts: SentimentAlertsRepository;
+  /** Token gates (/gate) and the audit of every grant, removal and failed check. */
+  gates: GatesRepository;
 }
 
 export interface RepositoryOptions {
@@ -118,5 +130,6 @@ export function createRepositories(prisma: PrismaClient, options: RepositoryOpti
     sentimentDigests: createSentimentDigestsRepository(prisma),
     wallets: createWalletsRepository(prisma),
     sentimentAlerts: createSentimentAlertsRepository(prisma),
+    gates: createGatesRepository(prisma),
   };
 }

@@ -26,6 +26,7 @@ export {
   type DiscordChannelClientOptions,
 } from "./discord-channel.ts";
 export { createTypingIndicator, type TypingIndicatorOptions } from "./typing.ts";
+export { createDiscordRoleAccess, type DiscordRoleAccessOptions } from "./discord-roles.ts";
 export {
   buttonData,
   consoleButtonHint,

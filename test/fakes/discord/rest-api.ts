@@ -24,6 +24,7 @@ import {
   type MessageBody,
 } from "./messages.ts";
 import { snowflake } from "./snowflake.ts";
+import { FakeGuilds } from "./guilds.ts";
 
 /**
  * The REST half of the fake: the routes discord.js and @discordjs/rest use for a slash-command
@@ -109,6 +110,8 @@ const noContent = (): RestResponse => ({ status: 204 });
 
 export class DiscordRestApi {
   readonly commands: CommandStore;
+  /** Guilds' roles and members (token gates grant and remove roles). */
+  readonly guilds: FakeGuilds;
   readonly interactionCallbacks: InteractionCallbackRecord[] = [];
   readonly originalEdits: WebhookMessageRecord[] = [];
   readonly followUps: WebhookMessageRecord[] = [];
@@ -119,6 +122,7 @@ export class DiscordRestApi {
 
   constructor(private readonly options: RestApiOptions) {
     this.commands = new CommandStore(options.applicationId);
+    this.guilds = new FakeGuilds(options.botUser.id);
     const route = (method: string, path: string, auth: boolean, handle: Handler): Route => ({
       method,
       segments: path.split("/").filter(Boolean),
@@ -144,6 +148,11 @@ export class DiscordRestApi {
       route("POST", "/channels/:channel/messages", true, (req, p) => this.#createChannelMessage(req, p)),
       // "typing…" for about 10 s; nothing to keep (tests read the call log).
       route("POST", "/channels/:channel/typing", true, () => noContent()),
+      ...this.guilds
+        .routes()
+        .map((guildRoute) =>
+          route(guildRoute.method, guildRoute.path, true, (_req, p) => guildRoute.handle(p)),
+        ),
     ];
   }
 

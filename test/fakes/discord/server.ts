@@ -22,6 +22,7 @@ import { FakeGateway, type GatewayIdentify } from "./gateway.ts";
 import { buttonInteraction, type ButtonInteractionInput } from "./interactions.ts";
 import { buttonsOf } from "./messages.ts";
 import { snowflake } from "./snowflake.ts";
+import type { FakeGuilds } from "./guilds.ts";
 import {
   DiscordRestApi,
   type InteractionCallbackRecord,
@@ -122,6 +123,8 @@ export interface FakeDiscord {
   hostAttachment(filename: string, content: Buffer | string, contentType?: string): APIAttachment;
   /** The origin attachment URLs start with ("http://127.0.0.1:PORT"). */
   readonly attachmentOrigin: string;
+  /** Guilds' roles and members: set them up, then read what role grants and removals left. */
+  readonly guilds: FakeGuilds;
   close(): Promise<void>;
 }
 
@@ -345,6 +348,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       return gateway.heartbeatCount;
     },
     attachmentOrigin: `http://127.0.0.1:${port}`,
+    guilds: rest.guilds,
     hostAttachment(filename, content, contentType = "application/octet-stream") {
       const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
       const id = snowflake();

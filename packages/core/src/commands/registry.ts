@@ -13,6 +13,8 @@ import { sentimentCommand } from "../sentiment/sentiment-command.ts";
 import { digestCommand } from "../sentiment/digest-command.ts";
 import { walletCommand } from "../wallets/wallet-command.ts";
 import { alertCommand } from "../sentiment/alert-command.ts";
+import { gateCommand } from "../gating/gate-command.ts";
+import { verifyCommand } from "../gating/verify-command.ts";
 
 /** Every command the platform offers, in the order /help and the platforms' menus list them. */
 export const defaultCommands: readonly AnyCommand[] = [
@@ -28,6 +30,8 @@ export const defaultCommands: readonly AnyCommand[] = [
   sentimentCommand,
   alertCommand,
   walletCommand,
+  gateCommand,
+  verifyCommand,
   digestCommand,
   usageCommand,
 ];

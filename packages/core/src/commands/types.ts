@@ -6,6 +6,7 @@ import type { TemplateStore } from "../studio/templates.ts";
 import type { TrackingService } from "../sentiment/track-command.ts";
 import type { WalletService } from "../wallets/wallet-command.ts";
 import type { SentimentAlertService } from "../sentiment/alert-command.ts";
+import type { GateService } from "../gating/gate-command.ts";
 import type {
   Actor,
   AdminCheck,
@@ -95,6 +96,8 @@ export interface CommandServices {
   alerts?: SentimentAlertService;
   /** The community's daily sentiment digest (/digest). */
   digests?: DigestService;
+  /** Token gates (/gate, /verify): their storage, the chain, each platform's role access. */
+  gates?: GateService;
   /** Recorded runs, read back (the meme a re-roll points at). */
   runs: RunLookup;
 }

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { conversationReplySchema } from "../conversation/payload.ts";
 import { studioJobs } from "../studio/jobs.ts";
 import { sentimentJobs } from "../sentiment/jobs.ts";
+import { gatingJobs } from "../gating/jobs.ts";
 import { defineJob } from "./job-definition.ts";
 
 export { commandRunSchema, type CommandRun, type JobDefinition } from "./job-definition.ts";
@@ -13,6 +14,7 @@ export { MAX_TOPIC_LENGTH } from "../studio/jobs.ts";
 export const jobCatalog = {
   ...studioJobs,
   ...sentimentJobs,
+  ...gatingJobs,
   "chat.reply": defineJob({
     // A queue of its own: a model thinking over a long answer never holds up a command's job.
     queue: "conversation",

@@ -448,6 +448,102 @@ const messages: Messages = {
   "permission.discord": "miembros con el permiso Gestionar servidor",
   "permission.console": "el admin local",
 
+  "command.gate.description":
+    "Accesos por token: un rol o el grupo para quien tenga un token; los fijan los admins",
+  "arg.gate.action": "add, list, remove o audit",
+  "arg.gate.rest": "add: <mint> <cantidad mínima> [rol]; remove: <número>",
+  "command.verify.description":
+    "Comprueba tus wallets vinculadas frente a los accesos por token de esta comunidad",
+  "gate.help":
+    "Accesos por token (admins):\n/gate add <mint> <cantidad mínima> <rol> — en Discord, quien tenga el token recibe el rol\n/gate add <mint> <cantidad mínima> — en Telegram, el propio grupo\n/gate list — los accesos de aquí\n/gate remove <número>\n/gate audit — las últimas concesiones, retiradas y comprobaciones fallidas\nLos miembros vinculan wallets con /wallet link y luego usan /verify.",
+  "gate.rule": "quien tenga al menos {amount} de {mint} obtiene {target}",
+  "gate.target.group": "este grupo",
+  "gate.program.spl-token": "SPL Token",
+  "gate.program.token-2022": "Token-2022",
+  "gate.added": "Acceso #{id} creado: {gate} ({program}, {decimals} decimales, leídos de la cadena).",
+  "gate.removed": "Acceso #{id} eliminado. Los roles que dio se quedan hasta que alguien los quite.",
+  "gate.list.header": "Accesos por token aquí ({count} de {max}):",
+  "gate.list.item": "#{id} — {gate} — {program}, {decimals} decimales — mint {mint}",
+  "gate.list.empty":
+    "Aún no hay accesos por token. Los admins añaden uno con /gate add <mint> <cantidad mínima> <rol> (sin rol en Telegram).",
+  "gate.access.missing_manage_roles":
+    "⚠️ Aún no puedo dar ni quitar {role}: mi rol no tiene el permiso Gestionar roles. Ajustes del servidor → Roles → mi rol → activa Gestionar roles.",
+  "gate.access.role_above_bot":
+    "⚠️ Aún no puedo dar ni quitar {role}: está a la altura de mi rol más alto o por encima. Ajustes del servidor → Roles → arrastra mi rol por encima de {role}.",
+  "gate.access.role_managed":
+    "⚠️ {role} lo gestiona una integración y nadie puede darlo a mano: elimina este acceso y elige otro rol.",
+  "gate.audit.header": "Últimas decisiones de acceso, la más reciente primero ({count}):",
+  "gate.audit.empty":
+    "Aún no hay nada en el registro: las decisiones aparecen cuando los miembros usan /verify.",
+  "gate.audit.item": "{at} — {member} — {action} — acceso {gate} ({mint}) — {reason}{held}",
+  "gate.audit.held": "; tenía {amount}",
+  "gate.audit.baseUnits": "{amount} unidades base",
+  "gate.audit.removedGate": "(eliminado)",
+  "gate.audit.action.granted": "concedido",
+  "gate.audit.action.removed": "retirado",
+  "gate.audit.action.restored": "concedido de nuevo",
+  "gate.audit.action.kept": "mantenido",
+  "gate.audit.action.check_failed": "comprobación fallida",
+  "gate.audit.action.denied": "no concedido",
+  "gate.reason.enough": "tiene suficiente",
+  "gate.reason.short": "tiene demasiado poco",
+  "gate.reason.no_wallet": "sin wallet vinculada",
+  "gate.reason.rpc_error": "no se pudo leer la cadena; nada cambió, se comprobará más tarde",
+  "gate.reason.platform_unavailable": "Discord no respondió; nada cambió, se comprobará más tarde",
+  "gate.reason.not_in_community": "no está en el servidor",
+  "gate.reason.missing_manage_roles": "me falta el permiso Gestionar roles",
+  "gate.reason.role_above_bot": "el rol está a la altura de mi rol más alto o por encima",
+  "gate.reason.role_managed": "el rol lo gestiona una integración",
+  "gate.reason.unknown_role": "el rol ya no existe",
+  "gate.error.unknownAction": "No conozco «{action}».\n{help}",
+  "gate.error.addHow":
+    "Usa /gate add <mint> <cantidad mínima>, p. ej. /gate add DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 1000.",
+  "gate.error.addHowRole":
+    "Usa /gate add <mint> <cantidad mínima> <rol>, p. ej. /gate add DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 1000 @Holders.",
+  "gate.error.noRoleHere": "Aquí el acceso es el propio grupo: /gate add <mint> <cantidad mínima>, sin rol.",
+  "gate.error.badMint":
+    "«{mint}» no es una dirección de Solana: da la dirección del mint del token (base58, 32–44 caracteres).",
+  "gate.error.mintNotFound":
+    "No hay ninguna cuenta en {mint} en Solana: revisa la dirección del mint. No se guardó nada.",
+  "gate.error.notAMint":
+    "{mint} no es un mint de token (puede ser una wallet o una cuenta de token): da la dirección del mint. No se guardó nada.",
+  "gate.error.rpcDown":
+    "No pude conectar con la red de Solana, así que no se guardó nada. Inténtalo de nuevo en un minuto.",
+  "gate.error.platformDown":
+    "Discord no respondió al comprobar el rol, así que no se guardó nada. Inténtalo de nuevo en un minuto.",
+  "gate.error.amount.invalid":
+    "«{amount}» no es una cantidad: escribe cifras con un punto decimal como mucho, p. ej. 1000 o 0.5.",
+  "gate.error.amount.negative": "El mínimo no puede ser negativo.",
+  "gate.error.amount.grouped": "Escribe «{amount}» sin separadores, p. ej. 1000000 o 1.5.",
+  "gate.error.amount.tooPrecise": "{mint} tiene {decimals} decimales: «{amount}» tiene más.",
+  "gate.error.amount.tooLarge": "«{amount}» es más de lo que una wallet puede tener de este token.",
+  "gate.error.amount.zero": "El mínimo debe ser mayor que cero.",
+  "gate.error.badRole": "«{role}» no es un rol: menciónalo (@Holders) o da su id.",
+  "gate.error.unknownRole": "Este servidor no tiene ningún rol con el id {role}.",
+  "gate.error.tooMany":
+    "Esta comunidad ya tiene {limit} accesos: elimina uno primero (/gate remove <número>).",
+  "gate.error.exists": "Ese acceso ya existe: #{id}. Elimínalo primero para cambiar su cantidad.",
+  "gate.error.badId": "«{id}» no es un número de acceso: /gate list los muestra, p. ej. /gate remove 3.",
+  "gate.error.notFound": "Aquí no hay ningún acceso #{id}: /gate list muestra los de esta comunidad.",
+  "gate.error.groupsOnly":
+    "Los accesos por token son para grupos y servidores: créalos allí, no en un chat privado.",
+  "gate.error.unavailable": "Los accesos por token no están disponibles aquí.",
+  "verify.error.groupsOnly": "Usa /verify en el grupo o servidor cuyos accesos quieres pasar.",
+  "verify.none": "Esta comunidad no tiene accesos por token.",
+  "verify.noWallet": "Aún no has vinculado ninguna wallet aquí: usa /wallet link y luego /verify otra vez.",
+  "verify.wallets": "Tus wallets vinculadas aquí ({count}): {wallets}.",
+  "verify.status.qualifies": "✅ Acceso #{id} ({target}): tienes {held}; hacen falta {needed}.",
+  "verify.status.short": "❌ Acceso #{id} ({target}): tienes {held}; hacen falta {needed}.",
+  "verify.status.unknown":
+    "⏳ Acceso #{id} ({target}): no pude leer la cadena ahora mismo; hacen falta {needed}.",
+  "verify.effect.granted": "Rol concedido.",
+  "verify.effect.removed": "Rol retirado.",
+  "verify.effect.later": "Discord no respondió; lo intentaré de nuevo en breve.",
+  "verify.effect.adminFix":
+    "No puedo cambiar este rol: un admin debe arreglar mis permisos (/gate audit explica cómo).",
+  "verify.effect.notInCommunity": "No eres miembro de este servidor.",
+  "verify.retrying": "No se te quitó nada: lo comprobaré de nuevo en unos minutos.",
+
   "value.on": "activado",
   "value.off": "desactivado",
   "value.onWords": "sí, si, activar, activo, encendido",

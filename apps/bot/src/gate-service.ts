@@ -1,0 +1,24 @@
+// /gate and /verify's services in the bot: the gates repository, the chain (mints are read when a
+// gate is added), and Discord's role access (a gate's role is checked against the server).
+import { createGateChain, MAX_GATES_PER_COMMUNITY, type GateChain, type GateService } from "@memebot/core";
+import type { Repositories } from "@memebot/db";
+import { createDiscordRoleAccess } from "@memebot/delivery";
+
+export function gateServiceOf(
+  repositories: Pick<Repositories, "gates">,
+  options: {
+    /** SOLANA_RPC_URL first, then SOLANA_RPC_FALLBACK_URLS; or a chain of a test's own. */
+    chain: { urls: readonly string[] } | Pick<GateChain, "readMint">;
+    /** With a bot token, Discord gates grant roles; without one, Discord gates cannot be added. */
+    discord?: { apiBase: string; botToken: string };
+  },
+): GateService {
+  const chain = "urls" in options.chain ? createGateChain({ urls: options.chain.urls }) : options.chain;
+  const discord = options.discord ? createDiscordRoleAccess(options.discord) : undefined;
+  return {
+    store: repositories.gates,
+    chain,
+    accessFor: (platform) => (platform === "discord" ? discord : undefined),
+    limit: MAX_GATES_PER_COMMUNITY,
+  };
+}

@@ -1,0 +1,119 @@
+// Who qualifies for a community's gates: each member's linked wallets in the community, their
+// holdings of each gate's mint (the sum over all wallets and all token accounts, bigint base units),
+// and per gate: qualifies, short, or unknown when the chain could not be read. Unknown never counts
+// as short: nobody loses access because an RPC endpoint failed. Members go in pages, so a scheduled
+// re-verification can call `evaluateMembers` with a few hundred at a time; `/verify` calls it with one.
+import {
+  readHoldings,
+  readMint,
+  type HolderBalance,
+  type HoldingsQuery,
+  type ReadMintResult,
+  SolanaRpc,
+  type SolanaRpcOptions,
+} from "@memebot/solana";
+import type { CommunityRef } from "../platform.ts";
+import type { GateStore, StoredTokenGate } from "./store.ts";
+
+/** What gates read from the chain (@memebot/solana over the configured RPC endpoints). */
+export interface GateChain {
+  readMint(address: string): Promise<ReadMintResult>;
+  readHoldings(query: HoldingsQuery): Promise<Map<string, HolderBalance>>;
+}
+
+export const gateChainOf = (rpc: SolanaRpc): GateChain => ({
+  readMint: (address) => readMint(rpc, address),
+  readHoldings: (query) => readHoldings(rpc, query),
+});
+
+/** The chain over these endpoints (SOLANA_RPC_URL, then SOLANA_RPC_FALLBACK_URLS), for the bot and worker. */
+export const createGateChain = (options: SolanaRpcOptions): GateChain => gateChainOf(new SolanaRpc(options));
+
+export interface GateEvaluationDependencies {
+  gates: Pick<GateStore, "list">;
+  /** The member's linked wallets in the community (the wallets repository's `links`). */
+  wallets: {
+    links(
+      community: Pick<CommunityRef, "platform" | "externalId">,
+      memberId: string,
+    ): Promise<Array<{ address: string }>>;
+  };
+  chain: Pick<GateChain, "readHoldings">;
+}
+
+export type GateStatus =
+  /** Holds at least the gate's minimum. */
+  | "qualifies"
+  /** Holds less (or has linked no wallet). */
+  | "short"
+  /** The chain could not be read: nothing may change on this result. */
+  | "unknown";
+
+export interface GateResult {
+  gate: StoredTokenGate;
+  status: GateStatus;
+  /** Base units held: exact, or a lower bound that already reaches the minimum; null when unknown. */
+  held: bigint | null;
+}
+
+export interface MemberEvaluation {
+  memberId: string;
+  wallets: string[];
+  results: GateResult[];
+}
+
+/** The members' results for every gate of the community, in the order of `memberIds`. */
+export async function evaluateMembers(
+  deps: GateEvaluationDependencies,
+  community: Pick<CommunityRef, "platform" | "externalId">,
+  memberIds: readonly string[],
+  gates?: readonly StoredTokenGate[],
+): Promise<MemberEvaluation[]> {
+  const gateList = gates ?? (await deps.gates.list(community));
+  const members = await Promise.all(
+    [...new Set(memberIds)].map(async (memberId) => ({
+      memberId,
+      wallets: (await deps.wallets.links(community, memberId)).map((link) => link.address),
+    })),
+  );
+  const holders = members
+    .filter((member) => member.wallets.length > 0)
+    .map((member) => ({ id: member.memberId, wallets: member.wallets }));
+
+  // One read per mint, however many gates (tiers, roles) share it: enough is the highest minimum.
+  const balances = new Map<string, Map<string, HolderBalance>>();
+  if (holders.length > 0) {
+    const byMint = new Map<string, StoredTokenGate[]>();
+    for (const gate of gateList) byMint.set(gate.mint, [...(byMint.get(gate.mint) ?? []), gate]);
+    await Promise.all(
+      [...byMint.values()].map(async (sameMint) => {
+        const first = sameMint[0] as StoredTokenGate;
+        const enough = sameMint.reduce((most, gate) => (gate.minAmount > most ? gate.minAmount : most), 0n);
+        balances.set(
+          first.mint,
+          await deps.chain.readHoldings({ mint: first.mint, program: first.program, holders, enough }),
+        );
+      }),
+    );
+  }
+
+  return members.map((member) => ({
+    memberId: member.memberId,
+    wallets: member.wallets,
+    results: gateList.map((gate): GateResult => {
+      if (member.wallets.length === 0) return { gate, status: "short", held: 0n };
+      const balance = balances.get(gate.mint)?.get(member.memberId);
+      if (!balance || !balance.ok) return { gate, status: "unknown", held: null };
+      return { gate, status: balance.amount >= gate.minAmount ? "qualifies" : "short", held: balance.amount };
+    }),
+  }));
+}
+
+export async function evaluateMember(
+  deps: GateEvaluationDependencies,
+  community: Pick<CommunityRef, "platform" | "externalId">,
+  memberId: string,
+): Promise<MemberEvaluation> {
+  const [evaluation] = await evaluateMembers(deps, community, [memberId]);
+  return evaluation as MemberEvaluation;
+}
