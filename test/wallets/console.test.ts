@@ -1,5 +1,5 @@
-// The console end to end, as `pnpm start` composes the bot (PUBLIC_URL set, the verification page
-// not served yet): /wallet link <address> prints the message to sign, the test signs it with a real
+// The console end to end, as `pnpm start` composes the bot (PUBLIC_URL set, so the verification page
+// is served): /wallet link prints the page's link, /wallet link <address> prints the message to sign, the test signs it with a real
 // Ed25519 key as a user's own tool would, and the pasted signature links the wallet.
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69,9 +69,8 @@ it("GIVEN /wallet link <address> on the console THEN a signature of the printed 
   input.write("/wallet link\n");
   input.write(`/wallet link ${wallet.address}\n`);
   await vi.waitFor(() => expect(said()).toContain("Then send /wallet verify"), { timeout: 10_000 });
-  // No page is served yet: the console is offered the paste path, never a link.
-  expect(said()).toContain("Send /wallet link <address> with your wallet's address");
-  expect(said()).not.toContain("/wallet/link/");
+  // The page is served with PUBLIC_URL: the console (one person's chat) is given its link.
+  expect(said()).toMatch(/https:\/\/bot\.example\.com\/wallet\/link\/[1-9A-HJ-NP-Za-km-z]{40,44}\b/);
 
   const message = /\n\n([\s\S]+?)\n\nThen send/.exec(said())?.[1] ?? "";
   const parsed = parseSiwsMessage(message);

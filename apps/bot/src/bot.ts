@@ -25,8 +25,9 @@ import { createRepositories } from "@memebot/db";
 import { createAttachmentFetcher } from "@memebot/delivery/attachments";
 import { createJobProducer } from "@memebot/jobs";
 import type { Infrastructure, ProcessComponent } from "@memebot/runtime";
+import { walletLinkRoutes } from "@memebot/web/wallet-link";
 import { startConsoleAdapter } from "./console/adapter.ts";
-import { repositoryServicesOf } from "./command-services.ts";
+import { repositoryServicesOf, type RepositoryServices } from "./command-services.ts";
 import { gateServiceOf } from "./gate-service.ts";
 
 export interface BotOptions {
@@ -49,6 +50,8 @@ export function createBotDispatch(
   producer: ReturnType<typeof createJobProducer>;
   /** Where adapters hand the messages that are not commands (conversation). */
   listener: ListenerPipeline;
+  /** What the wallet verification page completes links with: the same store and settings as /wallet. */
+  wallets: RepositoryServices["wallets"];
 } {
   const { env, redis, database, logger, metrics } = infrastructure;
   const registry = createRegistry();
@@ -74,14 +77,21 @@ export function createBotDispatch(
   };
   // One cache for commands and conversation: a /config change is seen by both at once.
   const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
+  // With PUBLIC_URL, this process serves the wallet verification page (startBot mounts it), so
+  // /wallet link hands out links to it; messages name PUBLIC_URL's host either way.
+  const services = repositoryServicesOf(repositories, {
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    publicUrl: env.PUBLIC_URL,
+    walletPage: env.PUBLIC_URL !== undefined,
+  });
   const dispatch = createDispatcher({
     registry,
     settingsModel,
     settings,
     gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
     jobs,
-    // The wallet page is not served yet: messages name PUBLIC_URL's host, /wallet link offers the paste path.
-    ...repositoryServicesOf(repositories, { redis, prefix: env.QUEUE_PREFIX, publicUrl: env.PUBLIC_URL }),
+    ...services,
     // /gate and /verify: mints read from the chain, Discord roles checked with the bot token.
     gates: gateServiceOf(repositories, {
       chain: { urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS] },
@@ -124,7 +134,7 @@ export function createBotDispatch(
     ],
     logger,
   });
-  return { dispatch, registry, producer, listener };
+  return { dispatch, registry, producer, listener, wallets: services.wallets };
 }
 
 export async function startBot(
@@ -132,13 +142,17 @@ export async function startBot(
   options: BotOptions = {},
 ): Promise<ProcessComponent[]> {
   const { env, logger } = infrastructure;
-  const { dispatch, registry, producer, listener } = createBotDispatch(infrastructure);
+  const { dispatch, registry, producer, listener, wallets } = createBotDispatch(infrastructure);
   infrastructure.metrics.setJobCountsProvider(() => producer.counts());
   const components: ProcessComponent[] = [
     { name: "job-producer", stop: () => producer.close() },
     // Stopped after the adapters (components stop in reverse): no message arrives after it.
     { name: "listener", stop: () => listener.close() },
   ];
+  // The page /wallet link's links open; nothing to stop but the HTTP server, which stops on its own.
+  if (env.PUBLIC_URL !== undefined && wallets) {
+    components.push({ name: "wallet-page", stop: async () => {}, routes: [walletLinkRoutes({ wallets })] });
+  }
 
   // Each platform's library is loaded only when that platform is configured: discord.js alone
   // costs about 35 MB of memory that a Telegram-only bot should not carry.

@@ -353,3 +353,19 @@ export async function walletLinkMessage(
     },
   };
 }
+
+/** What a link token stands for, as the page shows it before anything else; it never names the member. */
+export type WalletLinkStatus =
+  { state: "valid"; expiresAt: Date; address: string | null } | { state: "unknown" | "used" | "expired" };
+
+/** The page's first look at its link: still usable, already used, expired, or unknown (or malformed). */
+export async function walletLinkStatus(
+  deps: WalletLinkDependencies,
+  token: string,
+): Promise<WalletLinkStatus> {
+  const request = await requestOf(deps, { reference: { token }, address: "", signature: "" });
+  if (!request) return { state: "unknown" };
+  if (request.usedAt) return { state: "used" };
+  if (clockOf(deps)().getTime() >= request.expiresAt.getTime()) return { state: "expired" };
+  return { state: "valid", expiresAt: request.expiresAt, address: request.address };
+}
