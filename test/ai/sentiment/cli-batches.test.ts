@@ -88,8 +88,8 @@ describe("pnpm sentiment:score with a model", () => {
     // Numbers and strings as ids, as callers send them.
     const ids = texts.map((_, index) => (index % 2 ? `m-${index}` : index));
     const input = texts.map((text, index) => JSON.stringify({ id: ids[index], text })).join("\n");
-    const { code, lines } = await runCli([], input, modelEnv());
-    expect(code).toBe(0);
+    const { code, lines, stderr } = await runCli([], input, modelEnv());
+    expect(code, stderr).toBe(0);
     expect(lines.map((line) => line.id)).toEqual(ids);
     expect(lines.map((line) => line.label)).toEqual(
       texts.map((text) =>
@@ -123,8 +123,8 @@ describe("pnpm sentiment:score with a model", () => {
       JSON.stringify({ id: "b", text: "wagmi frens" }),
       JSON.stringify({ id: "c", text: "rug incoming" }),
     ].join("\n");
-    const { code, lines } = await runCli([], input, modelEnv());
-    expect(code).toBe(0);
+    const { code, lines, stderr } = await runCli([], input, modelEnv());
+    expect(code, stderr).toBe(0);
     expect(lines).toEqual([
       expect.objectContaining({ id: "a", label: "bullish", scorer: "model:fake-model" }),
       expect.objectContaining({
@@ -149,8 +149,8 @@ describe("pnpm sentiment:score with a model", () => {
       JSON.stringify({ id: 1, text: "wagmi 🚀" }),
       JSON.stringify({ id: 2, text: "classic rug pull, rekt" }),
     ].join("\n");
-    const { code, lines } = await runCli([], input, modelEnv());
-    expect(code).toBe(0);
+    const { code, lines, stderr } = await runCli([], input, modelEnv());
+    expect(code, stderr).toBe(0);
     expect(lines).toEqual([
       expect.objectContaining({ id: 1, label: "bullish", scorer: "offline", fallbackReason: "unavailable" }),
       expect.objectContaining({ id: 2, label: "bearish", scorer: "offline", fallbackReason: "unavailable" }),
