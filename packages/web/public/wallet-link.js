@@ -143,11 +143,13 @@ function setStatus(text, kind = "info") {
   statusLine.className = `status status-${kind}`;
 }
 
-function showResult(kind, title, text, next = "") {
+function showResult(kind, title, text, next = "", address = "") {
   const result = $("result");
   result.className = `result result-${kind}`;
   $("result-title").textContent = title;
   $("result-text").textContent = text;
+  $("result-address").textContent = address;
+  $("result-address").hidden = address === "";
   $("result-next").textContent = next;
   result.hidden = false;
   result.focus();
@@ -170,9 +172,10 @@ function linked(answer) {
     "success",
     answer.status === "already_linked" ? "Already linked" : "Wallet linked",
     answer.status === "already_linked"
-      ? `${answer.address} was linked to you already.`
-      : `${answer.address} is now linked to your account in this community.`,
-    "You can close this page and go back to the chat. /wallet list shows your wallets.",
+      ? "This wallet was linked to you already:"
+      : "This wallet is now linked to your account in this community:",
+    "You can close this page and go back to the chat: /verify there checks the community's token roles, /wallet list shows your wallets.",
+    answer.address,
   );
 }
 
@@ -388,10 +391,13 @@ $("address-form").addEventListener("submit", async (event) => {
   }
   pasteAddress = address;
   pasteMessage = prepared.message;
-  $("message").value = prepared.message;
+  const area = $("message");
+  area.value = prepared.message;
   $("sign-step").hidden = false;
-  $("message").focus();
-  $("message").select();
+  // Tall enough to show the whole message without scrolling inside the box (CSSOM, allowed by the CSP).
+  area.style.height = "auto";
+  area.style.height = `${area.scrollHeight + 4}px`;
+  area.focus();
 });
 
 $("copy").addEventListener("click", async () => {
