@@ -75,6 +75,18 @@ describe("chatter messages", () => {
     expect(long?.mentions).toEqual([]);
   });
 
+  it("stores a text clipped in the middle of an emoji, and quotes, backslashes and a NUL, with its batch", async () => {
+    const community = await knownCommunity();
+    // 999 characters and a rocket (two UTF-16 units): the clip keeps only the rocket's first half.
+    const cut = `${"y".repeat(MAX_CHATTER_TEXT - 1)}🚀 and more`;
+    const odd = 'he said "moon" \\ back\u0000slash';
+    const batch = [message(community, { text: cut }), message(community, { text: odd }), message(community)];
+    expect(await repositories.chatter.insertMessages(batch)).toBe(3);
+    const texts = (await rowsOf(community)).map((row) => row.text);
+    expect(texts).toContain(`${"y".repeat(MAX_CHATTER_TEXT - 1)}\uFFFD`);
+    expect(texts).toContain('he said "moon" \\ back\uFFFDslash');
+  });
+
   it("stores a redelivered key once and skips communities without a row", async () => {
     const community = await knownCommunity();
     const first = message(community);
