@@ -12,7 +12,7 @@ import { MANAGE_ROLES } from "../fakes/discord/guilds.ts";
 import { startFakeSolanaRpc, type FakeMint, type FakeSolanaRpc } from "../fakes/solana-rpc.ts";
 import { REDIS_URL } from "../jobs/support.ts";
 import { openTestDatabase, repositoryOptions } from "../support/database.ts";
-import { gateWorld, replyTo, type GateWorld } from "./support.ts";
+import { auditOf, gateWorld, linkWallets, replyTo, verify, walletWith, type GateWorld } from "./support.ts";
 
 const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 let database: Database;
@@ -167,6 +167,33 @@ describe("/gate on Telegram (the group itself)", () => {
       `There is no gate #${first?.id} here: /gate list shows this community's gates.`,
     );
     expect(await storedGates()).toHaveLength(9);
+  });
+});
+
+describe("/verify on Telegram (the group itself)", () => {
+  beforeEach(async (context) => {
+    world = await gateWorld({ platform: "telegram", redis, repositories, solana });
+    context.onTestFinished(() => world.close());
+  });
+
+  it("answers per gate with amounts in the mint's decimals and audits kept and denied, granting nothing", async () => {
+    await replyTo(world, `/gate add ${splMint.address} 2.5`, { admin: true });
+    await replyTo(world, `/gate add ${mint2022.address} 1`, { admin: true });
+    const [spl, t22] = await storedGates();
+    const holder = await walletWith(solana, splMint, 2_500_000n);
+    await linkWallets(database, world, "77", [holder]);
+    const answer = await verify(world, "77");
+    expect(answer.split("\n")).toEqual([
+      `Your linked wallets here (1): ${holder.address.slice(0, 4)}…${holder.address.slice(-4)}.`,
+      `✅ Gate #${spl?.id} (this group): you hold 2.5; 2.5 needed.`,
+      `❌ Gate #${t22?.id} (this group): you hold 0; 1 needed.`,
+    ]);
+    expect(
+      (await auditOf(database, world)).map((entry) => [entry.action, entry.reason, entry.holdings]),
+    ).toEqual([
+      ["kept", "enough", "2500000"],
+      ["denied", "short", "0"],
+    ]);
   });
 });
 
