@@ -54,7 +54,7 @@ type PageGlobals = {
     createElement(tag: "script"): { textContent: string };
     addEventListener(type: string, listener: (event: PageEvent) => void): void;
   };
-  __testWalletSign(name: string, bytes: number[]): Promise<number[]>;
+  __testWalletSign(name: string, address: string, bytes: number[]): Promise<number[]>;
   __violation(directive: string): void;
   __inlineRan?: boolean;
 };
@@ -177,20 +177,28 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
   /**
    * Installs Wallet Standard wallets in the page before its scripts run, each registering itself the
    * way @wallet-standard/wallet's registerWallet does (an event now, and an answer to app-ready).
-   * Their signMessage signs in Node with the key given; a "forger" claims one address and signs with
-   * another key.
+   * Their signMessage signs in Node with the key of the account asked for; a "forger" claims one
+   * address and signs with another key; a declining wallet refuses as a member closing the prompt would.
    */
   async function installWallets(
     page: Page,
-    entries: Array<{ name: string; wallet: TestWallet; signer?: TestWallet }>,
+    entries: Array<{
+      name: string;
+      wallet: TestWallet;
+      /** More accounts the wallet holds, after `wallet`. */
+      more?: TestWallet[];
+      signer?: TestWallet;
+      declines?: boolean;
+    }>,
   ): Promise<{ signed: string[] }> {
     const signed: string[] = [];
-    await page.exposeFunction("__testWalletSign", (name: string, bytes: number[]) => {
+    await page.exposeFunction("__testWalletSign", (name: string, address: string, bytes: number[]) => {
       const entry = entries.find((candidate) => candidate.name === name);
-      if (!entry) throw new Error(`no wallet ${name}`);
+      const key = [entry?.wallet, ...(entry?.more ?? [])].find((wallet) => wallet?.address === address);
+      if (!entry || !key) throw new Error(`no account ${address} in ${name}`);
       const message = Buffer.from(bytes);
       signed.push(message.toString("utf8"));
-      return [...sign(null, message, (entry.signer ?? entry.wallet).privateKey)];
+      return [...sign(null, message, (entry.signer ?? key).privateKey)];
     });
     const icon = (color: string) =>
       `data:image/svg+xml;base64,${Buffer.from(
@@ -201,37 +209,43 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
       (wallets) => {
         type SignOutput = { signedMessage: Uint8Array; signature: Uint8Array };
         const win = globalThis as unknown as PageGlobals;
-        for (const { name, address, icon } of wallets) {
-          const account = {
+        for (const { name, addresses, icon, declines } of wallets) {
+          const accounts = addresses.map((address) => ({
             address,
             publicKey: new Uint8Array(32),
             chains: ["solana:mainnet"],
             features: ["solana:signMessage"],
-          };
+          }));
           const wallet = {
             version: "1.0.0",
             name,
             icon,
             chains: ["solana:mainnet", "solana:devnet"],
-            accounts: [] as (typeof account)[],
+            accounts: [] as typeof accounts,
             features: {
               "standard:connect": {
                 version: "1.0.0",
                 connect: async () => {
-                  wallet.accounts = [account];
+                  wallet.accounts = accounts;
                   return { accounts: wallet.accounts };
                 },
               },
               "standard:events": { version: "1.0.0", on: () => () => undefined },
               "solana:signMessage": {
                 version: "1.0.0",
-                signMessage: (...inputs: Array<{ message: Uint8Array }>): Promise<SignOutput[]> =>
-                  Promise.all(
-                    inputs.map(async ({ message }) => ({
-                      signedMessage: message,
-                      signature: new Uint8Array(await win.__testWalletSign(name, [...message])),
-                    })),
-                  ),
+                signMessage: (
+                  ...inputs: Array<{ account: { address: string }; message: Uint8Array }>
+                ): Promise<SignOutput[]> =>
+                  declines
+                    ? Promise.reject(new Error("User rejected the request."))
+                    : Promise.all(
+                        inputs.map(async ({ account, message }) => ({
+                          signedMessage: message,
+                          signature: new Uint8Array(
+                            await win.__testWalletSign(name, account.address, [...message]),
+                          ),
+                        })),
+                      ),
               },
             },
           };
@@ -242,9 +256,10 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
           );
         }
       },
-      entries.map(({ name, wallet }, index) => ({
+      entries.map(({ name, wallet, more, declines }, index) => ({
         name,
-        address: wallet.address,
+        addresses: [wallet, ...(more ?? [])].map((account) => account.address),
+        declines: declines === true,
         icon: icon(colors[index % colors.length] ?? "#888"),
       })),
     );
@@ -322,8 +337,13 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
     await installWallets(page, [
       { name: "Forger Wallet", wallet: newWallet(), signer: newWallet() },
       { name: "Test Wallet", wallet },
+      { name: "Declining Wallet", wallet: newWallet(), declines: true },
     ]);
     await page.goto(link);
+    // The member closes the wallet's prompt: said plainly, nothing sent, the wallets stay offered.
+    await page.getByRole("button", { name: "Declining Wallet" }).click();
+    await expect.poll(() => page.locator("#result-text").textContent()).toMatch(/did not sign/);
+    await expect(page.locator("#wallets").isVisible()).resolves.toBe(true);
     await page.getByRole("button", { name: "Forger Wallet" }).click();
     await page.locator("#result").waitFor({ state: "visible" });
     await expect(page.locator("#result-title").textContent()).resolves.toBe("Not linked");
@@ -341,6 +361,28 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
       select: { outcome: true },
     });
     expect(attempts.map((attempt) => attempt.outcome)).toEqual(["bad_signature", "linked"]);
+    expect(problems).toEqual({ csp: [], errors: [] });
+    await context.close();
+  });
+
+  it("asks which account to link when the wallet holds several, and links the one chosen", async () => {
+    const member = uniqueSnowflake();
+    const [first, second] = [newWallet(), newWallet()];
+    const link = await linkFor(member);
+    const { context, page, problems } = await openContext();
+    await installWallets(page, [{ name: "Test Wallet", wallet: first, more: [second] }]);
+    await page.goto(link);
+    await page.getByRole("button", { name: "Test Wallet" }).click();
+    const choice = page.getByRole("button", { name: second.address });
+    await choice.waitFor();
+    await expect(page.getByRole("button", { name: first.address }).isVisible()).resolves.toBe(true);
+    await screenshot(page, "accounts");
+    await choice.click();
+    await expect.poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
+    await expect(page.locator("#result-address").textContent()).resolves.toBe(second.address);
+    const list = await walletList(member);
+    expect(list).toContain(second.address);
+    expect(list).not.toContain(first.address);
     expect(problems).toEqual({ csp: [], errors: [] });
     await context.close();
   });
