@@ -251,19 +251,22 @@ export function createChatterRepository(prisma: PrismaClient): ChatterRepository
 
     async storeScores(scores) {
       if (scores.length === 0) return 0;
-      const ids = scores.map((row) => row.id);
-      const labels = scores.map((row) => row.label);
-      const values = scores.map((row) => row.score);
-      const confidences = scores.map((row) => row.confidence);
-      const scorers = scores.map((row) => row.scorer);
-      const times = scores.map((row) => row.scoredAt.toISOString());
+      // One JSON text, as insertMessages: six array parameters cost the worker more to send.
+      const rows = JSON.stringify(
+        scores.map((row) => ({
+          id: row.id,
+          l: row.label,
+          s: row.score,
+          c: row.confidence,
+          by: row.scorer,
+          at: row.scoredAt.toISOString(),
+        })),
+      );
       return prisma.$executeRaw`
         UPDATE "ChatterMessage" AS m
-        SET "label" = s.label, "score" = s.score, "confidence" = s.confidence,
-            "scorer" = s.scorer, "scoredAt" = s.at::timestamptz AT TIME ZONE 'UTC'
-        FROM unnest(${ids}::text[], ${labels}::text[], ${values}::float8[], ${confidences}::float8[],
-                    ${scorers}::text[], ${times}::text[])
-          AS s(id, label, score, confidence, scorer, at)
+        SET "label" = s.l, "score" = s.s, "confidence" = s.c,
+            "scorer" = s.by, "scoredAt" = s.at::timestamptz AT TIME ZONE 'UTC'
+        FROM json_to_recordset(${rows}::json) AS s(id text, l text, s float8, c float8, by text, at text)
         WHERE m."id" = s.id`;
     },
   };
