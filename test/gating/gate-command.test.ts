@@ -185,7 +185,7 @@ describe("/verify on Telegram (the group itself)", () => {
     const answer = await verify(world, "77");
     expect(answer.split("\n")).toEqual([
       `Your linked wallets here (1): ${holder.address.slice(0, 4)}…${holder.address.slice(-4)}.`,
-      `✅ Gate #${spl?.id} (this group): you hold 2.5; 2.5 needed.`,
+      `✅ Gate #${spl?.id} (this group): you hold at least 2.5; 2.5 needed.`,
       `❌ Gate #${t22?.id} (this group): you hold 0; 1 needed.`,
     ]);
     expect(

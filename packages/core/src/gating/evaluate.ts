@@ -54,6 +54,8 @@ export interface GateResult {
   status: GateStatus;
   /** Base units held: exact, or a lower bound that already reaches the minimum; null when unknown. */
   held: bigint | null;
+  /** False when `held` is a lower bound: only associated accounts were read, and they were enough. */
+  exact: boolean;
 }
 
 export interface MemberEvaluation {
@@ -101,10 +103,11 @@ export async function evaluateMembers(
     memberId: member.memberId,
     wallets: member.wallets,
     results: gateList.map((gate): GateResult => {
-      if (member.wallets.length === 0) return { gate, status: "short", held: 0n };
+      if (member.wallets.length === 0) return { gate, status: "short", held: 0n, exact: true };
       const balance = balances.get(gate.mint)?.get(member.memberId);
-      if (!balance || !balance.ok) return { gate, status: "unknown", held: null };
-      return { gate, status: balance.amount >= gate.minAmount ? "qualifies" : "short", held: balance.amount };
+      if (!balance || !balance.ok) return { gate, status: "unknown", held: null, exact: false };
+      const status = balance.amount >= gate.minAmount ? "qualifies" : "short";
+      return { gate, status, held: balance.amount, exact: balance.exact };
     }),
   }));
 }

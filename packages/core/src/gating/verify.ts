@@ -75,7 +75,12 @@ function lineOf(applied: AppliedGate, t: Translator): string {
     needed: formatTokenAmount(gate.minAmount, gate.decimals),
     held: result.held === null ? "?" : formatTokenAmount(result.held, gate.decimals),
   };
-  const status = t(`verify.status.${result.status}`, params);
+  const status = t(
+    result.status === "qualifies" && !result.exact
+      ? "verify.status.qualifiesAtLeast"
+      : `verify.status.${result.status}`,
+    params,
+  );
   const effect: MessageId | undefined =
     action === "granted" || action === "restored"
       ? "verify.effect.granted"

@@ -512,6 +512,7 @@ const en = {
   "verify.noWallet": "You haven't linked a wallet here yet: use /wallet link, then /verify again.",
   "verify.wallets": "Your linked wallets here ({count}): {wallets}.",
   "verify.status.qualifies": "✅ Gate #{id} ({target}): you hold {held}; {needed} needed.",
+  "verify.status.qualifiesAtLeast": "✅ Gate #{id} ({target}): you hold at least {held}; {needed} needed.",
   "verify.status.short": "❌ Gate #{id} ({target}): you hold {held}; {needed} needed.",
   "verify.status.unknown": "⏳ Gate #{id} ({target}): I couldn't read the chain just now; {needed} needed.",
   "verify.effect.granted": "Role given.",

@@ -533,6 +533,8 @@ const messages: Messages = {
   "verify.noWallet": "Aún no has vinculado ninguna wallet aquí: usa /wallet link y luego /verify otra vez.",
   "verify.wallets": "Tus wallets vinculadas aquí ({count}): {wallets}.",
   "verify.status.qualifies": "✅ Acceso #{id} ({target}): tienes {held}; hacen falta {needed}.",
+  "verify.status.qualifiesAtLeast":
+    "✅ Acceso #{id} ({target}): tienes al menos {held}; hacen falta {needed}.",
   "verify.status.short": "❌ Acceso #{id} ({target}): tienes {held}; hacen falta {needed}.",
   "verify.status.unknown":
     "⏳ Acceso #{id} ({target}): no pude leer la cadena ahora mismo; hacen falta {needed}.",
