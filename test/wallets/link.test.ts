@@ -417,7 +417,16 @@ describe("completeWalletLink by link token (what the verification page will call
       signature: wallet.sign(message),
       message,
     });
-    expect(result).toEqual({ ok: true, value: { address: wallet.address, status: "linked", form: "raw" } });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        address: wallet.address,
+        status: "linked",
+        form: "raw",
+        community: { platform: "discord", externalId: guild },
+        memberId,
+      },
+    });
     expect(await repositories.wallets.links(community(), memberId)).toHaveLength(1);
     const stored = await database.prisma.walletLinkRequest.findMany({ where: { memberId } });
     expect(JSON.stringify(stored)).not.toContain(token);

@@ -174,6 +174,60 @@ describe("wallet link routes", () => {
     await expect(unknown.json()).resolves.toMatchObject({ error: "no_request" });
   });
 
+  it("GIVEN a wallet newly linked THEN onLinked hears whose it is (for the gates check); a refusal or a failing hook changes no answer", async () => {
+    const heard: unknown[] = [];
+    let fail = false;
+    const hooked = await startWebServer({
+      port: 0,
+      host: "127.0.0.1",
+      logger: createLogger({ level: "silent", secrets: [] }),
+      routes: [
+        walletLinkRoutes({
+          wallets,
+          onLinked: async (linked) => {
+            heard.push({ community: linked.community, memberId: linked.memberId, address: linked.address });
+            if (fail) throw new Error("queue down");
+          },
+        }),
+      ],
+      staticRoot: false,
+    });
+    try {
+      const link = async () => {
+        const { token, member, guild } = await newLink();
+        const wallet = newWallet();
+        const url = `${hooked.url}/api/wallet/link/${token}`;
+        const { message } = (await (await post(`${url}/message`, { address: wallet.address })).json()) as {
+          message: string;
+        };
+        const forged = await post(url, {
+          address: wallet.address,
+          signature: newWallet().sign(message),
+          message,
+        });
+        expect(forged.status).toBe(403);
+        const linked = await post(url, { address: wallet.address, signature: wallet.sign(message), message });
+        return { linked, member, guild, wallet };
+      };
+      const first = await link();
+      expect(first.linked.status).toBe(200);
+      expect(heard).toEqual([
+        {
+          community: { platform: "discord", externalId: first.guild },
+          memberId: first.member,
+          address: first.wallet.address,
+        },
+      ]);
+      fail = true;
+      const second = await link();
+      expect(second.linked.status).toBe(200);
+      await expect(second.linked.json()).resolves.toMatchObject({ status: "linked" });
+      expect(heard).toHaveLength(2);
+    } finally {
+      await hooked.close();
+    }
+  });
+
   it("GIVEN more requests from one address than the page's limit THEN 429, while other routes still answer", async () => {
     const limited = await startWebServer({
       port: 0,

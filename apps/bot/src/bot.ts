@@ -151,7 +151,20 @@ export async function startBot(
   ];
   // The page /wallet link's links open; nothing to stop but the HTTP server, which stops on its own.
   if (env.PUBLIC_URL !== undefined && wallets) {
-    components.push({ name: "wallet-page", stop: async () => {}, routes: [walletLinkRoutes({ wallets })] });
+    const routes = walletLinkRoutes({
+      wallets,
+      // A newly linked wallet may qualify the member for a token-gated role: the worker checks the
+      // member's gates now (a community without gates costs one query), as after a failed check.
+      onLinked: async ({ community, memberId, address }) => {
+        const key = `${community.platform}:${community.externalId}:${memberId}:${address}:${Date.now()}`;
+        await producer.enqueue(
+          "gate.recheck",
+          { community: { ...community, kind: "group" }, memberId },
+          { jobId: `wallet-linked:${key}` },
+        );
+      },
+    });
+    components.push({ name: "wallet-page", stop: async () => {}, routes: [routes] });
   }
 
   // Each platform's library is loaded only when that platform is configured: discord.js alone

@@ -196,6 +196,9 @@ export interface CompletedWalletLink {
   address: string;
   status: "linked" | "already_linked";
   form: SignedForm;
+  /** Whose wallet it now is: the request's community and member (the page knows them only from here). */
+  community: { platform: Platform; externalId: string };
+  memberId: string;
 }
 
 export interface WalletLinkRefusal {
@@ -324,6 +327,8 @@ export async function completeWalletLink(
           address: input.address,
           status: outcome === "linked" ? ("linked" as const) : ("already_linked" as const),
           form: verified.form,
+          community: request.community,
+          memberId: request.memberId,
         },
       });
   }

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import {
   completeWalletLink,
+  type CompletedWalletLink,
   walletLinkMessage,
   walletLinkStatus,
   type WalletLinkDependencies,
@@ -22,6 +23,11 @@ export type WalletLinkRoutesOptions = {
    * nothing names no member, so core's per-member limit cannot stop someone guessing tokens.
    */
   rateLimit?: { max: number; timeWindowMs: number };
+  /**
+   * Called once a wallet is newly linked, before the page is answered (the bot has the member's token
+   * gates checked). A failure is logged; the link stands and the page still says so.
+   */
+  onLinked?: (linked: CompletedWalletLink) => Promise<void>;
 };
 
 export const WALLET_PAGE_RATE_LIMIT = { max: 20, timeWindowMs: 60_000 } as const;
@@ -142,6 +148,13 @@ export function walletLinkRoutes(options: WalletLinkRoutesOptions): FastifyPlugi
           message: body.data.message,
         });
         if (!result.ok) return refuse(reply, result.error.id);
+        if (result.value.status === "linked" && options.onLinked) {
+          try {
+            await options.onLinked(result.value);
+          } catch (error) {
+            request.log.warn({ err: error }, "wallet linked, but what follows a link failed");
+          }
+        }
         return reply.send({ status: result.value.status, address: result.value.address });
       },
     );
