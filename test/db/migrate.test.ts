@@ -25,6 +25,7 @@ const appTables = [
   "Persona",
   "PlatformIdentity",
   "SentimentAlert",
+  "SentimentDigest",
   "SettingChange",
   "TokenGate",
   "TrackedToken",

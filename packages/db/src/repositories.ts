@@ -102,7 +102,7 @@ export interface Repositories {
   chatter: ChatterRepository;
   /** Each community's daily sentiment digest (/digest): its hour, zone, target and last day done. */
   sentimentDigests: SentimentDigestsRepository;
-  /** Wallets members linked by signed message (/wallet), their link requests and attempts. */
+  /** Wallets members linked by signing a message (/wallet), their link requests and attempts. */
   wallets: WalletsRepository;
   /** Admins' alerts on chatter (/alert) and their armed/fired state. */
   sentimentAlerts: SentimentAlertsRepository;
