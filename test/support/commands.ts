@@ -11,9 +11,9 @@ export const COMMAND_NAMES = [
   "track",
   "sentiment",
   "alert",
-  "wallet",
-  "gate",
-  "verify",
   "digest",
+  "wallet",
+  "verify",
+  "gate",
   "usage",
 ] as const;

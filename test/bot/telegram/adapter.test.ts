@@ -80,6 +80,18 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
         command: "digest",
         description: "A daily sentiment digest with its chart, at an hour admins choose",
       },
+      {
+        command: "wallet",
+        description: "Link your Solana wallets by signing a message; list or unlink them",
+      },
+      {
+        command: "verify",
+        description: "Check your linked wallets against this community's token gates",
+      },
+      {
+        command: "gate",
+        description: "Token gates: a role or the group for holders of a token; admins set them",
+      },
       { command: "usage", description: "Show this community's model usage and token budget (admins)" },
     ]);
     expect(menus.some((call) => call.params.language_code === "es")).toBe(true);

@@ -29,10 +29,10 @@ export const defaultCommands: readonly AnyCommand[] = [
   trackCommand,
   sentimentCommand,
   alertCommand,
-  walletCommand,
-  gateCommand,
-  verifyCommand,
   digestCommand,
+  walletCommand,
+  verifyCommand,
+  gateCommand,
   usageCommand,
 ];
 
