@@ -7,7 +7,7 @@
 // members whose associated accounts fall short and are searched), BENCH_RPS (RPC pace, 1000).
 import { getAddressDecoder, type Address } from "@solana/kit";
 import { randomBytes } from "node:crypto";
-import { readHoldings, SolanaRpc } from "@memebot/solana";
+import { readHoldings, SolanaRpc } from "@memebot/solana/chain";
 import { startFakeSolanaRpc, type FakeMint } from "../fakes/solana-rpc.ts";
 
 const members = Number(process.env.BENCH_MEMBERS ?? 10_000);

@@ -4,7 +4,7 @@ import { getAddressDecoder, getAddressEncoder, getProgramDerivedAddress, type Ad
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { associatedTokenAddress, isOnCurve } from "../../packages/solana/src/associated-address.ts";
-import { parseSolanaAddress } from "@memebot/solana";
+import { parseSolanaAddress } from "@memebot/solana/chain";
 
 const ASSOCIATED_TOKEN_PROGRAM = "ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL" as Address;
 const PROGRAMS = [

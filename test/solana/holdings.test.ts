@@ -1,4 +1,4 @@
-import { readHoldings, SolanaRpc, type HolderBalance, type HoldingsQuery } from "@memebot/solana";
+import { readHoldings, SolanaRpc, type HolderBalance, type HoldingsQuery } from "@memebot/solana/chain";
 import { getAddressDecoder, type Address } from "@solana/kit";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { readMint, SolanaRpc } from "@memebot/solana";
+import { readMint, SolanaRpc } from "@memebot/solana/chain";
 import { getAddressDecoder } from "@solana/kit";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { parseSolanaAddress, readMint, SolanaRpc } from "@memebot/solana";
+import { parseSolanaAddress, readMint, SolanaRpc } from "@memebot/solana/chain";
 import { getAddressDecoder } from "@solana/kit";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -1,5 +1,6 @@
-// Solana: chain reading (mints, holdings) and wallet proofs. Filled in by the wallets and gating work.
-export {};
+// Solana without the chain: exact token amounts and wallet proofs (Sign In With Solana), on node:crypto
+// and bs58 alone. Reading the chain (@solana/web3.js and spl-token, over a second of start-up CPU) is
+// `@memebot/solana/chain`, loaded only by what reads it.
 export {
   formatTokenAmount,
   MAX_TOKEN_AMOUNT,
@@ -7,16 +8,6 @@ export {
   type TokenAmountProblem,
   type TokenAmountResult,
 } from "./token-amount.ts";
-export { SolanaRpc, type RpcOutcome, type RpcStats, type SolanaRpcOptions } from "./rpc.ts";
-export {
-  readMint,
-  type MintInfo,
-  type ReadMintProblem,
-  type ReadMintResult,
-  type TokenProgram,
-} from "./mint.ts";
-export { ACCOUNTS_PER_REQUEST, readHoldings, type HolderBalance, type HoldingsQuery } from "./holdings.ts";
-export { parseSolanaAddress } from "./solana-address.ts";
 export {
   buildSiwsMessage,
   decodeBase58Exact,

@@ -3,31 +3,56 @@
 // and per gate: qualifies, short, or unknown when the chain could not be read. Unknown never counts
 // as short: nobody loses access because an RPC endpoint failed. Members go in pages, so a scheduled
 // re-verification can call `evaluateMembers` with a few hundred at a time; `/verify` calls it with one.
-import {
-  readHoldings,
-  readMint,
-  type HolderBalance,
-  type HoldingsQuery,
-  type ReadMintResult,
-  SolanaRpc,
-  type SolanaRpcOptions,
-} from "@memebot/solana";
+import type { HolderBalance, HoldingsQuery, ReadMintResult, SolanaRpcOptions } from "@memebot/solana/chain";
 import type { CommunityRef } from "../platform.ts";
 import type { GateStore, StoredTokenGate } from "./store.ts";
 
-/** What gates read from the chain (@memebot/solana over the configured RPC endpoints). */
+/** What gates read from the chain (@memebot/solana/chain over the configured RPC endpoints). */
 export interface GateChain {
   readMint(address: string): Promise<ReadMintResult>;
   readHoldings(query: HoldingsQuery): Promise<Map<string, HolderBalance>>;
 }
 
-export const gateChainOf = (rpc: SolanaRpc): GateChain => ({
-  readMint: (address) => readMint(rpc, address),
-  readHoldings: (query) => readHoldings(rpc, query),
-});
+/**
+ * The chain over these endpoints (SOLANA_RPC_URL, then SOLANA_RPC_FALLBACK_URLS), for the bot and worker.
+ * The Solana libraries are loaded at the first read, not at start-up: they cost over a second of CPU,
+ * which a process whose communities have no gates should not pay.
+ */
+export function createGateChain(options: SolanaRpcOptions): GateChain {
+  let loading: Promise<GateChain> | undefined;
+  const chain = () => (loading ??= loadChain(options));
+  return {
+    readMint: async (address) => (await chain()).readMint(address),
+    readHoldings: async (query) => (await chain()).readHoldings(query),
+  };
+}
 
-/** The chain over these endpoints (SOLANA_RPC_URL, then SOLANA_RPC_FALLBACK_URLS), for the bot and worker. */
-export const createGateChain = (options: SolanaRpcOptions): GateChain => gateChainOf(new SolanaRpc(options));
+async function loadChain(options: SolanaRpcOptions): Promise<GateChain> {
+  const { SolanaRpc, readMint, readHoldings } = await withoutBindingsWarning(
+    () => import("@memebot/solana/chain"),
+  );
+  const rpc = new SolanaRpc(options);
+  return { readMint: (address) => readMint(rpc, address), readHoldings: (query) => readHoldings(rpc, query) };
+}
+
+/**
+ * spl-token's bigint-buffer warns on stderr when its optional native build is absent (we deny install
+ * scripts); its pure-JS path is the one we want, so that one line is dropped while the module loads.
+ */
+async function withoutBindingsWarning<T>(load: () => Promise<T>): Promise<T> {
+  /* eslint-disable no-console -- the library writes to console.warn itself; nothing of ours logs here */
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].startsWith("bigint: Failed to load bindings")) return;
+    warn(...args);
+  };
+  try {
+    return await load();
+  } finally {
+    console.warn = warn;
+  }
+  /* eslint-enable no-console */
+}
 
 export interface GateEvaluationDependencies {
   gates: Pick<GateStore, "list">;

@@ -3,7 +3,7 @@
 // is parsed exactly to base units with those decimals: an amount never passes through a float. On
 // Discord a gate grants a role, checked against the server (it exists, the bot may manage it); on
 // Telegram the group itself is gated. A network failure saves nothing and says to try again.
-import { formatTokenAmount, parseSolanaAddress, parseTokenAmount } from "@memebot/solana";
+import { formatTokenAmount, isWalletAddress, parseTokenAmount } from "@memebot/solana";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
 import type { MessageId, Translator } from "../messages/index.ts";
@@ -113,7 +113,7 @@ async function add(context: Context, gates: GateService): Promise<CommandOutcome
     return failure(userError(roleWanted ? "gate.error.addHowRole" : "gate.error.addHow"));
   if (roleWanted && roleText === undefined) return failure(userError("gate.error.addHowRole"));
   if (!roleWanted && roleText !== undefined) return failure(userError("gate.error.noRoleHere"));
-  if (!parseSolanaAddress(mintText))
+  if (!isWalletAddress(mintText))
     return failure(userError("gate.error.badMint", { mint: quotable(mintText) }));
   const roleId = roleText === undefined ? null : roleIdOf(roleText);
   if (roleId === undefined)
