@@ -15,10 +15,12 @@ import {
   walletLinkSettingsOf,
   type CommandInvocation,
   type Dispatch,
+  type CompletedWalletLink,
   type WalletLinkDependencies,
 } from "@memebot/core";
 import { encodeBase58 } from "@memebot/solana";
 import { createRepositories, type Database, type Repositories } from "@memebot/db";
+import type { Address } from "@solana/kit";
 import { createJobProducer } from "@memebot/jobs";
 import { createLogger } from "@memebot/telemetry";
 import { startWebServer, type RunningWebServer } from "@memebot/web";
@@ -27,6 +29,10 @@ import { deletePrefix, REDIS_URL } from "../jobs/support.ts";
 import { openTestDatabase, repositoryOptions } from "../support/database.ts";
 import { testDispatcher } from "../support/dispatcher.ts";
 import { uniqueSnowflake } from "../support/unique-ids.ts";
+import { startFakeDiscord } from "../fakes/discord/server.ts";
+import { MANAGE_ROLES } from "../fakes/discord/guilds.ts";
+import { startFakeSolanaRpc } from "../fakes/solana-rpc.ts";
+import { gateWorld, replyTo } from "../gating/support.ts";
 import { createMemoryDestination } from "../telemetry/memory-destination.ts";
 import { newWallet, type TestWallet } from "../wallets/keys.ts";
 
@@ -38,6 +44,8 @@ const title = skip
   ? "wallet page in Chromium: SKIPPED, /usr/bin/chromium is missing (apt-get install -y chromium)"
   : "wallet page in Chromium";
 const SCREENS = process.env.WALLET_PAGE_SCREENS;
+/** Polls with room for a loaded machine (the page itself waits 1.2 s for wallets to announce themselves). */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
 /**
  * The browser globals the in-page callbacks below use: tests compile without the DOM library, and
@@ -73,6 +81,8 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
     store: undefined as never,
     settings: walletLinkSettingsOf(undefined),
   };
+  /** What follows a new link (the bot enqueues the member's gate check); set by the test that needs it. */
+  let afterLink: ((linked: CompletedWalletLink) => Promise<void>) | undefined;
 
   beforeAll(async () => {
     database = await openTestDatabase();
@@ -83,7 +93,7 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
       port: 0,
       host: "127.0.0.1",
       logger: createLogger({ level: "debug", secrets: [], destination: log }),
-      routes: [walletLinkRoutes({ wallets })],
+      routes: [walletLinkRoutes({ wallets, onLinked: async (linked) => afterLink?.(linked) })],
     });
     wallets.settings = walletLinkSettingsOf(server.url);
     browser = await chromium.launch({
@@ -329,6 +339,62 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
     await context.close();
   });
 
+  it("grants the token-gated Discord role the linked wallet's holdings qualify for", async () => {
+    const solana = await startFakeSolanaRpc();
+    const discord = await startFakeDiscord();
+    const world = await gateWorld({ platform: "discord", redis, repositories, solana, discord });
+    const { context, page, problems } = await openContext();
+    try {
+      const [botRole, holders, member] = ["910000000000000001", "910000000000000002", uniqueSnowflake()];
+      discord.guilds.addGuild(world.community);
+      discord.guilds.addRole(world.community, {
+        id: botRole,
+        name: "MemeBot",
+        position: 5,
+        permissions: MANAGE_ROLES,
+      });
+      discord.guilds.addRole(world.community, { id: holders, name: "Holders", position: 2 });
+      discord.guilds.setMember(world.community, discord.botUser.id, [botRole]);
+      discord.guilds.setMember(world.community, member, []);
+      const mint = await solana.setup.createMint({ program: "spl-token", decimals: 6 });
+      await replyTo(world, `/gate add ${mint.address} 1000 <@&${holders}>`, { admin: true });
+      // The member's wallet holds 5,000 tokens on the (fake) chain.
+      const wallet = newWallet();
+      const account = await solana.setup.associatedTokenAccount(mint, wallet.address as Address);
+      await solana.setup.mintTo(mint, account, 5_000_000_000n);
+      // The bot enqueues gate.recheck for the member after a page link; the worker's handler runs it.
+      afterLink = async ({ community, memberId }) => {
+        await world.handlers["gate.recheck"](
+          { community: { ...community, kind: "group" }, memberId },
+          { jobId: "after-link", attempt: 1, signal: new AbortController().signal },
+        );
+      };
+      const started = await startWalletLink(wallets, {
+        community: { platform: "discord", externalId: world.community },
+        member: { platform: "discord", externalId: member },
+      });
+      if (!started.ok || !started.value.link) throw new Error("no link issued");
+
+      await installWallets(page, [{ name: "Test Wallet", wallet }]);
+      await page.goto(started.value.link);
+      await page.getByRole("button", { name: "Test Wallet" }).click();
+      await poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
+      const granted = discord.calls.filter(
+        (call) =>
+          call.method === "PUT" &&
+          call.path === `/guilds/${world.community}/members/${member}/roles/${holders}`,
+      );
+      expect(granted).toHaveLength(1);
+      expect(problems).toEqual({ csp: [], errors: [] });
+    } finally {
+      afterLink = undefined;
+      await context.close();
+      await world.close();
+      await discord.close();
+      await solana.close();
+    }
+  });
+
   it("refuses a signature made with another key, shows why, and lets the member retry with the right wallet", async () => {
     const member = uniqueSnowflake();
     const wallet = newWallet();
@@ -342,7 +408,7 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
     await page.goto(link);
     // The member closes the wallet's prompt: said plainly, nothing sent, the wallets stay offered.
     await page.getByRole("button", { name: "Declining Wallet" }).click();
-    await expect.poll(() => page.locator("#result-text").textContent()).toMatch(/did not sign/);
+    await poll(() => page.locator("#result-text").textContent()).toMatch(/did not sign/);
     await expect(page.locator("#wallets").isVisible()).resolves.toBe(true);
     await page.getByRole("button", { name: "Forger Wallet" }).click();
     await page.locator("#result").waitFor({ state: "visible" });
@@ -353,7 +419,7 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
 
     // A forged signature does not spend the link: the real wallet still links with it.
     await page.getByRole("button", { name: "Test Wallet" }).click();
-    await expect.poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
+    await poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
     await expect(walletList(member)).resolves.toContain(wallet.address);
     const attempts = await database.prisma.walletLinkAttempt.findMany({
       where: { memberId: member },
@@ -378,7 +444,7 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
     await expect(page.getByRole("button", { name: first.address }).isVisible()).resolves.toBe(true);
     await screenshot(page, "accounts");
     await choice.click();
-    await expect.poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
+    await poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
     await expect(page.locator("#result-address").textContent()).resolves.toBe(second.address);
     const list = await walletList(member);
     expect(list).toContain(second.address);
@@ -394,9 +460,7 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
     const { context, page, problems } = await openContext();
     await page.goto(link);
     await screenshot(page, "initial");
-    await expect
-      .poll(() => page.locator("#wallets-hint").textContent())
-      .toMatch(/No browser wallet was found/);
+    await poll(() => page.locator("#wallets-hint").textContent()).toMatch(/No browser wallet was found/);
     await screenshot(page, "no-wallet");
 
     // A mistyped address is caught on the page, with the field marked.
@@ -416,13 +480,11 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
     const privateKey = Buffer.from(wallet.secretKey);
     await page.getByLabel("Signature (base58)").fill(encodeBase58(privateKey));
     await page.getByRole("button", { name: "Verify and link" }).click();
-    await expect
-      .poll(() => page.locator("#result-text").textContent())
-      .toMatch(/private key, not a signature/);
+    await poll(() => page.locator("#result-text").textContent()).toMatch(/private key, not a signature/);
 
     await page.getByLabel("Signature (base58)").fill(wallet.sign(message));
     await page.getByRole("button", { name: "Verify and link" }).click();
-    await expect.poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
+    await poll(() => page.locator("#result-title").textContent()).toBe("Wallet linked");
     await screenshot(page, "fallback-success");
     if (SCREENS) {
       await page.emulateMedia({ colorScheme: "dark" });
@@ -472,7 +534,7 @@ describe.skipIf(skip)(title, { timeout: 120_000 }, () => {
       return win.__inlineRan === true;
     });
     expect(ran).toBe(false);
-    await expect.poll(() => violations).toContain("script-src-elem");
+    await poll(() => violations).toContain("script-src-elem");
     await context.close();
   });
 });
