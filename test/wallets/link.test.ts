@@ -3,6 +3,7 @@
 // call (by link token, with the message the wallet signed). Every refusal is a stable id, answered
 // privately, and recorded.
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildSiwsMessage, encodeBase58, parseSiwsMessage } from "@memebot/solana";
@@ -112,6 +113,18 @@ async function askToLink(member: string, wallet: TestWallet): Promise<string> {
 }
 
 const community = () => ({ platform: "discord" as const, externalId: guild });
+/** The gate checks queued for `memberId` (payloads of waiting `gate.recheck` jobs). */
+async function gateChecksFor(memberId: string): Promise<unknown[]> {
+  const queue = new Queue("maintenance", { connection: redis, prefix });
+  try {
+    const jobs = await queue.getJobs(["waiting", "delayed"]);
+    return jobs
+      .filter((job) => job.name === "gate.recheck" && job.data.memberId === memberId)
+      .map((job) => job.data);
+  } finally {
+    await queue.close();
+  }
+}
 const attempts = (memberId: string) =>
   database.prisma.walletLinkAttempt.findMany({
     where: { platform: "discord", memberId },
@@ -149,6 +162,10 @@ describe("/wallet link and verify (the paste path)", () => {
     expect(await attempts(member)).toEqual([
       { outcome: "linked", address: wallet.address, community: `discord:${guild}` },
     ]);
+    // The new wallet may qualify the member for a gated role: the worker is asked to check their gates.
+    expect(await gateChecksFor(member)).toEqual([
+      { community: { platform: "discord", externalId: guild, kind: "group" }, memberId: member },
+    ]);
   });
 
   it("GIVEN a forged signature (another key signed the message) THEN refuses bad_signature and links nothing", async () => {
@@ -160,6 +177,7 @@ describe("/wallet link and verify (the paste path)", () => {
     expect(reply.message.text).toContain("doesn't match");
     expect(await repositories.wallets.links(community(), member)).toEqual([]);
     expect((await attempts(member)).map((row) => row.outcome)).toEqual(["bad_signature"]);
+    expect(await gateChecksFor(member)).toEqual([]);
   });
 
   it("GIVEN another address than the one the request was made for THEN refuses wrong_address", async () => {

@@ -7,6 +7,7 @@ import {
   createChatterIngest,
   createScoringTrigger,
   createConversationTurns,
+  checkGatesAfterLink,
   createTrackedTokenCache,
   createDispatcher,
   createGate,
@@ -153,16 +154,13 @@ export async function startBot(
   if (env.PUBLIC_URL !== undefined && wallets) {
     const routes = walletLinkRoutes({
       wallets,
-      // A newly linked wallet may qualify the member for a token-gated role: the worker checks the
-      // member's gates now (a community without gates costs one query), as after a failed check.
-      onLinked: async ({ community, memberId, address }) => {
-        const key = `${community.platform}:${community.externalId}:${memberId}:${address}:${Date.now()}`;
-        await producer.enqueue(
-          "gate.recheck",
-          { community: { ...community, kind: "group" }, memberId },
-          { jobId: `wallet-linked:${key}` },
-        );
-      },
+      // A newly linked wallet may qualify the member for a token-gated role.
+      onLinked: (linked) =>
+        checkGatesAfterLink(
+          producer,
+          linked,
+          `${linked.community.platform}:${linked.community.externalId}:${linked.memberId}:${linked.address}:${Date.now()}`,
+        ),
     });
     components.push({ name: "wallet-page", stop: async () => {}, routes: [routes] });
   }

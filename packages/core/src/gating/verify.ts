@@ -17,6 +17,7 @@ import { evaluateMembers, type GateEvaluationDependencies } from "./evaluate.ts"
 import { gateTargetOf, shortAddress } from "./gate-command.ts";
 import { GATE_RECHECK_DELAY_MS } from "./jobs.ts";
 import type { GateStore } from "./store.ts";
+import type { CompletedWalletLink } from "../wallets/link.ts";
 
 export interface GateCheckDependencies extends Omit<GateEvaluationDependencies, "gates"> {
   store: GateStore;
@@ -51,6 +52,24 @@ export async function checkMembers(
   const evaluations = await evaluateMembers({ ...deps, gates: deps.store }, community, memberIds, gates);
   const access = deps.accessFor(community.platform);
   return applyGateResults({ store: deps.store, ...(access ? { access } : {}) }, community, evaluations);
+}
+
+/**
+ * A wallet was just linked: it may qualify the member for a token-gated role, so the worker checks the
+ * member's gates now (a community without gates costs one query). Called by the chat's paste path
+ * (/wallet verify) and by the verification page; keyed by the link, so a repeated call checks once.
+ */
+export async function checkGatesAfterLink(
+  jobs: Pick<JobProducer, "enqueue">,
+  linked: Pick<CompletedWalletLink, "community" | "memberId" | "address" | "status">,
+  linkKey: string,
+): Promise<void> {
+  if (linked.status !== "linked") return;
+  await jobs.enqueue(
+    "gate.recheck",
+    { community: { ...linked.community, kind: "group" }, memberId: linked.memberId },
+    { jobId: `wallet-linked:${linkKey}` },
+  );
 }
 
 async function scheduleRecheck(

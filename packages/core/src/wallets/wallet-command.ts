@@ -7,6 +7,7 @@ import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
 import { ok, userError, type UserError } from "../result.ts";
 import { quotable } from "../safe-text.ts";
+import { checkGatesAfterLink } from "../gating/verify.ts";
 import { decodeBase58Exact, isBase58Signature, isSolanaSecretKey, isWalletAddress } from "@memebot/solana";
 import {
   WALLET_FAILURE_WINDOW_MS,
@@ -114,6 +115,8 @@ async function verify(context: Context, wallets: WalletService): Promise<Command
     signature,
   });
   if (!result.ok) return failure(rejectionOf(result.error.id, address));
+  // Keyed by this command: a redelivered /wallet verify asks for one check.
+  await checkGatesAfterLink(context.services.jobs, result.value, context.invocation.key);
   const id = result.value.status === "linked" ? "wallet.linked" : "wallet.alreadyLinked";
   return answer(id, t(id, { address }));
 }
