@@ -61,7 +61,16 @@ function message(community: CommunityRef, overrides: Partial<ListenedMessage> = 
 }
 
 /** The ingest on the real repository; `inserts` records each statement's rows (one call is one INSERT). */
-function setUp(options: { failFirst?: number; batchSize?: number; flushAfterMs?: number } = {}) {
+function setUp(
+  options: {
+    failFirst?: number;
+    batchSize?: number;
+    flushAfterMs?: number;
+    maxBuffered?: number;
+    /** Each INSERT waits for this first: a database that is up but slower than the chatter. */
+    slowDatabase?: Promise<void>;
+  } = {},
+) {
   const settings = createSettingsStore({ repository: repositories.communities, model: settingsModel });
   const inserts: number[] = [];
   let failuresLeft = options.failFirst ?? 0;
@@ -74,9 +83,11 @@ function setUp(options: { failFirst?: number; batchSize?: number; flushAfterMs?:
         throw new Error("database unavailable");
       }
       inserts.push(rows.length);
+      await options.slowDatabase;
       return repositories.chatter.insertMessages(rows);
     },
     logger: quietLogger,
+    ...(options.maxBuffered ? { maxBuffered: options.maxBuffered } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.flushAfterMs ? { flushAfterMs: options.flushAfterMs } : {}),
   });
@@ -197,6 +208,27 @@ describe("chatter ingest", () => {
     console.info(
       `ingest: 2000 messages taken in ${intakeMs.toFixed(0)} ms, written in ${inserts.length} INSERTs`,
     );
+  });
+
+  it("GIVEN a burst beyond what the database writes THEN the listener waits for room and loses nothing", async () => {
+    const community = newCommunity();
+    await tracking(community);
+    let release: () => void = () => undefined;
+    const slowDatabase = new Promise<void>((resolve) => (release = resolve));
+    const { pipeline, ingest } = setUp({ batchSize: 10, maxBuffered: 20, slowDatabase });
+    let received = 0;
+    const burst = Array.from({ length: 100 }, () =>
+      pipeline.receive(message(community)).then(() => received++),
+    );
+    // The database holds its first batch: the buffer fills to its bound and the rest wait, none dropped.
+    await expect.poll(() => ingest.stats().buffered, { timeout: 2_000, interval: 10 }).toBe(20);
+    expect(received).toBeLessThan(100);
+    expect(ingest.stats().dropped).toBe(0);
+    release();
+    await Promise.all(burst);
+    await ingest.close();
+    expect(ingest.stats()).toMatchObject({ dropped: 0, written: 100 });
+    expect(await storedOf(community)).toHaveLength(100);
   });
 
   it("writes a quiet group's messages within the flush interval", async () => {

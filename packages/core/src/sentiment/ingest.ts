@@ -43,7 +43,10 @@ export interface ChatterIngestOptions {
   batchSize?: number;
   /** The oldest buffered row waits at most this long. 200 ms by default. */
   flushAfterMs?: number;
-  /** Rows kept while the database fails; past it the oldest are dropped (and counted). 20,000 by default. */
+  /**
+   * Rows kept in memory, 20,000 by default. Full while the database is up, the listener waits for room;
+   * while it fails, the oldest are dropped (and counted).
+   */
   maxBuffered?: number;
   raidFilter?: RaidFilter;
   /** How long a community's "tracking off" lets `wants` refuse its messages without asking. */
@@ -84,6 +87,8 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
   let flushing: Promise<void> | undefined;
   let failures = 0;
   let closed = false;
+  // Listeners waiting for room in a full buffer while the database is up but behind (see handle).
+  let roomWaiters: Array<() => void> = [];
   const counts = { written: 0, dropped: 0, flushes: 0, failedFlushes: 0 };
 
   function schedule(delayMs: number) {
@@ -104,6 +109,7 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
       await insert(rows);
       counts.written += rows.length;
       failures = 0;
+      wakeRoomWaiters();
       if (requestScoring) askForScoring(rows, requestScoring);
     } catch (error) {
       counts.failedFlushes++;
@@ -111,6 +117,8 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
       // Back at the front, in order; the buffer's bound drops the oldest if the outage lasts.
       buffer = rows.concat(buffer);
       trim();
+      // Waiting for room makes no sense during an outage: they go on, and the bound applies.
+      wakeRoomWaiters(true);
       logger.warn(
         { err: error, rows: rows.length, buffered: buffer.length },
         "chatter batch not stored; retrying",
@@ -127,6 +135,24 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
         logger.warn({ err: error }, "chatter scoring not requested; the next batch asks again"),
       );
     }
+  }
+
+  function wakeRoomWaiters(all = false) {
+    if (roomWaiters.length === 0 || (!all && buffer.length >= maxBuffered)) return;
+    const waiting = roomWaiters;
+    roomWaiters = [];
+    for (const wake of waiting) wake();
+  }
+
+  /**
+   * A burst beyond what the database writes, while it is up: the listener waits for room rather than
+   * lose chatter (backpressure; the platform's updates queue meanwhile). During an outage (failures)
+   * nothing waits: the buffer's bound drops the oldest instead, so memory stays bounded.
+   */
+  const mustWaitForRoom = () => buffer.length >= maxBuffered && failures === 0 && !closed;
+  function roomInBuffer(): Promise<void> {
+    void flush();
+    return new Promise<void>((resolve) => roomWaiters.push(resolve));
   }
 
   function trim() {
@@ -209,6 +235,8 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
       const verdict = raids.check(key, message.author.externalId, text);
       if (!verdict.keep) return { outcome: `sentiment.${verdict.reason}`, replies: 0 };
       const mentions = extractMentions(text, matcherOf(await tokens(message.community)));
+      // Checked right before add, with no await in between: concurrent handlers cannot all pass it.
+      while (mustWaitForRoom()) await roomInBuffer();
       add({
         community: { platform: message.community.platform, externalId: message.community.externalId },
         key: message.key,
@@ -224,6 +252,7 @@ export function createChatterIngest(options: ChatterIngestOptions): ChatterInges
     flush,
     async close() {
       closed = true;
+      wakeRoomWaiters(true);
       if (timer) clearTimeout(timer);
       timer = undefined;
       // On shutdown: what is buffered is written, with one retry; what still fails is logged as lost.
