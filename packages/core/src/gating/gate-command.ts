@@ -3,6 +3,7 @@
 // is parsed exactly to base units with those decimals: an amount never passes through a float. On
 // Discord a gate grants a role, checked against the server (it exists, the bot may manage it); on
 // Telegram the group itself is gated. A network failure saves nothing and says to try again.
+import { adminRefusal } from "../commands/admin-refusal.ts";
 import { formatTokenAmount, isWalletAddress, parseTokenAmount } from "@memebot/solana";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
@@ -43,12 +44,6 @@ const answer = (outcome: string, text: string): CommandOutcome => ({
   outcome,
   message: { text },
 });
-
-async function adminRefusal({ invocation, t }: Context): Promise<CommandOutcome | undefined> {
-  // Asked afresh: a demoted admin must not change who gets in.
-  if (await invocation.isAdmin({ fresh: true })) return undefined;
-  return failure(userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }));
-}
 
 /** "DezX…B263": enough to tell addresses apart in a chat line, never the whole of one. */
 export const shortAddress = (address: string) =>

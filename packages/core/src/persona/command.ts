@@ -1,6 +1,7 @@
 // /persona: anyone sees the community's persona; admins set one field, import a whole persona
 // (inline JSON, or a .json file sent with the command) or reset it. Changes are checked against the
 // platform's own admin rights, asked afresh, as /config does.
+import { adminRefusal } from "../commands/admin-refusal.ts";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
 import { MESSAGE_LIMITS } from "../conversation/split.ts";
@@ -95,12 +96,6 @@ function fieldValue(field: PersonaField, value: string): Result<unknown, UserErr
       return ok(examples);
     }
   }
-}
-
-async function adminRefusal({ invocation, t }: Context): Promise<CommandOutcome | undefined> {
-  // Asked afresh: a cached "admin" may be a minute old, and a demoted admin must not change the persona.
-  if (await invocation.isAdmin({ fresh: true })) return undefined;
-  return failure(userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }));
 }
 
 async function show(context: Context): Promise<CommandOutcome> {

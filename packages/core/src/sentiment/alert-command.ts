@@ -2,6 +2,7 @@
 // burst of messages, against the window before). Anyone lists the alerts; setting and removing one is
 // checked against the platform's own admin rights, asked afresh, as /track does. Crossings are found
 // and posted by the worker's sentiment.alerts job (alert-check.ts), in the chat the alert was set in.
+import { adminRefusal } from "../commands/admin-refusal.ts";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
 import { channelTargetOf, type CommunityRef, type ReplyTarget } from "../platform.ts";
@@ -42,12 +43,6 @@ const answer = (outcome: string, text: string): CommandOutcome => ({
   outcome,
   message: { text },
 });
-
-async function adminRefusal({ invocation, t }: Context): Promise<CommandOutcome | undefined> {
-  // Asked afresh: a cached "admin" may be a minute old, and a demoted admin must not change alerts.
-  if (await invocation.isAdmin({ fresh: true })) return undefined;
-  return failure(userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }));
-}
 
 async function list(context: Context, alerts: SentimentAlertService): Promise<CommandOutcome> {
   const { invocation, services, settings, t } = context;

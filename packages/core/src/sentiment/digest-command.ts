@@ -2,6 +2,7 @@
 // day from an hour admins choose, in their time zone. Anyone sees whether it is on and when the next
 // one comes; admins (asked afresh, as /track asks) switch it on, move it and switch it off. It is
 // posted where /digest on was used (channelTargetOf); the sentiment.digest job sends it (digest-job.ts).
+import { adminRefusal } from "../commands/admin-refusal.ts";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
 import type { Translator } from "../messages/index.ts";
@@ -99,12 +100,6 @@ function scheduleLines(context: Context, digest: DigestSchedule, now: number): s
     // Nothing is read, so there would be nothing to report: say why before the first quiet digest.
     ...(settings.sentiment.tracking ? [] : [t("track.list.trackingOff")]),
   ];
-}
-
-async function adminRefusal({ invocation, t }: Context): Promise<CommandOutcome | undefined> {
-  // Asked afresh: a demoted admin must not change what the bot posts to everyone.
-  if (await invocation.isAdmin({ fresh: true })) return undefined;
-  return failure(userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }));
 }
 
 async function status(context: Context, digests: DigestService): Promise<CommandOutcome> {

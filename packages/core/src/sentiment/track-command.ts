@@ -2,6 +2,7 @@
 // optional mint, aliases), remove one, and purge the community's stored chatter. Changes are checked
 // against the platform's own admin rights, asked afresh, as /persona and /template do. Whether chatter
 // is read at all is the `sentiment` setting of /config.
+import { adminRefusal } from "../commands/admin-refusal.ts";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
 import type { CommunityRef } from "../platform.ts";
@@ -45,12 +46,6 @@ const answer = (outcome: string, text: string): CommandOutcome => ({
   outcome,
   message: { text },
 });
-
-async function adminRefusal({ invocation, t }: Context): Promise<CommandOutcome | undefined> {
-  // Asked afresh: a cached "admin" may be a minute old, and a demoted admin must not change tracking.
-  if (await invocation.isAdmin({ fresh: true })) return undefined;
-  return failure(userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }));
-}
 
 /** "$bonk" and "bonk" are the symbol BONK; undefined when it cannot be one. */
 export function symbolOf(word: string | undefined): string | undefined {

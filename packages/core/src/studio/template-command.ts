@@ -2,6 +2,7 @@
 // the worker); admins add one from a picture sent with the command (`add`, checked and stored by the
 // worker: pictures are never decoded in the bot) and remove one (`remove`, answered here). Changes
 // are checked against the platform's own admin rights, asked afresh, as /persona does.
+import { adminRefusal } from "../commands/admin-refusal.ts";
 import { commandRunOf } from "../commands/run.ts";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
 import { defineCommand } from "../commands/types.ts";
@@ -29,12 +30,6 @@ type Context = CommandContext<TemplateArgs>;
 
 const isAction = (text: string): text is Action => (ACTIONS as readonly string[]).includes(text);
 const failure = (error: UserError): CommandOutcome => ({ kind: "error", error });
-
-async function adminRefusal({ invocation, t }: Context): Promise<CommandOutcome | undefined> {
-  // Asked afresh: a cached "admin" may be a minute old, and a demoted admin must not change templates.
-  if (await invocation.isAdmin({ fresh: true })) return undefined;
-  return failure(userError("error.adminOnly", { permission: t(`permission.${invocation.platform}`) }));
-}
 
 /** The template's name, lower-cased, or the reply saying what a name may be. */
 function nameOf(word: string | undefined): { name: string } | { error: UserError } {
