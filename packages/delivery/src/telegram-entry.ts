@@ -8,4 +8,5 @@ export {
   type TelegramSenderOptions,
   type TelegramTarget,
 } from "./telegram.ts";
+export { createTelegramGroupAccess, type TelegramGroupAccessOptions } from "./telegram-group-access.ts";
 export { buttonData, parseButtonData, MAX_TELEGRAM_BUTTON_DATA_BYTES } from "./buttons.ts";

@@ -1,6 +1,17 @@
-import type { BotCommand, Chat, ChatMember, Message, PhotoSize, Update, User } from "telegraf/types";
+import { randomBytes } from "node:crypto";
+import type {
+  BotCommand,
+  Chat,
+  ChatInviteLink,
+  ChatJoinRequest,
+  ChatMember,
+  Message,
+  PhotoSize,
+  Update,
+  User,
+} from "telegraf/types";
 import { isRecordedFile } from "../shared/http.ts";
-import { ChatMembers, chatMemberObject } from "./chat-members.ts";
+import { ChatMembers, chatMemberObject, type AdministratorRights } from "./chat-members.ts";
 import { BotApiError, badRequest } from "./errors.ts";
 import { readImageSize } from "./image-size.ts";
 import { applyParseMode } from "./parse-mode.ts";
@@ -38,6 +49,19 @@ export interface StoredFile {
   bytes: Buffer;
   contentType: string;
 }
+
+/** A join request waiting for an administrator (or the bot) to approve or decline it. */
+export interface PendingJoinRequest {
+  chatId: number;
+  userId: number;
+  userChatId: number;
+  /** Unix seconds. */
+  date: number;
+  inviteLink?: ChatInviteLink;
+}
+
+/** Invite link names are 0-32 characters. */
+const MAX_INVITE_LINK_NAME = 32;
 
 /** Telegram's getFile serves files up to 20 MB. */
 const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
@@ -79,6 +103,9 @@ export class BotApi {
   readonly #botMessages = new Map<string, Message>();
   readonly #commands = new Map<string, BotCommand[]>();
   readonly #files = new Map<string, StoredFile>();
+  /** Per chat, per user: join requests not yet approved or declined. */
+  readonly #joinRequests = new Map<number, Map<number, PendingJoinRequest>>();
+  readonly #inviteLinks: Array<{ chatId: number; link: ChatInviteLink }> = [];
   /** Callback queries answered already: Telegram takes one answer per query. */
   readonly #answeredQueries = new Set<string>();
   readonly methods: ReadonlyMap<string, { name: string; run: MethodHandler }>;
@@ -105,6 +132,11 @@ export class BotApi {
       deleteMessage: (params) => this.#deleteMessage(params),
       getChatMember: (params) => this.#getChatMember(params),
       getChatAdministrators: (params) => this.#getChatAdministrators(params),
+      approveChatJoinRequest: (params) => this.#settleJoinRequest(params, "approve"),
+      declineChatJoinRequest: (params) => this.#settleJoinRequest(params, "decline"),
+      banChatMember: (params) => this.#banChatMember(params),
+      unbanChatMember: (params) => this.#unbanChatMember(params),
+      createChatInviteLink: (params) => this.#createChatInviteLink(params),
       answerCallbackQuery: (params) => this.#answerCallbackQuery(params),
       getFile: (params) => this.#getFile(params),
     };
@@ -126,12 +158,50 @@ export class BotApi {
             : undefined;
     if ("callback_query" in update)
       this.#users.set(update.callback_query.from.id, update.callback_query.from);
+    if ("chat_join_request" in update) this.#noteJoinRequest(update.chat_join_request);
+    if ("chat_member" in update) {
+      const change = update.chat_member;
+      this.#chats.set(change.chat.id, change.chat);
+      this.#users.set(change.new_chat_member.user.id, change.new_chat_member.user);
+    }
     if (message === undefined) return;
     this.#chats.set(message.chat.id, message.chat);
     const from = "from" in message ? message.from : undefined;
     if (from !== undefined && from.id !== this.bot.id) this.#users.set(from.id, from);
     const last = this.#lastMessageId.get(message.chat.id) ?? 0;
     if (message.message_id > last) this.#lastMessageId.set(message.chat.id, message.message_id);
+  }
+
+  /** The join requests of a chat (or of every chat) still waiting, oldest first. */
+  joinRequests(chatId?: number): PendingJoinRequest[] {
+    const chats = chatId === undefined ? [...this.#joinRequests.values()] : [this.#joinRequests.get(chatId)];
+    return chats.flatMap((requests) => [...(requests?.values() ?? [])]).sort((a, b) => a.date - b.date);
+  }
+
+  /** Invite links the bot created (in one chat, or in all), oldest first. */
+  inviteLinks(chatId?: number): ChatInviteLink[] {
+    return this.#inviteLinks
+      .filter((created) => chatId === undefined || created.chatId === chatId)
+      .map((created) => created.link);
+  }
+
+  /** Telegram keeps a request from the moment the user asks, whether or not the update reached the bot. */
+  #noteJoinRequest(request: ChatJoinRequest): void {
+    this.#chats.set(request.chat.id, request.chat);
+    this.#users.set(request.from.id, request.from);
+    let requests = this.#joinRequests.get(request.chat.id);
+    if (requests === undefined) {
+      requests = new Map();
+      this.#joinRequests.set(request.chat.id, requests);
+    }
+    const pending: PendingJoinRequest = {
+      chatId: request.chat.id,
+      userId: request.from.id,
+      userChatId: request.user_chat_id,
+      date: request.date,
+    };
+    if (request.invite_link !== undefined) pending.inviteLink = request.invite_link;
+    requests.set(request.from.id, pending);
   }
 
   /** getUpdates is the one method whose answer may wait; the server handles its lifetime. */
@@ -345,15 +415,142 @@ export class BotApi {
   #getChatMember(params: Params): ChatMember {
     const chat = this.#chatFor(params.chat_id);
     if (typeof params.user_id !== "number") throw badRequest("invalid user_id specified");
-    return chatMemberObject(this.userFor(params.user_id), this.members.statusOf(chat.id, params.user_id));
+    return this.#memberObject(chat.id, params.user_id);
+  }
+
+  #memberObject(chatId: number, userId: number): ChatMember {
+    return chatMemberObject(
+      this.userFor(userId),
+      this.members.statusOf(chatId, userId),
+      this.members.rightsOf(chatId, userId),
+    );
+  }
+
+  /**
+   * The group, if the bot is in it with `right`. A bot outside the group is told so (403); one in it
+   * without the right gets `refusal`, Telegram's 400 for that method.
+   */
+  #groupWhereBotCan(params: Params, right: keyof AdministratorRights, refusal: string): Chat {
+    const chat = this.#chatFor(params.chat_id);
+    if (chat.type === "private")
+      throw badRequest("method is available for supergroup and channel chats only");
+    const status = this.members.statusOf(chat.id, this.bot.id);
+    const place = chat.type === "supergroup" ? "supergroup chat" : "group chat";
+    if (status === "kicked") throw new BotApiError(403, `Forbidden: bot was kicked from the ${place}`);
+    if (status === "left") throw new BotApiError(403, `Forbidden: bot is not a member of the ${place}`);
+    if (!this.members.can(chat.id, this.bot.id, right)) throw badRequest(refusal);
+    return chat;
+  }
+
+  #userIdOf(params: Params): number {
+    if (typeof params.user_id !== "number" || !Number.isSafeInteger(params.user_id) || params.user_id <= 0) {
+      throw badRequest("invalid user_id specified");
+    }
+    return params.user_id;
+  }
+
+  /**
+   * approveChatJoinRequest / declineChatJoinRequest: need can_invite_users (Telegram answers a bot
+   * without it with CHAT_ADMIN_REQUIRED) and a pending request of that user, else HIDE_REQUESTER_MISSING
+   * (also when it was settled already). Approving makes the user a member.
+   */
+  #settleJoinRequest(params: Params, action: "approve" | "decline"): true {
+    const chat = this.#groupWhereBotCan(params, "can_invite_users", "CHAT_ADMIN_REQUIRED");
+    const userId = this.#userIdOf(params);
+    const requests = this.#joinRequests.get(chat.id);
+    if (requests?.get(userId) === undefined) throw badRequest("HIDE_REQUESTER_MISSING");
+    if (action === "approve" && this.#isIn(chat.id, userId)) {
+      requests.delete(userId);
+      throw badRequest("USER_ALREADY_PARTICIPANT");
+    }
+    requests.delete(userId);
+    if (action === "approve") this.members.set(chat.id, userId, "member");
+    return true;
+  }
+
+  #isIn(chatId: number, userId: number): boolean {
+    const status = this.members.statusOf(chatId, userId);
+    return status !== "left" && status !== "kicked";
+  }
+
+  /** Removes the user and keeps them out until unbanned (or until_date, which the fake does not count down). */
+  #banChatMember(params: Params): true {
+    const chat = this.#groupWhereBotCan(
+      params,
+      "can_restrict_members",
+      "not enough rights to restrict/unrestrict chat member",
+    );
+    const userId = this.#userIdOf(params);
+    if (userId === this.bot.id) throw badRequest("can't remove self from chat");
+    this.#refuseForAdministrators(chat.id, userId);
+    this.members.set(chat.id, userId, "kicked");
+    return true;
+  }
+
+  /**
+   * Lifts a ban: the user is then "left" and may join (or ask to) again. Without only_if_banned,
+   * Telegram also removes a user who is in the chat; with it, anyone not banned is left alone.
+   */
+  #unbanChatMember(params: Params): true {
+    const chat = this.#groupWhereBotCan(
+      params,
+      "can_restrict_members",
+      "not enough rights to restrict/unrestrict chat member",
+    );
+    const userId = this.#userIdOf(params);
+    const status = this.members.statusOf(chat.id, userId);
+    if (status === "kicked") {
+      this.members.set(chat.id, userId, "left");
+      return true;
+    }
+    if (params.only_if_banned === true || status === "left") return true;
+    if (userId === this.bot.id) throw badRequest("can't remove self from chat");
+    this.#refuseForAdministrators(chat.id, userId);
+    this.members.set(chat.id, userId, "left");
+    return true;
+  }
+
+  /** Nobody removes the chat's owner; an administrator is removed only by whoever promoted them, never the bot here. */
+  #refuseForAdministrators(chatId: number, userId: number): void {
+    const status = this.members.statusOf(chatId, userId);
+    if (status === "creator") throw badRequest("can't remove chat owner");
+    if (status === "administrator") throw badRequest("user is an administrator of the chat");
+  }
+
+  #createChatInviteLink(params: Params): ChatInviteLink {
+    const chat = this.#groupWhereBotCan(
+      params,
+      "can_invite_users",
+      "not enough rights to manage chat invite link",
+    );
+    const createsJoinRequest = params.creates_join_request === true;
+    if (createsJoinRequest && params.member_limit !== undefined) {
+      throw badRequest("member limit can't be specified for links requiring administrator approval");
+    }
+    const name = params.name;
+    if (name !== undefined && (typeof name !== "string" || name.length > MAX_INVITE_LINK_NAME)) {
+      throw badRequest("invite link name is too long");
+    }
+    // Telegram's links are https://t.me/+ and 16 characters of URL-safe base64.
+    const link: ChatInviteLink = {
+      invite_link: `https://t.me/+${randomBytes(12).toString("base64url")}`,
+      creator: this.bot,
+      creates_join_request: createsJoinRequest,
+      is_primary: false,
+      is_revoked: false,
+    };
+    if (typeof name === "string" && name !== "") link.name = name;
+    if (typeof params.expire_date === "number") link.expire_date = params.expire_date;
+    if (typeof params.member_limit === "number") link.member_limit = params.member_limit;
+    if (createsJoinRequest) link.pending_join_request_count = 0;
+    this.#inviteLinks.push({ chatId: chat.id, link });
+    return link;
   }
 
   #getChatAdministrators(params: Params): ChatMember[] {
     const chat = this.#chatFor(params.chat_id);
     if (chat.type === "private") throw badRequest("there are no administrators in the private chat");
-    return this.members
-      .administratorIds(chat.id)
-      .map((userId) => chatMemberObject(this.userFor(userId), this.members.statusOf(chat.id, userId)));
+    return this.members.administratorIds(chat.id).map((userId) => this.#memberObject(chat.id, userId));
   }
 
   #getFile(params: Params) {

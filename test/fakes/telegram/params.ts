@@ -20,6 +20,8 @@ const INTEGER_FIELDS = new Set([
   "max_connections",
   "cache_time",
   "until_date",
+  "expire_date",
+  "member_limit",
 ]);
 const BOOLEAN_FIELDS = new Set([
   "disable_notification",
@@ -30,6 +32,9 @@ const BOOLEAN_FIELDS = new Set([
   "disable_web_page_preview",
   "drop_pending_updates",
   "show_alert",
+  "only_if_banned",
+  "revoke_messages",
+  "creates_join_request",
 ]);
 const JSON_FIELDS = new Set([
   "reply_markup",

@@ -1,12 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Message, Update, User } from "telegraf/types";
+import type { ChatInviteLink, Message, Update, User } from "telegraf/types";
 import { CallLog } from "../shared/call-log.ts";
 import { closeServer, listenOnLoopback, parseMultipart, sendJson } from "../shared/http.ts";
-import { BotApi, type BotIdentity, type Params } from "./bot-api.ts";
-import type { ChatMemberStatus } from "./chat-members.ts";
+import { BotApi, type BotIdentity, type Params, type PendingJoinRequest } from "./bot-api.ts";
+import type { AdministratorRights, ChatMemberStatus } from "./chat-members.ts";
 import { BotApiError, type BotApiErrorShape } from "./errors.ts";
 import { normalizeFields, readParams, type Encoding } from "./params.ts";
-import { fakeFileIds, nextUpdateId, noteUpdateId, toUser, type UserInput } from "./updates.ts";
+import {
+  chatJoinRequestUpdate,
+  chatMemberUpdate,
+  fakeFileIds,
+  nextUpdateId,
+  noteUpdateId,
+  toUser,
+  type ChatMemberChangeInput,
+  type JoinRequestInput,
+  type UserInput,
+} from "./updates.ts";
 
 /**
  * A local Telegram Bot API server: the real telegraf client talks to it over HTTP
@@ -103,6 +113,27 @@ export interface FakeTelegram {
   readonly webhookUrl: string | undefined;
   /** Sets a user's role in a chat; everyone else is a "member". The bot's own status decides whether it may post. */
   setChatMember(chatId: number, userId: number, status: ChatMemberStatus, user?: Omit<UserInput, "id">): void;
+  /**
+   * Makes the user an administrator with these rights (the rights not named are granted): the bot's
+   * own decide whether it may settle join requests, remove members and create invite links.
+   */
+  setAdministrator(chatId: number, userId: number, rights?: AdministratorRights): void;
+  /**
+   * A user asks to join a group (through a link that creates join requests): Telegram keeps the
+   * request until it is approved or declined, and sends the chat_join_request update, queued for
+   * getUpdates unless `queue` is false (then post it to a webhook, or push it, yourself).
+   */
+  requestToJoin(input: JoinRequestInput & { queue?: boolean }): Update.ChatJoinRequestUpdate;
+  /**
+   * A member's status changes (joined, left, removed by an admin): applied to the chat at once, and the
+   * chat_member update queued unless `queue` is false. Telegram sends it only to a bot that is an
+   * administrator and asked for chat_member in allowed_updates; the fake checks the latter.
+   */
+  changeMember(input: ChatMemberChangeInput & { queue?: boolean }): Update.ChatMemberUpdate;
+  /** Join requests still waiting (in one chat, or in all), oldest first. */
+  joinRequests(chatId?: number): PendingJoinRequest[];
+  /** Invite links the bot created (in one chat, or in all), oldest first. */
+  inviteLinks(chatId?: number): ChatInviteLink[];
   /** Messages the bot sent and did not delete (edits applied), oldest first. */
   sentMessages(chatId?: number): Message[];
   /**
@@ -420,6 +451,27 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       if (user !== undefined) api.rememberUser(toUser({ ...user, id: userId }));
       api.members.set(chatId, userId, status);
     },
+    setAdministrator(chatId, userId, rights = {}) {
+      api.members.set(chatId, userId, "administrator", rights);
+    },
+    requestToJoin({ queue = true, ...input }) {
+      const update = chatJoinRequestUpdate(input);
+      // Kept from the moment the user asks, whether or not the update reaches the bot.
+      api.noteUpdate(update);
+      if (queue) pushUpdates([update]);
+      return update;
+    },
+    changeMember({ queue = true, ...input }) {
+      const update = chatMemberUpdate(input);
+      const { chat, new_chat_member: member } = update.chat_member;
+      const rights = typeof input.new === "string" ? undefined : input.new.rights;
+      api.members.set(chat.id, member.user.id, member.status, rights);
+      api.noteUpdate(update);
+      if (queue) pushUpdates([update]);
+      return update;
+    },
+    joinRequests: (chatId) => api.joinRequests(chatId),
+    inviteLinks: (chatId) => api.inviteLinks(chatId),
     sentMessages: (chatId) => api.sentMessages(chatId),
     addFile(content, options = {}) {
       const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;

@@ -1,4 +1,14 @@
-import type { CallbackQuery, Chat, Message, MessageEntity, PhotoSize, Update, User } from "telegraf/types";
+import type {
+  CallbackQuery,
+  Chat,
+  ChatInviteLink,
+  Message,
+  MessageEntity,
+  PhotoSize,
+  Update,
+  User,
+} from "telegraf/types";
+import { chatMemberObject, type AdministratorRights, type ChatMemberStatus } from "./chat-members.ts";
 
 /**
  * Builders for realistic Telegram updates, shaped like what the Bot API delivers.
@@ -242,4 +252,69 @@ export function callbackQueryUpdate(input: CallbackQueryInput): Update.CallbackQ
     data: input.data,
   };
   return { update_id: updateIdFor(input.updateId), callback_query: query };
+}
+
+export interface JoinRequestInput {
+  updateId?: number;
+  /** Join requests exist in supergroups (and channels) only. */
+  chat: ChatInput & { type: "supergroup" };
+  from: UserInput;
+  /** Unix seconds; defaults to now. */
+  date?: number;
+  /** The private chat with the requester; Telegram gives the user's own id. */
+  userChatId?: number;
+  inviteLink?: ChatInviteLink;
+  bio?: string;
+}
+
+/** A member asks to join through a link that creates join requests (chat_join_request). */
+export function chatJoinRequestUpdate(input: JoinRequestInput): Update.ChatJoinRequestUpdate {
+  const from = toUser(input.from);
+  const request: Update.ChatJoinRequestUpdate["chat_join_request"] = {
+    chat: toChat(input.chat, from) as Chat.SupergroupChat,
+    from,
+    user_chat_id: input.userChatId ?? from.id,
+    date: input.date ?? unixNow(),
+  };
+  if (input.bio !== undefined) request.bio = input.bio;
+  if (input.inviteLink !== undefined) request.invite_link = input.inviteLink;
+  return { update_id: updateIdFor(input.updateId), chat_join_request: request };
+}
+
+export interface MemberStatusInput {
+  status: ChatMemberStatus;
+  rights?: AdministratorRights;
+}
+
+export interface ChatMemberChangeInput {
+  updateId?: number;
+  chat: ChatInput;
+  /** Whose membership changed. */
+  user: UserInput;
+  /** Who changed it (an admin who removed them); the user themselves by default. */
+  from?: UserInput;
+  old: ChatMemberStatus | MemberStatusInput;
+  new: ChatMemberStatus | MemberStatusInput;
+  /** Unix seconds; defaults to now. */
+  date?: number;
+  inviteLink?: ChatInviteLink;
+}
+
+/** A member's status changed: joined, left, was removed, promoted (chat_member). */
+export function chatMemberUpdate(input: ChatMemberChangeInput): Update.ChatMemberUpdate {
+  const user = toUser(input.user);
+  const from = input.from === undefined ? user : toUser(input.from);
+  const memberOf = (given: ChatMemberStatus | MemberStatusInput) => {
+    const { status, rights } = typeof given === "string" ? { status: given, rights: undefined } : given;
+    return chatMemberObject(user, status, rights);
+  };
+  const change: Update.ChatMemberUpdate["chat_member"] = {
+    chat: toChat(input.chat, from),
+    from,
+    date: input.date ?? unixNow(),
+    old_chat_member: memberOf(input.old),
+    new_chat_member: memberOf(input.new),
+  };
+  if (input.inviteLink !== undefined) change.invite_link = input.inviteLink;
+  return { update_id: updateIdFor(input.updateId), chat_member: change };
 }
