@@ -2,7 +2,10 @@
 // member's roles, and granting or removing a role, over REST with the bot token. Discord lets a bot
 // manage a role only with Manage Roles (or Administrator) and only below its own highest role; both
 // are checked before any change, so admins get a clear reason instead of a bare 403.
-import { DiscordAPIError, type REST } from "@discordjs/rest";
+// Re-verification passes read many members at once (membersRoles): a few one by one, more by
+// listing the server 1,000 a page, which needs the privileged Server Members intent; without it
+// Discord refuses the listing and the pass falls back to asking member by member.
+import { DiscordAPIError, HTTPError, RateLimitError, REST } from "@discordjs/rest";
 import type { AccessChange, AccessCheck, GateAccess } from "@memebot/core";
 import { createDiscordRest } from "./discord-rest.ts";
 import { networkProblemOf, withoutSecrets } from "./errors.ts";
@@ -14,6 +17,24 @@ const MANAGE_ROLES = 1n << 28n;
 const UNKNOWN_MEMBER = 10007;
 const UNKNOWN_ROLE = 10011;
 const MISSING_PERMISSIONS = 50013;
+/** List Guild Members without the Server Members intent (or a server the bot is not in). */
+const MISSING_ACCESS = 50001;
+
+/** Up to this many members a pass asks one by one: cheaper than listing a whole server. */
+const ONE_BY_ONE_UP_TO = 20;
+/**
+ * Member requests handed to the REST client at once. @discordjs/rest itself sends one server's
+ * requests on a route one after another (its rate-limit bucket), so this mostly bounds what waits.
+ */
+const MEMBER_REQUESTS_AT_ONCE = 4;
+/** Discord's largest page of List Guild Members. */
+const MEMBERS_PAGE = 1000;
+/**
+ * A pass waits out a rate limit up to this long (a pass is background work, and a 429 handed back
+ * would only make the next pass hit the same limit); a longer one fails the pass, to be tried later.
+ */
+const PASS_RATE_LIMIT_WAIT_MS = 15_000;
+const SNOWFLAKE = /^\d{1,20}$/;
 
 interface ApiRole {
   id: string;
@@ -35,8 +56,17 @@ export interface DiscordRoleAccessOptions {
 }
 
 export function createDiscordRoleAccess(options: DiscordRoleAccessOptions): GateAccess {
-  const rest: REST = createDiscordRest({ apiBase: options.apiBase, timeoutMs: options.timeoutMs ?? 5_000 });
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const rest: REST = createDiscordRest({ apiBase: options.apiBase, timeoutMs });
   rest.setToken(options.botToken);
+  // Passes' own client: it waits out short rate limits, where single checks hand them back at once.
+  const passRest = new REST({
+    api: options.apiBase,
+    version: "10",
+    timeout: timeoutMs,
+    retries: 0,
+    rejectOnRateLimit: (limit) => Math.max(limit.timeToReset, limit.retryAfter) > PASS_RATE_LIMIT_WAIT_MS,
+  }).setToken(options.botToken);
   const secret = options.botToken;
   let botId: Promise<string> | undefined;
   const botIdOf = () => {
@@ -45,13 +75,17 @@ export function createDiscordRoleAccess(options: DiscordRoleAccessOptions): Gate
     botId.catch(() => (botId = undefined));
     return botId;
   };
+  // Discord's own words and the status only: the client's errors also carry the URL and request.
+  const detailOf = (error: unknown): string => {
+    if (error instanceof DiscordAPIError || error instanceof HTTPError)
+      return `${error.status} ${withoutSecrets(error.message, [secret])}`;
+    if (error instanceof RateLimitError) return `429 rate limited for ${error.retryAfter} ms`;
+    return networkProblemOf(error);
+  };
   const unavailable = (error: unknown) => ({
     ok: false as const,
     problem: "unavailable" as const,
-    detail:
-      error instanceof DiscordAPIError
-        ? `${error.status} ${withoutSecrets(error.message, [secret])}`
-        : networkProblemOf(error),
+    detail: detailOf(error),
   });
   const isApiError = (error: unknown, code: number): error is DiscordAPIError =>
     error instanceof DiscordAPIError && error.code === code;
@@ -92,11 +126,79 @@ export function createDiscordRoleAccess(options: DiscordRoleAccessOptions): Gate
       }
     },
 
+    async membersRoles(guildId, memberIds) {
+      const wanted = new Set(memberIds);
+      try {
+        if (wanted.size <= ONE_BY_ONE_UP_TO) return { ok: true, roles: await oneByOne(guildId, wanted) };
+        try {
+          return { ok: true, roles: await listed(guildId, wanted) };
+        } catch (error) {
+          // No Server Members intent: Discord refuses the listing, single members are still served.
+          if (!isApiError(error, MISSING_ACCESS)) throw error;
+        }
+        return { ok: true, roles: await oneByOne(guildId, wanted) };
+      } catch (error) {
+        return { ok: false, detail: detailOf(error) };
+      }
+    },
+
     grant: (guildId, memberId, roleId, reason) =>
       change(() => rest.put(`/guilds/${guildId}/members/${memberId}/roles/${roleId}`, { reason })),
     revoke: (guildId, memberId, roleId, reason) =>
       change(() => rest.delete(`/guilds/${guildId}/members/${memberId}/roles/${roleId}`, { reason })),
   };
+
+  /**
+   * GET /guilds/{id}/members/{user} for each member, a few at a time; members not in the server
+   * (Unknown Member) are left out. The first other failure stops the rest and fails the whole.
+   */
+  async function oneByOne(guildId: string, memberIds: Set<string>): Promise<Map<string, readonly string[]>> {
+    const roles = new Map<string, readonly string[]>();
+    const queue = [...memberIds];
+    let failed = false;
+    const work = async () => {
+      for (let memberId = queue.shift(); memberId !== undefined && !failed; memberId = queue.shift()) {
+        try {
+          const member = (await passRest.get(`/guilds/${guildId}/members/${memberId}`)) as ApiMember;
+          roles.set(memberId, member.roles);
+        } catch (error) {
+          if (isApiError(error, UNKNOWN_MEMBER)) continue;
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    const workers = Array.from({ length: Math.min(MEMBER_REQUESTS_AT_ONCE, queue.length) }, work);
+    // allSettled first, so no request is still running when the error is handed back.
+    const results = await Promise.allSettled(workers);
+    const rejected = results.find((result) => result.status === "rejected");
+    if (rejected) throw rejected.reason;
+    return roles;
+  }
+
+  /**
+   * List Guild Members page by page (members come in id order, `after` the last one seen), keeping
+   * those asked for; it stops once a page passes the highest id asked for or the server ends.
+   */
+  async function listed(guildId: string, memberIds: Set<string>): Promise<Map<string, readonly string[]>> {
+    const roles = new Map<string, readonly string[]>();
+    // Discord ids are snowflakes; anything else cannot be a member and never turns up in a page.
+    const highest = [...memberIds]
+      .filter((id) => SNOWFLAKE.test(id))
+      .reduce((top, id) => (BigInt(id) > top ? BigInt(id) : top), 0n);
+    let after = "0";
+    for (;;) {
+      const query = new URLSearchParams({ limit: String(MEMBERS_PAGE), after });
+      const page = (await passRest.get(`/guilds/${guildId}/members`, { query })) as ApiMember[];
+      for (const member of page) {
+        const id = member.user?.id;
+        if (id !== undefined && memberIds.has(id)) roles.set(id, member.roles);
+      }
+      const last = page.at(-1)?.user?.id;
+      if (page.length < MEMBERS_PAGE || last === undefined || BigInt(last) >= highest) return roles;
+      after = last;
+    }
+  }
 
   async function change(request: () => Promise<unknown>): Promise<AccessChange> {
     try {

@@ -1,8 +1,11 @@
 // Guilds in the fake Discord: roles (position, permissions) and members' roles, with the routes a
 // bot uses to read them and to grant or remove a role. A change is refused as Discord refuses it:
 // 403 Missing Permissions (50013) without Manage Roles (or Administrator) or for a role at or above
-// the bot's highest; 404 Unknown Member / Unknown Role. Tests set guilds up and read the result.
-import { DiscordApiError } from "./errors.ts";
+// the bot's highest; 404 Unknown Member / Unknown Role. List Guild Members pages through members in
+// id order as Discord does (limit 1–1000, default 1; after a snowflake), and is refused with 403
+// Missing Access (50001) while the app lacks the Server Members intent (setServerMembersIntent).
+// Tests set guilds up and read the result.
+import { DiscordApiError, invalidFormBody, missingAccess } from "./errors.ts";
 
 export const ADMINISTRATOR = 1n << 3n;
 export const MANAGE_ROLES = 1n << 28n;
@@ -22,6 +25,10 @@ interface Guild {
 }
 
 type Params = Record<string, string>;
+
+/** Discord's bounds for List Guild Members' `limit`. */
+const MAX_LIST_LIMIT = 1000;
+const SNOWFLAKE = /^\d{1,20}$/;
 type Answer = { status: number; body?: unknown };
 
 const unknownGuild = () => new DiscordApiError(404, { message: "Unknown Guild", code: 10004 });
@@ -31,6 +38,8 @@ const missingPermissions = () => new DiscordApiError(403, { message: "Missing Pe
 
 export class FakeGuilds {
   readonly #guilds = new Map<string, Guild>();
+  /** Whether the app has the privileged Server Members intent (List Guild Members needs it). */
+  #serverMembersIntent = true;
 
   constructor(private readonly botId: string) {}
 
@@ -69,15 +78,33 @@ export class FakeGuilds {
     this.#guild(guildId).members.set(userId, new Set(roles));
   }
 
+  /** The member leaves the server (or is kicked): Discord then answers Unknown Member for them. */
+  removeMember(guildId: string, userId: string): void {
+    this.#guild(guildId).members.delete(userId);
+  }
+
   /** The member's roles now, or undefined when not a member. */
   memberRoles(guildId: string, userId: string): string[] | undefined {
     const roles = this.#guilds.get(guildId)?.members.get(userId);
     return roles ? [...roles] : undefined;
   }
 
-  routes(): Array<{ method: string; path: string; handle: (params: Params) => Answer }> {
+  /**
+   * Turns the app's Server Members intent on or off (on by default). Off, List Guild Members is
+   * refused as Discord refuses it: 403 Missing Access (50001); single members are still served.
+   */
+  setServerMembersIntent(enabled: boolean): void {
+    this.#serverMembersIntent = enabled;
+  }
+
+  routes(): Array<{
+    method: string;
+    path: string;
+    handle: (params: Params, query: URLSearchParams) => Answer;
+  }> {
     return [
       { method: "GET", path: "/guilds/:guild/roles", handle: (p) => this.#listRoles(p) },
+      { method: "GET", path: "/guilds/:guild/members", handle: (p, q) => this.#listMembers(p, q) },
       { method: "GET", path: "/guilds/:guild/members/:user", handle: (p) => this.#member(p) },
       {
         method: "PUT",
@@ -105,16 +132,35 @@ export class FakeGuilds {
   #member(params: Params): Answer {
     const roles = this.#guild(params.guild as string).members.get(params.user as string);
     if (!roles) throw unknownMember();
-    return {
-      status: 200,
-      body: {
-        user: { id: params.user },
-        roles: [...roles],
-        joined_at: new Date(0).toISOString(),
-        deaf: false,
-        mute: false,
-      },
-    };
+    return { status: 200, body: memberBody(params.user as string, roles) };
+  }
+
+  /** List Guild Members: up to `limit` members whose id is above `after`, lowest id first. */
+  #listMembers(params: Params, query: URLSearchParams): Answer {
+    const guild = this.#guild(params.guild as string);
+    if (!this.#serverMembersIntent) throw missingAccess();
+    const limit = query.get("limit") ?? "1";
+    if (!/^-?\d+$/.test(limit))
+      throw invalidFormBody(["limit"], "NUMBER_TYPE_COERCE", `Value "${limit}" is not int.`);
+    if (Number(limit) < 1)
+      throw invalidFormBody(["limit"], "NUMBER_TYPE_MIN", "int value should be greater than or equal to 1.");
+    if (Number(limit) > MAX_LIST_LIMIT)
+      throw invalidFormBody(
+        ["limit"],
+        "NUMBER_TYPE_MAX",
+        `int value should be less than or equal to ${MAX_LIST_LIMIT}.`,
+      );
+    const after = query.get("after") ?? "0";
+    if (!SNOWFLAKE.test(after))
+      throw invalidFormBody(["after"], "NUMBER_TYPE_COERCE", `Value "${after}" is not snowflake.`);
+    const floor = BigInt(after);
+    // Only snowflakes can be Discord members; a test's made-up id is left out rather than sorted.
+    const page = [...guild.members.entries()]
+      .filter(([id]) => SNOWFLAKE.test(id) && BigInt(id) > floor)
+      .sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0))
+      .slice(0, Number(limit))
+      .map(([id, roles]) => memberBody(id, roles));
+    return { status: 200, body: page };
   }
 
   #change(params: Params, add: boolean): Answer {
@@ -138,4 +184,14 @@ export class FakeGuilds {
     else roles.delete(role.id);
     return { status: 204 };
   }
+}
+
+function memberBody(userId: string, roles: Set<string>) {
+  return {
+    user: { id: userId },
+    roles: [...roles],
+    joined_at: new Date(0).toISOString(),
+    deaf: false,
+    mute: false,
+  };
 }

@@ -151,7 +151,7 @@ export class DiscordRestApi {
       ...this.guilds
         .routes()
         .map((guildRoute) =>
-          route(guildRoute.method, guildRoute.path, true, (_req, p) => guildRoute.handle(p)),
+          route(guildRoute.method, guildRoute.path, true, (req, p) => guildRoute.handle(p, req.query)),
         ),
     ];
   }
