@@ -6,8 +6,13 @@ import type { Redis } from "ioredis";
 import { gateServiceOf } from "@memebot/bot";
 import {
   createGateChain,
+  createRegistry,
+  createSettingsModel,
+  createSettingsStore,
+  walletLinkSettingsOf,
   type CommandInvocation,
   type Dispatch,
+  type GateAccess,
   type GateChain,
   type JobPayload,
   type OutgoingMessage,
@@ -36,6 +41,8 @@ export interface GateWorld {
   /** Jobs the handlers enqueued (gate.recheck). */
   enqueued: Array<{ name: string; payload: unknown; jobId: string; delayMs?: number }>;
   handlers: ReturnType<typeof createGatingHandlers>;
+  /** The worker's clock: tests move it forward (grace periods, pass intervals). */
+  clock: { now: Date };
   close(): Promise<void>;
 }
 
@@ -45,6 +52,10 @@ export async function gateWorld(options: {
   repositories: Repositories;
   solana: FakeSolanaRpc;
   discord?: FakeDiscord;
+  /** The Telegram group's access (createTelegramGroupAccess over the fake Telegram). */
+  telegram?: GateAccess;
+  /** The verification page's base, for join requests' links. */
+  publicUrl?: string;
 }): Promise<GateWorld> {
   const { redis, repositories, solana, discord, platform } = options;
   const prefix = `test-gates-${randomUUID()}`;
@@ -63,10 +74,20 @@ export async function gateWorld(options: {
   const dispatch = testDispatcher({ redis, prefix, repositories, jobs: producer, gates });
   const delivered: GateWorld["delivered"] = [];
   const enqueued: GateWorld["enqueued"] = [];
+  const clock = { now: new Date() };
   const handlers = createGatingHandlers({
     repositories,
     chain,
     ...(discordAccess ? { discord: createDiscordRoleAccess(discordAccess) } : {}),
+    ...(options.telegram ? { telegram: options.telegram } : {}),
+    // Uncached, so a test's /config change is seen by the next check.
+    settings: createSettingsStore({
+      repository: repositories.communities,
+      model: createSettingsModel(createRegistry().all),
+      ttlMs: 0,
+    }),
+    walletLinks: walletLinkSettingsOf(options.publicUrl),
+    now: () => clock.now,
     jobs: {
       enqueue: async (name, payload, enqueueOptions) => {
         enqueued.push({ name, payload, ...enqueueOptions });
@@ -86,6 +107,7 @@ export async function gateWorld(options: {
     delivered,
     enqueued,
     handlers,
+    clock,
     async close() {
       await producer.close();
       await deletePrefix(redis, prefix);

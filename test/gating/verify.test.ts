@@ -121,15 +121,30 @@ describe("/verify on Discord", () => {
     expect((await auditOf(database, world)).at(-1)?.action).toBe("kept");
   });
 
-  it("removes the role once the balance drops below the minimum, and grants it back later", async () => {
+  it("removes the role once the member has been short for the grace period, and grants it back later", async () => {
     const wallet = await walletWith(solana, mint, 1_000_000_000n);
     await linkWallets(database, world, MEMBER, [wallet]);
     await verify(world, MEMBER);
     expect(discord.guilds.memberRoles(world.community, MEMBER)).toEqual([HOLDERS]);
 
-    // One base unit short of the minimum.
+    // One base unit short of the minimum: the role stays for the grace period (24 hours by default).
     await solana.setup.burn(mint, accountOf(wallet), wallet, 1n);
-    expect(await verify(world, MEMBER)).toContain("❌ Gate #");
+    const shortAt = world.clock.now;
+    const warned = await verify(world, MEMBER);
+    expect(warned).toContain("❌ Gate #");
+    const graceEnds = new Date(shortAt.getTime() + 24 * 3_600_000)
+      .toISOString()
+      .slice(0, 16)
+      .replace("T", " ");
+    expect(warned).toContain(`You keep access until ${graceEnds} UTC; hold enough again by then to keep it.`);
+    expect((await auditOf(database, world)).at(-1)).toMatchObject({ action: "grace", reason: "short" });
+    world.clock.now = new Date(shortAt.getTime() + 23 * 3_600_000);
+    expect(await verify(world, MEMBER)).toContain(`You keep access until ${graceEnds} UTC`);
+    expect(roleCalls("DELETE")).toHaveLength(0);
+    expect(discord.guilds.memberRoles(world.community, MEMBER)).toEqual([HOLDERS]);
+
+    world.clock.now = new Date(shortAt.getTime() + 24 * 3_600_000);
+    expect(await verify(world, MEMBER)).toContain("Role taken away.");
     expect(roleCalls("DELETE")).toHaveLength(1);
     expect(discord.guilds.memberRoles(world.community, MEMBER)).toEqual([]);
     expect((await auditOf(database, world)).at(-1)).toMatchObject({

@@ -43,8 +43,27 @@ export interface CommunitySettings {
   studio: StudioSettings;
   /** Chatter sentiment: whether the community's group messages are stored and scored, and for how long. */
   sentiment: SentimentSettings;
+  /** Token gates' re-verification: how often every member is checked, and how long a short holder keeps access. */
+  gating: GatingSettings;
   commands: Record<string, CommandSettings>;
 }
+
+export interface GatingSettings {
+  /** Hours between the starts of two re-verification passes over the community's members. */
+  recheckHours: number;
+  /**
+   * Hours a member who falls short keeps access before it is removed: a holder moving tokens between
+   * wallets, or a price-driven tier edge, should not lose the group over a single check.
+   */
+  graceHours: number;
+}
+
+export const DEFAULT_GATE_RECHECK_HOURS = 6;
+export const DEFAULT_GATE_GRACE_HOURS = 24;
+/** A week: passes rarer than that would leave access out of step with the chain for too long. */
+export const MAX_GATE_RECHECK_HOURS = 168;
+/** A month of grace at most. */
+export const MAX_GATE_GRACE_HOURS = 720;
 
 export const STUDIO_LAYOUTS = ["classic", "caption-bar", "panels"] as const;
 export type StudioLayout = (typeof STUDIO_LAYOUTS)[number];
@@ -241,6 +260,13 @@ export function createSettingsModel(
           .catch(DEFAULT_SENTIMENT_RETENTION_DAYS),
       }),
     ),
+    gating: z.preprocess(
+      asObject,
+      z.object({
+        recheckHours: z.number().int().min(1).max(MAX_GATE_RECHECK_HOURS).catch(DEFAULT_GATE_RECHECK_HOURS),
+        graceHours: z.number().int().min(0).max(MAX_GATE_GRACE_HOURS).catch(DEFAULT_GATE_GRACE_HOURS),
+      }),
+    ),
     commands: z.preprocess(
       asObject,
       z.object(
@@ -357,6 +383,26 @@ export function createSettingsModel(
       write: (settings, value) => ({
         ...settings,
         sentiment: { ...settings.sentiment, retentionDays: value as number },
+      }),
+    },
+    {
+      key: "gate.recheck_hours",
+      allowed: { id: "setting.allowed.hours", params: { min: 1, max: MAX_GATE_RECHECK_HOURS } },
+      read: (settings) => settings.gating.recheckHours,
+      parse: parseIntegerIn(1, MAX_GATE_RECHECK_HOURS),
+      write: (settings, value) => ({
+        ...settings,
+        gating: { ...settings.gating, recheckHours: value as number },
+      }),
+    },
+    {
+      key: "gate.grace_hours",
+      allowed: { id: "setting.allowed.hours", params: { min: 0, max: MAX_GATE_GRACE_HOURS } },
+      read: (settings) => settings.gating.graceHours,
+      parse: parseIntegerIn(0, MAX_GATE_GRACE_HOURS),
+      write: (settings, value) => ({
+        ...settings,
+        gating: { ...settings.gating, graceHours: value as number },
       }),
     },
     ...MODEL_TASKS.map((task): SettingDefinition => ({

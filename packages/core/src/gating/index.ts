@@ -3,7 +3,7 @@ export * from "./access.ts";
 export * from "./evaluate.ts";
 export * from "./apply.ts";
 export * from "./verify.ts";
-export { gatingJobs, GATE_RECHECK_DELAY_MS } from "./jobs.ts";
+export { gatingJobs, GATE_RECHECK_DELAY_MS, GATE_SWEEP_EVERY_MS, JOIN_REQUEST_WINDOW_MS } from "./jobs.ts";
 export {
   describeGate,
   gateCommand,
@@ -13,3 +13,20 @@ export {
   type GateService,
 } from "./gate-command.ts";
 export { verifyCommand } from "./verify-command.ts";
+export {
+  answerJoinRequest,
+  queueJoinRequest,
+  recordMembership,
+  type GateJoinDependencies,
+  type JoinRequest,
+} from "./join.ts";
+export {
+  GATE_PASS_PAGE_SIZE,
+  GATE_PASS_STALL_MS,
+  pageDelayMs,
+  runGatePassPage,
+  startGatePass,
+  sweepGates,
+  type GatePassDependencies,
+  type GateSweepResult,
+} from "./pass.ts";

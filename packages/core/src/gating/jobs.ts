@@ -8,6 +8,17 @@ import { communityRefSchema } from "../platform.ts";
 /** How long after a check that could not read the chain (or reach the platform) it is tried again. */
 export const GATE_RECHECK_DELAY_MS = 2 * 60_000;
 
+/** How often the sweep starts due passes, re-queues stalled ones and declines expired join requests. */
+export const GATE_SWEEP_EVERY_MS = 5 * 60_000;
+
+/**
+ * How long a Telegram join request waits for its member to link a wallet that holds enough: an hour
+ * gives time to open the link, find the wallet and sign, without leaving the request open for days.
+ */
+export const JOIN_REQUEST_WINDOW_MS = 60 * 60_000;
+
+const memberIdSchema = z.string().min(1).max(32);
+
 export const gatingJobs = {
   /** /verify: the member's holdings against every gate, roles applied (Discord), answered once. */
   "gate.verify": defineJob({
@@ -27,9 +38,59 @@ export const gatingJobs = {
    */
   "gate.recheck": defineJob({
     queue: "maintenance",
-    payload: z.object({ community: communityRefSchema, memberId: z.string().min(1).max(32) }),
+    payload: z.object({ community: communityRefSchema, memberId: memberIdSchema }),
     attempts: 5,
     backoffMs: 60_000,
+    timeoutMs: 60_000,
+  }),
+  /**
+   * Re-verification's clock (one job per tick, whatever the number of workers): starts the pass of each
+   * community whose interval has passed, re-queues a pass whose next page is long overdue (its job was
+   * lost), and declines join requests whose window has passed.
+   */
+  "gate.sweep": defineJob({
+    queue: "maintenance",
+    payload: z.object({ reason: z.literal("schedule") }),
+    attempts: 1,
+    backoffMs: 0,
+    timeoutMs: 120_000,
+    schedule: { everyMs: GATE_SWEEP_EVERY_MS, payload: { reason: "schedule" } },
+  }),
+  /**
+   * One page of a community's re-verification pass, after `cursor`; it queues the next page, delayed
+   * to spread the pass over its window. The cursor is saved after each page, so a killed worker's
+   * page is done again and the pass goes on from there. Throws (and is retried) when the chain could
+   * not be read for anyone on the page.
+   */
+  "gate.pass": defineJob({
+    queue: "maintenance",
+    payload: z.object({
+      community: communityRefSchema,
+      /** The pass's start (ms): a page of an older pass, queued before a new one began, does nothing. */
+      startedAt: z.number().int().nonnegative(),
+      cursor: memberIdSchema.nullable(),
+    }),
+    attempts: 5,
+    backoffMs: 30_000,
+    timeoutMs: 120_000,
+  }),
+  /**
+   * A Telegram join request to a gated group: a linked holder is approved at once; anyone else gets a
+   * private message with a verification link, and is approved when verified or declined when the
+   * window passes (gate.sweep).
+   */
+  "gate.join": defineJob({
+    queue: "commands",
+    payload: z.object({
+      community: communityRefSchema,
+      memberId: memberIdSchema,
+      /** Telegram's user_chat_id: the private chat the bot may write to about this request. */
+      userChatId: memberIdSchema,
+      language: z.string().min(2).max(16),
+      requestedAt: z.number().int().nonnegative(),
+    }),
+    attempts: 3,
+    backoffMs: 5_000,
     timeoutMs: 60_000,
   }),
 } as const;

@@ -11,8 +11,9 @@ import type { CommunityRef, Platform } from "../platform.ts";
 import type { DeliverOnce } from "../usecases/deliver.ts";
 import { runRecordOf } from "../usecases/report-failed-run.ts";
 import type { JobProducer } from "../commands/types.ts";
+import type { SettingsStore } from "../settings-store.ts";
 import type { GateAccess } from "./access.ts";
-import { applyGateResults, type AppliedGate, type AppliedMember } from "./apply.ts";
+import { applyGateResults, type AppliedGate, type AppliedMember, type GateApplyMode } from "./apply.ts";
 import { evaluateMembers, type GateEvaluationDependencies } from "./evaluate.ts";
 import { gateTargetOf, shortAddress } from "./gate-command.ts";
 import { GATE_RECHECK_DELAY_MS } from "./jobs.ts";
@@ -25,6 +26,9 @@ export interface GateCheckDependencies extends Omit<GateEvaluationDependencies, 
   accessFor(platform: Platform): GateAccess | undefined;
   /** Schedules `gate.recheck` after a check that could not get through. */
   jobs: Pick<JobProducer, "enqueue">;
+  /** The community's settings: its grace period (gate.grace_hours) and pass interval. */
+  settings: Pick<SettingsStore, "get">;
+  now?: () => Date;
 }
 
 export interface GateVerifyDependencies extends GateCheckDependencies {
@@ -46,13 +50,27 @@ export async function checkMembers(
   deps: GateCheckDependencies,
   community: Pick<CommunityRef, "platform" | "externalId">,
   memberIds: readonly string[],
+  mode: GateApplyMode = "member",
 ): Promise<AppliedMember[]> {
   const gates = await deps.store.list(community);
   if (gates.length === 0) return memberIds.map((memberId) => ({ memberId, gates: [], retry: false }));
   const evaluations = await evaluateMembers({ ...deps, gates: deps.store }, community, memberIds, gates);
   const access = deps.accessFor(community.platform);
-  return applyGateResults({ store: deps.store, ...(access ? { access } : {}) }, community, evaluations);
+  const { gating } = await deps.settings.get({ ...community, kind: "group" });
+  return applyGateResults(
+    {
+      store: deps.store,
+      graceMs: gating.graceHours * HOUR_MS,
+      ...(access ? { access } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+    },
+    community,
+    evaluations,
+    mode,
+  );
 }
+
+const HOUR_MS = 60 * 60_000;
 
 /**
  * A wallet was just linked: it may qualify the member for a token-gated role, so the worker checks the
@@ -93,6 +111,9 @@ function lineOf(applied: AppliedGate, t: Translator): string {
     target: gateTargetOf(gate, t),
     needed: formatTokenAmount(gate.minAmount, gate.decimals),
     held: result.held === null ? "?" : formatTokenAmount(result.held, gate.decimals),
+    until: applied.graceEndsAt
+      ? `${applied.graceEndsAt.toISOString().slice(0, 16).replace("T", " ")} UTC`
+      : "",
   };
   const status = t(
     result.status === "qualifies" && !result.exact
@@ -105,13 +126,15 @@ function lineOf(applied: AppliedGate, t: Translator): string {
       ? "verify.effect.granted"
       : action === "removed"
         ? "verify.effect.removed"
-        : action === "check_failed" && reason !== "rpc_error"
-          ? reason === "platform_unavailable"
-            ? "verify.effect.later"
-            : "verify.effect.adminFix"
-          : action === "denied" && reason === "not_in_community"
-            ? "verify.effect.notInCommunity"
-            : undefined;
+        : action === "grace"
+          ? "verify.effect.grace"
+          : action === "check_failed" && reason !== "rpc_error"
+            ? reason === "platform_unavailable"
+              ? "verify.effect.later"
+              : "verify.effect.adminFix"
+            : action === "denied" && reason === "not_in_community"
+              ? "verify.effect.notInCommunity"
+              : undefined;
   return effect ? `${status} ${t(effect, params)}` : status;
 }
 

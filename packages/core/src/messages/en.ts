@@ -453,6 +453,8 @@ const en = {
     "⚠️ I can't give or take {role} yet: it sits at or above my highest role. Server Settings → Roles → drag my role above {role}.",
   "gate.access.role_managed":
     "⚠️ {role} is managed by an integration, so nobody can give it by hand: remove this gate and pick another role.",
+  "gate.access.bot_not_admin":
+    "⚠️ I can't let members in or out of this group yet: make me an administrator with the rights to invite users and ban users.",
   "gate.audit.header": "Latest gate decisions, newest first ({count}):",
   "gate.audit.empty": "Nothing in the gate audit yet: decisions appear here once members use /verify.",
   "gate.audit.item": "{at} — {member} — {action} — gate {gate} ({mint}) — {reason}{held}",
@@ -465,16 +467,28 @@ const en = {
   "gate.audit.action.kept": "kept",
   "gate.audit.action.check_failed": "check failed",
   "gate.audit.action.denied": "not granted",
+  "gate.audit.action.grace": "grace period",
   "gate.reason.enough": "holds enough",
   "gate.reason.short": "holds too little",
   "gate.reason.no_wallet": "no linked wallet",
   "gate.reason.rpc_error": "the chain could not be read; nothing changed, checked again later",
-  "gate.reason.platform_unavailable": "Discord did not answer; nothing changed, checked again later",
-  "gate.reason.not_in_community": "not in the server",
+  "gate.reason.platform_unavailable":
+    "the chat platform did not answer; nothing changed, checked again later",
+  "gate.reason.not_in_community": "not in the server or group",
   "gate.reason.missing_manage_roles": "I lack the Manage Roles permission",
   "gate.reason.role_above_bot": "the role is at or above my highest role",
   "gate.reason.role_managed": "the role is managed by an integration",
   "gate.reason.unknown_role": "the role no longer exists",
+  "gate.reason.bot_not_admin": "I am not an admin of the group with the rights to invite and ban users",
+  "gate.reason.join_window_passed": "the join request was not verified in time",
+  "gate.join.needed": "at least {amount} of {mint}",
+  "gate.join.or": " or ",
+  "gate.join.dm.link":
+    "👋 To join {group}, link a Solana wallet that holds {needed}. Open {link} within {minutes} minutes and sign in with your wallet; I'll let you in as soon as it's verified. Your join request stays open for {windowMinutes} minutes. I will never ask for your seed phrase or private key.",
+  "gate.join.dm.short":
+    "👋 Your linked wallets hold {held}; {group} needs {needed}. Link a wallet that holds enough at {link} (valid {minutes} minutes) and I'll let you in; or ask to join again once you hold enough. Your join request stays open for {windowMinutes} minutes.",
+  "gate.join.dm.noPage":
+    "👋 {group} is open to holders of {needed}, but its verification page isn't set up yet, so I can't check your wallet. Please ask the group's admins.",
   "gate.error.unknownAction": "I don't know “{action}”.\n{help}",
   "gate.error.addHow":
     "Use /gate add <mint> <min amount>, e.g. /gate add DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 1000.",
@@ -517,10 +531,11 @@ const en = {
   "verify.status.unknown": "⏳ Gate #{id} ({target}): I couldn't read the chain just now; {needed} needed.",
   "verify.effect.granted": "Role given.",
   "verify.effect.removed": "Role taken away.",
-  "verify.effect.later": "Discord didn't answer; I'll try again shortly.",
+  "verify.effect.grace": "You keep access until {until}; hold enough again by then to keep it.",
+  "verify.effect.later": "The chat platform didn't answer; I'll try again shortly.",
   "verify.effect.adminFix":
     "I can't change this role: an admin needs to fix my permissions (/gate audit says how).",
-  "verify.effect.notInCommunity": "You're not a member of this server.",
+  "verify.effect.notInCommunity": "You're not a member here.",
   "verify.retrying": "Nothing was taken away: I'll check again in a few minutes.",
 
   "value.on": "on",
@@ -532,6 +547,7 @@ const en = {
 
   "setting.allowed.switch": "on | off",
   "setting.allowed.days": "{min}-{max} days",
+  "setting.allowed.hours": "{min}-{max} hours",
   "setting.allowed.seconds": "{min}-{max} seconds",
   "setting.allowed.perMinute": "{min}-{max} commands per minute",
   "setting.allowed.languages": "{languages}",

@@ -472,6 +472,8 @@ const messages: Messages = {
     "⚠️ Aún no puedo dar ni quitar {role}: está a la altura de mi rol más alto o por encima. Ajustes del servidor → Roles → arrastra mi rol por encima de {role}.",
   "gate.access.role_managed":
     "⚠️ {role} lo gestiona una integración y nadie puede darlo a mano: elimina este acceso y elige otro rol.",
+  "gate.access.bot_not_admin":
+    "⚠️ Aún no puedo dejar entrar ni sacar a nadie de este grupo: hazme administrador con permiso para invitar y expulsar usuarios.",
   "gate.audit.header": "Últimas decisiones de acceso, la más reciente primero ({count}):",
   "gate.audit.empty":
     "Aún no hay nada en el registro: las decisiones aparecen cuando los miembros usan /verify.",
@@ -485,16 +487,28 @@ const messages: Messages = {
   "gate.audit.action.kept": "mantenido",
   "gate.audit.action.check_failed": "comprobación fallida",
   "gate.audit.action.denied": "no concedido",
+  "gate.audit.action.grace": "periodo de gracia",
   "gate.reason.enough": "tiene suficiente",
   "gate.reason.short": "tiene demasiado poco",
   "gate.reason.no_wallet": "sin wallet vinculada",
   "gate.reason.rpc_error": "no se pudo leer la cadena; nada cambió, se comprobará más tarde",
-  "gate.reason.platform_unavailable": "Discord no respondió; nada cambió, se comprobará más tarde",
-  "gate.reason.not_in_community": "no está en el servidor",
+  "gate.reason.platform_unavailable":
+    "la plataforma de chat no respondió; nada cambió, se comprobará más tarde",
+  "gate.reason.not_in_community": "no está en el servidor o grupo",
   "gate.reason.missing_manage_roles": "me falta el permiso Gestionar roles",
   "gate.reason.role_above_bot": "el rol está a la altura de mi rol más alto o por encima",
   "gate.reason.role_managed": "el rol lo gestiona una integración",
   "gate.reason.unknown_role": "el rol ya no existe",
+  "gate.reason.bot_not_admin": "no soy administrador del grupo con permiso para invitar y expulsar usuarios",
+  "gate.reason.join_window_passed": "la solicitud para unirse no se verificó a tiempo",
+  "gate.join.needed": "al menos {amount} de {mint}",
+  "gate.join.or": " o ",
+  "gate.join.dm.link":
+    "👋 Para unirte a {group}, vincula una billetera de Solana que tenga {needed}. Abre {link} en los próximos {minutes} minutos e inicia sesión con tu billetera; te dejaré entrar en cuanto se verifique. Tu solicitud sigue abierta {windowMinutes} minutos. Nunca te pediré tu frase semilla ni tu clave privada.",
+  "gate.join.dm.short":
+    "👋 Tus billeteras vinculadas tienen {held}; {group} pide {needed}. Vincula una billetera con suficiente en {link} (válido {minutes} minutos) y te dejaré entrar; o vuelve a pedir unirte cuando tengas suficiente. Tu solicitud sigue abierta {windowMinutes} minutos.",
+  "gate.join.dm.noPage":
+    "👋 {group} está abierto a quienes tengan {needed}, pero su página de verificación aún no está configurada, así que no puedo comprobar tu billetera. Pregunta a los administradores del grupo.",
   "gate.error.unknownAction": "No conozco «{action}».\n{help}",
   "gate.error.addHow":
     "Usa /gate add <mint> <cantidad mínima>, p. ej. /gate add DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 1000.",
@@ -540,10 +554,12 @@ const messages: Messages = {
     "⏳ Acceso #{id} ({target}): no pude leer la cadena ahora mismo; hacen falta {needed}.",
   "verify.effect.granted": "Rol concedido.",
   "verify.effect.removed": "Rol retirado.",
-  "verify.effect.later": "Discord no respondió; lo intentaré de nuevo en breve.",
+  "verify.effect.grace":
+    "Conservas el acceso hasta {until}; vuelve a tener suficiente antes para mantenerlo.",
+  "verify.effect.later": "La plataforma de chat no respondió; lo intentaré de nuevo en breve.",
   "verify.effect.adminFix":
     "No puedo cambiar este rol: un admin debe arreglar mis permisos (/gate audit explica cómo).",
-  "verify.effect.notInCommunity": "No eres miembro de este servidor.",
+  "verify.effect.notInCommunity": "No eres miembro de aquí.",
   "verify.retrying": "No se te quitó nada: lo comprobaré de nuevo en unos minutos.",
 
   "value.on": "activado",
@@ -553,6 +569,7 @@ const messages: Messages = {
 
   "setting.allowed.switch": "activado | desactivado",
   "setting.allowed.days": "{min}-{max} días",
+  "setting.allowed.hours": "{min}-{max} horas",
   "setting.allowed.seconds": "{min}-{max} segundos",
   "setting.allowed.perMinute": "{min}-{max} comandos por minuto",
   "setting.allowed.languages": "{languages}",
