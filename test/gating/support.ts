@@ -56,6 +56,7 @@ export async function gateWorld(options: {
   telegram?: GateAccess;
   /** The verification page's base, for join requests' links. */
   publicUrl?: string;
+  passPageSize?: number;
 }): Promise<GateWorld> {
   const { redis, repositories, solana, discord, platform } = options;
   const prefix = `test-gates-${randomUUID()}`;
@@ -87,6 +88,7 @@ export async function gateWorld(options: {
       ttlMs: 0,
     }),
     walletLinks: walletLinkSettingsOf(options.publicUrl),
+    ...(options.passPageSize ? { passPageSize: options.passPageSize } : {}),
     now: () => clock.now,
     jobs: {
       enqueue: async (name, payload, enqueueOptions) => {
@@ -233,3 +235,19 @@ export const auditOf = (database: Database, world: GateWorld) =>
     orderBy: { id: "asc" },
     select: { memberId: true, action: true, reason: true, holdings: true, gateId: true },
   });
+
+/** Runs the queued jobs of `name` (and those they queue) as the worker would, oldest first, until none is left. */
+export async function runQueued(
+  world: GateWorld,
+  name: "gate.pass" | "gate.recheck",
+): Promise<Array<{ payload: unknown; result: unknown }>> {
+  const ran: Array<{ payload: unknown; result: unknown }> = [];
+  for (;;) {
+    const index = world.enqueued.findIndex((job) => job.name === name);
+    if (index < 0) return ran;
+    const [job] = world.enqueued.splice(index, 1);
+    const context = { jobId: job?.jobId ?? "", attempt: 1, signal: new AbortController().signal };
+    const handler = world.handlers[name] as (payload: unknown, context: unknown) => Promise<unknown>;
+    ran.push({ payload: job?.payload, result: await handler(job?.payload, context) });
+  }
+}

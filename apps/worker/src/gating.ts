@@ -36,6 +36,8 @@ export interface GatingOptions {
   runs: RunRecorder;
   /** False: a pass's pages follow each other at once (the benchmark); spread over the window by default. */
   spreadPasses?: boolean;
+  /** Members per page of a pass (GATE_PASS_PAGE_SIZE unless a test pages through a few). */
+  passPageSize?: number;
   /** The clock grace periods and pass intervals are measured by (tests move it). */
   now?: () => Date;
 }
@@ -52,6 +54,7 @@ export function createGatingHandlers(options: GatingOptions): Pick<JobHandlers, 
     jobs: options.jobs,
     settings: options.settings,
     ...(options.spreadPasses === false ? { spread: false } : {}),
+    ...(options.passPageSize ? { pageSize: options.passPageSize } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
   return {
