@@ -35,6 +35,7 @@ import { whenAborted } from "@memebot/telemetry";
 import { createStudioHandlers } from "./studio.ts";
 import { createSentimentHandlers } from "./sentiment.ts";
 import { createGatingHandlers } from "./gating.ts";
+import { createWalletHandlers } from "./wallets.ts";
 
 export interface WorkerOptions {
   /** Retry policy and time limits; the project's catalog unless a test tightens it. */
@@ -198,6 +199,8 @@ export async function startWorker(
         deliver,
         runs: repositories.commandRuns,
       }),
+      // Wallet link requests long expired and attempts past their audit week, deleted hourly.
+      ...createWalletHandlers({ repositories, logger }),
       "meme.create": async (payload, context) => {
         const result = await studio["meme.create"](payload, context);
         const seconds = (Date.now() - payload.run.receivedAt) / 1000;

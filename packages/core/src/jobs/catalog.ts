@@ -5,6 +5,7 @@ import { conversationReplySchema } from "../conversation/payload.ts";
 import { studioJobs } from "../studio/jobs.ts";
 import { sentimentJobs } from "../sentiment/jobs.ts";
 import { gatingJobs } from "../gating/jobs.ts";
+import { walletJobs } from "../wallets/jobs.ts";
 import { defineJob } from "./job-definition.ts";
 
 export { commandRunSchema, type CommandRun, type JobDefinition } from "./job-definition.ts";
@@ -15,6 +16,7 @@ export const jobCatalog = {
   ...studioJobs,
   ...sentimentJobs,
   ...gatingJobs,
+  ...walletJobs,
   "chat.reply": defineJob({
     // A queue of its own: a model thinking over a long answer never holds up a command's job.
     queue: "conversation",

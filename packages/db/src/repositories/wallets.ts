@@ -59,8 +59,10 @@ export interface WalletsRepository {
   }): Promise<number>;
   links(community: CommunityRef, memberId: string): Promise<Array<{ address: string; linkedAt: Date }>>;
   unlink(community: CommunityRef, memberId: string, address: string): Promise<boolean>;
-  /** Deletes requests that expired before `before`; returns how many went. */
-  deleteExpiredRequests(before: Date): Promise<number>;
+  /** Deletes at most `limit` requests that expired before `before`; returns how many went. */
+  deleteExpiredRequests(before: Date, limit: number): Promise<number>;
+  /** Deletes at most `limit` attempts made before `before`, oldest first; returns how many went. */
+  deleteAttemptsBefore(before: Date, limit: number): Promise<number>;
 }
 
 const ofCommunity = (community: CommunityRef) => ({
@@ -173,8 +175,36 @@ export function createWalletsRepository(prisma: PrismaClient): WalletsRepository
       return removed.count > 0;
     },
 
-    async deleteExpiredRequests(before) {
-      const removed = await prisma.walletLinkRequest.deleteMany({ where: { expiresAt: { lt: before } } });
+    // Bounded: the ids of one batch, then those rows. A row another clean-up deleted in between is
+    // simply not counted twice.
+    async deleteExpiredRequests(before, limit) {
+      const batch = await prisma.walletLinkRequest.findMany({
+        where: { expiresAt: { lt: before } },
+        select: { id: true },
+        // The expiresAt index finds them.
+        orderBy: { expiresAt: "asc" },
+        take: limit,
+      });
+      if (batch.length === 0) return 0;
+      const removed = await prisma.walletLinkRequest.deleteMany({
+        where: { id: { in: batch.map((row) => row.id) } },
+      });
+      return removed.count;
+    },
+
+    async deleteAttemptsBefore(before, limit) {
+      const batch = await prisma.walletLinkAttempt.findMany({
+        where: { createdAt: { lt: before } },
+        select: { id: true },
+        // Ids grow with time: walking the primary key from the oldest finds the old rows first and
+        // stops at `limit`, with no index on createdAt alone.
+        orderBy: { id: "asc" },
+        take: limit,
+      });
+      if (batch.length === 0) return 0;
+      const removed = await prisma.walletLinkAttempt.deleteMany({
+        where: { id: { in: batch.map((row) => row.id) } },
+      });
       return removed.count;
     },
   };
