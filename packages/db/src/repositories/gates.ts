@@ -1,9 +1,11 @@
 // Token gates (/gate) and their audit. A gate's minimum is a u64 of base units, which does not fit
 // PostgreSQL's bigint (i64): it is stored as numeric(20,0) and is a bigint only outside this file.
 // Adding a gate locks the community row, so the per-community limit and Telegram's one gate per mint
-// (NULL roles are distinct to the unique index) hold under concurrent /gate add.
+// (NULL roles are distinct to the unique index) hold under concurrent /gate add. Member states, passes
+// and join requests (re-verification) live in gate-members.ts and are merged into this repository.
 import { Prisma, type PrismaClient } from "../generated/client.ts";
 import type { GateAuditAction } from "../generated/enums.ts";
+import { createGateMembersRepository, type GateMembersRepository } from "./gate-members.ts";
 import { ensureCommunity } from "./participants.ts";
 import type { CommunityKey, CommunityRef, Platform } from "./types.ts";
 
@@ -55,17 +57,16 @@ export interface StoredGateAuditRow extends Omit<NewGateAuditRow, "community"> {
   at: Date;
 }
 
-export interface GatesRepository {
+export interface TokenGatesRepository {
   list(community: CommunityRef): Promise<StoredTokenGateRow[]>;
   add(input: NewTokenGateRow): Promise<AddTokenGateRowResult>;
   remove(community: CommunityRef, id: number): Promise<boolean>;
   audit(entries: readonly NewGateAuditRow[]): Promise<void>;
   latestAudit(community: CommunityRef, limit: number): Promise<StoredGateAuditRow[]>;
-  lastActions(
-    gateIds: readonly number[],
-    memberIds: readonly string[],
-  ): Promise<Array<{ gateId: number; memberId: string; action: GateAuditAction }>>;
 }
+
+/** The gates, their audit, and what re-verification keeps per member (gate-members.ts). */
+export type GatesRepository = TokenGatesRepository & GateMembersRepository;
 
 const ofCommunity = (community: CommunityRef) => ({
   community: { platform: community.platform, externalId: community.externalId },
@@ -85,6 +86,8 @@ const isProgram = (text: string): text is Program => text === "spl-token" || tex
 
 export function createGatesRepository(prisma: PrismaClient): GatesRepository {
   return {
+    ...createGateMembersRepository(prisma),
+
     async list(community) {
       const rows = await prisma.tokenGate.findMany({ where: ofCommunity(community), orderBy: { id: "asc" } });
       return rows.map((row) => {
@@ -179,20 +182,6 @@ export function createGatesRepository(prisma: PrismaClient): GatesRepository {
         holdings: row.holdings === null ? null : BigInt(row.holdings),
         at: row.at,
       }));
-    },
-
-    async lastActions(gateIds, memberIds) {
-      if (gateIds.length === 0 || memberIds.length === 0) return [];
-      // The newest entry per gate and member that changed something (kept and failed checks do not).
-      const rows = await prisma.$queryRaw<
-        Array<{ gateId: number; memberId: string; action: GateAuditAction }>
-      >`
-        SELECT DISTINCT ON ("gateId", "memberId") "gateId", "memberId", "action"
-        FROM "GateAudit"
-        WHERE "gateId" IN (${Prisma.join(gateIds)}) AND "memberId" IN (${Prisma.join(memberIds)})
-          AND "action" IN ('granted', 'removed', 'restored')
-        ORDER BY "gateId", "memberId", "at" DESC, "id" DESC`;
-      return rows;
     },
   };
 }
