@@ -16,7 +16,11 @@ import {
   createSettingsModel,
   createSettingsStore,
   DEFAULT_CONVERSATION_COOLDOWN_MS,
+  queueJoinRequest,
+  recordMembership,
   type Dispatch,
+  type GateStore,
+  type JoinRequest,
   type JobName,
   type JobPayload,
   type JobProducer,
@@ -30,6 +34,7 @@ import { walletLinkRoutes } from "@memebot/web/wallet-link";
 import { startConsoleAdapter } from "./console/adapter.ts";
 import { repositoryServicesOf, type RepositoryServices } from "./command-services.ts";
 import { gateServiceOf } from "./gate-service.ts";
+import type { MembershipChange } from "./telegram/membership.ts";
 
 export interface BotOptions {
   /** The console's streams; the process's own by default. */
@@ -39,6 +44,27 @@ export interface BotOptions {
 export interface BotDispatchOptions {
   /** Origins besides Discord's CDN that Discord attachments may be downloaded from: a test's fake Discord. */
   attachmentOrigins?: readonly string[];
+}
+
+/** What token-gated groups need of the adapter's membership updates (Telegram's, for now). */
+export interface GateEvents {
+  onJoinRequest(request: JoinRequest): Promise<void>;
+  onMembership(change: MembershipChange): Promise<void>;
+}
+
+/**
+ * A join request goes to the worker (gate.join, one job however often Telegram delivers it); a member
+ * seen leaving or back is dropped from, or back in, the gates' re-verification passes.
+ */
+function gateEventsOf(
+  jobs: Pick<JobProducer, "enqueue">,
+  gates: Pick<GateStore, "setMemberPresence">,
+): GateEvents {
+  return {
+    onJoinRequest: (request) => queueJoinRequest(jobs, request),
+    onMembership: ({ community, memberId, present, at }) =>
+      recordMembership(gates, community, memberId, present, at),
+  };
 }
 
 /** The dispatcher with everything it needs, built from the shared infrastructure. */
@@ -53,6 +79,8 @@ export function createBotDispatch(
   listener: ListenerPipeline;
   /** What the wallet verification page completes links with: the same store and settings as /wallet. */
   wallets: RepositoryServices["wallets"];
+  /** Where the Telegram adapter hands join requests and members' comings and goings. */
+  gateEvents: GateEvents;
 } {
   const { env, redis, database, logger, metrics } = infrastructure;
   const registry = createRegistry();
@@ -135,7 +163,14 @@ export function createBotDispatch(
     ],
     logger,
   });
-  return { dispatch, registry, producer, listener, wallets: services.wallets };
+  return {
+    dispatch,
+    registry,
+    producer,
+    listener,
+    wallets: services.wallets,
+    gateEvents: gateEventsOf(jobs, repositories.gates),
+  };
 }
 
 export async function startBot(
@@ -143,7 +178,7 @@ export async function startBot(
   options: BotOptions = {},
 ): Promise<ProcessComponent[]> {
   const { env, logger } = infrastructure;
-  const { dispatch, registry, producer, listener, wallets } = createBotDispatch(infrastructure);
+  const { dispatch, registry, producer, listener, wallets, gateEvents } = createBotDispatch(infrastructure);
   infrastructure.metrics.setJobCountsProvider(() => producer.counts());
   const components: ProcessComponent[] = [
     { name: "job-producer", stop: () => producer.close() },
@@ -176,6 +211,8 @@ export async function startBot(
       listen: listener.receive,
       registry,
       logger,
+      // Token-gated groups: join requests and members' comings and goings.
+      ...gateEvents,
       ...(env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET
         ? { webhook: { url: env.TELEGRAM_WEBHOOK_URL, secret: env.TELEGRAM_WEBHOOK_SECRET } }
         : {}),

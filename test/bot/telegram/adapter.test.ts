@@ -99,6 +99,8 @@ describe("telegram adapter (long polling through the fake Bot API)", () => {
     expect(harness.fake.callsOf("getUpdates")[0]?.params.allowed_updates).toEqual([
       "message",
       "callback_query",
+      "chat_join_request",
+      "chat_member",
     ]);
     expect(await harness.adapter.health()).toEqual({ telegram: true });
   });

@@ -60,6 +60,8 @@ describe("telegram reply buttons", () => {
     expect(harness.fake.callsOf("getUpdates")[0]?.params.allowed_updates).toEqual([
       "message",
       "callback_query",
+      "chat_join_request",
+      "chat_member",
     ]);
   });
 

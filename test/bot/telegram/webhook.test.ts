@@ -115,7 +115,7 @@ describe("telegram adapter (webhook mode)", () => {
     expect(fake.callsOf("setWebhook")[0]?.params).toMatchObject({
       url: WEBHOOK.url,
       secret_token: WEBHOOK.secret,
-      allowed_updates: ["message", "callback_query"],
+      allowed_updates: ["message", "callback_query", "chat_join_request", "chat_member"],
       drop_pending_updates: false,
     });
     expect(fake.callsOf("getUpdates")).toHaveLength(0);

@@ -10,6 +10,7 @@ import {
   type CommandRegistry,
   type Dispatch,
   type DispatchResult,
+  type JoinRequest,
   type Language,
   type ListenedMessage,
   type ListenReport,
@@ -30,6 +31,7 @@ import {
   type TelegramInvocation,
 } from "./invocation.ts";
 import { listenedMessageFromUpdate } from "./listen.ts";
+import { joinRequestOf, membershipOf, type MembershipChange } from "./membership.ts";
 import { telegramWebhookRoutes } from "./webhook.ts";
 
 export interface TelegramAdapterLogger {
@@ -44,8 +46,11 @@ export interface TelegramIntakeSample {
   /** Undefined when the update was skipped before dispatch (edits, group chatter, other bots' commands). */
   key?: string;
   command: string | null;
-  /** "listened": a message that is not a command, handed to the listener pipeline. */
-  result: DispatchResult["kind"] | "skipped" | "failed" | "listened";
+  /**
+   * "listened": a message that is not a command, handed to the listener pipeline. "membership": a
+   * join request handed to token gates, or a member's coming or going recorded.
+   */
+  result: DispatchResult["kind"] | "skipped" | "failed" | "listened" | "membership";
   receivedAt: number;
   /** From intake until the answer was sent (or the job enqueued, or the update skipped). */
   durationMs: number;
@@ -73,6 +78,13 @@ export interface TelegramAdapterOptions {
   /** How long a getChatMember answer counts. */
   adminCacheTtlMs?: number;
   onIntake?: (sample: TelegramIntakeSample) => void;
+  /**
+   * Token-gated groups: a person asked to join a group through a link that creates join requests
+   * (chat_join_request). Resolves once the request is handed on; a redelivered update comes again.
+   */
+  onJoinRequest?: (request: JoinRequest) => Promise<void>;
+  /** Token-gated groups: a person left the group (or was removed), or is in it again (chat_member). */
+  onMembership?: (change: MembershipChange) => Promise<void>;
   /** Retry policy for answers (flood waits, 5xx): 3 tries by default, waiting out flood limits up to 10 s. */
   send?: Partial<RetryOptions>;
   /** Answers being sent at most; intake waits beyond this. */
@@ -93,8 +105,17 @@ export interface TelegramAdapter {
   health(): Promise<Record<string, true | string>>;
 }
 
-/** Only new messages carry commands, and presses of our reply buttons run them; Telegram does not even send us the rest. */
-const ALLOWED_UPDATES: ["message", "callback_query"] = ["message", "callback_query"];
+/**
+ * Only new messages carry commands, and presses of our reply buttons run them; join requests and
+ * members' comings and goings serve token-gated groups (chat_member reaches only a bot that asks for
+ * it, and only where it is an administrator). Telegram does not even send us the rest.
+ */
+const ALLOWED_UPDATES: Array<"message" | "callback_query" | "chat_join_request" | "chat_member"> = [
+  "message",
+  "callback_query",
+  "chat_join_request",
+  "chat_member",
+];
 
 const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 
@@ -150,6 +171,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   }
 
   async function handle(update: Update, receivedAt: number) {
+    if ("chat_join_request" in update || "chat_member" in update) {
+      await handleMembership(update, receivedAt);
+      return;
+    }
     const message = messageOf(update);
     const me = identity;
     const listened = me && options.listen ? listenedMessageFromUpdate(update, me, receivedAt) : undefined;
@@ -195,6 +220,48 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
           })
         : undefined;
     await run(update, invocation, receivedAt, message?.from?.language_code);
+  }
+
+  /**
+   * A join request or a member's change of status, for token gates (core decides what they mean).
+   * A failure is logged and the update let go: Telegram keeps a join request until it is settled, and
+   * the gate's passes find members who came or went unseen.
+   */
+  async function handleMembership(update: Update, receivedAt: number) {
+    const sample = (result: TelegramIntakeSample["result"]) =>
+      onIntake?.({
+        updateId: update.update_id,
+        command: null,
+        result,
+        receivedAt,
+        durationMs: now() - receivedAt,
+      });
+    const request =
+      "chat_join_request" in update
+        ? joinRequestOf(update, languageOfUser(update.chat_join_request.from.language_code))
+        : undefined;
+    const change = membershipOf(update);
+    const handOn =
+      request && options.onJoinRequest
+        ? () => options.onJoinRequest?.(request)
+        : change && options.onMembership
+          ? () => options.onMembership?.(change)
+          : undefined;
+    if (!handOn) {
+      sample("skipped");
+      return;
+    }
+    try {
+      await handOn();
+      sample("membership");
+    } catch (error) {
+      const chatId = (request ?? change)?.community.externalId;
+      logger.error(
+        { err: error, updateId: update.update_id, chatId },
+        request ? "telegram join request could not be handed on" : "telegram membership change not recorded",
+      );
+      sample("failed");
+    }
   }
 
   /**
