@@ -2,7 +2,8 @@
 // A gate's mint is read from the chain when it is added (its program and decimals), and its minimum
 // is parsed exactly to base units with those decimals: an amount never passes through a float. On
 // Discord a gate grants a role, checked against the server (it exists, the bot may manage it); on
-// Telegram the group itself is gated. A network failure saves nothing and says to try again.
+// Telegram the group itself is gated, entered through join requests (/gate invite makes the link).
+// A network failure saves nothing and says to try again.
 import { adminRefusal } from "../commands/admin-refusal.ts";
 import { formatTokenAmount, isWalletAddress, parseTokenAmount } from "@memebot/solana";
 import type { CommandContext, CommandOutcome } from "../commands/types.ts";
@@ -13,7 +14,8 @@ import { ok, userError, type UserError } from "../result.ts";
 import { quotable } from "../safe-text.ts";
 import type { GateAccess } from "./access.ts";
 import type { GateChain } from "./evaluate.ts";
-import { MAX_GATES_PER_COMMUNITY, type GateStore, type StoredTokenGate } from "./store.ts";
+import { JOIN_REQUEST_WINDOW_MS } from "./jobs.ts";
+import { GROUP_TARGET, MAX_GATES_PER_COMMUNITY, type GateStore, type StoredTokenGate } from "./store.ts";
 
 /** The latest audit entries /gate audit shows. */
 export const GATE_AUDIT_LINES = 10;
@@ -22,12 +24,12 @@ export const GATE_AUDIT_LINES = 10;
 export interface GateService {
   store: GateStore;
   chain: Pick<GateChain, "readMint">;
-  /** The platform's role access (Discord); undefined where the group itself is gated. */
+  /** The platform's access: Discord's roles, the Telegram group; undefined on the console. */
   accessFor(platform: Platform): GateAccess | undefined;
   limit?: number;
 }
 
-const ACTIONS = ["list", "add", "remove", "audit"] as const;
+const ACTIONS = ["list", "add", "remove", "audit", "invite"] as const;
 type Action = (typeof ACTIONS)[number];
 
 interface GateArgs {
@@ -103,7 +105,8 @@ async function add(context: Context, gates: GateService): Promise<CommandOutcome
   const words = args.rest.split(/\s+/).filter((part) => part !== "");
   const access = gates.accessFor(invocation.platform);
   const [mintText, amountText, roleText, ...extra] = words;
-  const roleWanted = access !== undefined;
+  // Discord gates grant a role; elsewhere the group itself is gated.
+  const roleWanted = invocation.platform === "discord" && access !== undefined;
   if (mintText === undefined || amountText === undefined || extra.length > 0)
     return failure(userError(roleWanted ? "gate.error.addHowRole" : "gate.error.addHow"));
   if (roleWanted && roleText === undefined) return failure(userError("gate.error.addHowRole"));
@@ -154,6 +157,11 @@ async function add(context: Context, gates: GateService): Promise<CommandOutcome
         return failure(userError("gate.error.unknownRole", { role: roleId }));
       warning = t(`gate.access.${check.problem}`, { role: `<@&${roleId}>` });
     }
+  } else if (access) {
+    // The group: the bot must be an admin able to approve join requests and remove members.
+    const check = await access.checkRole(invocation.community.externalId, GROUP_TARGET);
+    if (!check.ok && check.problem !== "unavailable" && check.problem !== "unknown_role")
+      warning = t(`gate.access.${check.problem}`, { role: "" });
   }
 
   const added = await gates.store.add({
@@ -188,6 +196,7 @@ async function add(context: Context, gates: GateService): Promise<CommandOutcome
       decimals,
     }),
   ];
+  if (roleId === null && access?.joinRequestLink) lines.push(t("gate.added.inviteHint"));
   if (warning) lines.push(warning);
   return answer(warning ? "gate.added.cannotManage" : "gate.added", lines.join("\n"));
 }
@@ -244,11 +253,40 @@ async function audit(context: Context, gates: GateService): Promise<CommandOutco
   return { kind: "reply", outcome: "gate.audited", message: { text: lines.join("\n") }, private: true };
 }
 
+/** A join-request link for a gated Telegram group: who uses it is let in by their holdings. */
+async function invite(context: Context, gates: GateService): Promise<CommandOutcome> {
+  const { invocation, args, t } = context;
+  if (args.rest !== "") return failure(userError("gate.help"));
+  const refused = await adminRefusal(context);
+  if (refused) return refused;
+  const access = gates.accessFor(invocation.platform);
+  if (invocation.platform !== "telegram" || !access?.joinRequestLink)
+    return failure(userError("gate.error.inviteTelegramOnly"));
+  if (invocation.community.kind !== "group") return failure(userError("gate.error.groupsOnly"));
+  const stored = await gates.store.list(invocation.community);
+  if (stored.length === 0) return failure(userError("gate.error.inviteNoGate"));
+  const link = await access.joinRequestLink(invocation.community.externalId, t("gate.invite.name"));
+  if (!link.ok) {
+    return link.problem === "unavailable" || link.problem === "unknown_role"
+      ? failure(userError("gate.error.telegramDown"))
+      : failure(userError(`gate.access.${link.problem}`, { role: "" }));
+  }
+  return answer(
+    "gate.invited",
+    t("gate.invite.link", {
+      url: link.url,
+      gates: stored.map((gate) => describeGate(gate, t)).join(t("gate.join.or")),
+      minutes: Math.round(JOIN_REQUEST_WINDOW_MS / 60_000),
+    }),
+  );
+}
+
 const RUN: Record<Action, (context: Context, gates: GateService) => Promise<CommandOutcome>> = {
   list,
   add,
   remove,
   audit,
+  invite,
 };
 
 export const gateCommand = defineCommand<GateArgs>({

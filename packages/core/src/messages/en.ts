@@ -432,16 +432,18 @@ const en = {
   "permission.console": "the local admin",
 
   "command.gate.description": "Token gates: a role or the group for holders of a token; admins set them",
-  "arg.gate.action": "add, list, remove or audit",
+  "arg.gate.action": "add, list, remove, audit or invite",
   "arg.gate.rest": "add: <mint> <min amount> [role]; remove: <gate number>",
   "command.verify.description": "Check your linked wallets against this community's token gates",
   "gate.help":
-    "Token gates (admins):\n/gate add <mint> <min amount> <role> — on Discord, holders get the role\n/gate add <mint> <min amount> — on Telegram, the group itself\n/gate list — the gates here\n/gate remove <number>\n/gate audit — the latest grants, removals and failed checks\nMembers link wallets with /wallet link, then use /verify.",
+    "Token gates (admins):\n/gate add <mint> <min amount> <role> — on Discord, holders get the role\n/gate add <mint> <min amount> — on Telegram, the group itself\n/gate list — the gates here\n/gate remove <number>\n/gate audit — the latest grants, removals and failed checks\n/gate invite — on Telegram, the join-request link to the group\nSettings: /config gate.recheck_hours (how often everyone is checked again) and gate.grace_hours (hours before a short holder loses access)\nMembers link wallets with /wallet link, then use /verify.",
   "gate.rule": "holders of at least {amount} of {mint} get {target}",
   "gate.target.group": "this group",
   "gate.program.spl-token": "SPL Token",
   "gate.program.token-2022": "Token-2022",
   "gate.added": "Gate #{id} set: {gate} ({program}, {decimals} decimals, read from the chain).",
+  "gate.added.inviteHint":
+    "Members now join through a join-request link: make one with /gate invite and share it instead of the group's usual link.",
   "gate.removed": "Gate #{id} removed. Roles it gave stay until someone takes them away.",
   "gate.list.header": "Token gates here ({count} of {max}):",
   "gate.list.item": "#{id} — {gate} — {program}, {decimals} decimals — mint {mint}",
@@ -521,6 +523,14 @@ const en = {
   "gate.error.notFound": "There is no gate #{id} here: /gate list shows this community's gates.",
   "gate.error.groupsOnly": "Token gates are for groups and servers: set them there, not in a private chat.",
   "gate.error.unavailable": "Token gates aren't available here.",
+  "gate.invite.link":
+    "Join-request link for this group: {url}\nShare it instead of the usual invite link. When someone uses it, I let in holders ({gates}) at once and send everyone else a private link to verify a wallet; requests not verified within {minutes} minutes are declined.",
+  "gate.invite.name": "Token holders",
+  "gate.error.telegramDown": "Telegram didn't answer, so no link was made. Try again in a minute.",
+  "gate.error.inviteNoGate":
+    "This group has no token gate yet: add one first with /gate add <mint> <min amount>.",
+  "gate.error.inviteTelegramOnly":
+    "/gate invite is for Telegram groups, where people join through a link; on Discord, holders get the role with /verify.",
   "verify.error.groupsOnly": "Use /verify in the group or server whose gates you want to pass.",
   "verify.none": "This community has no token gates.",
   "verify.noWallet": "You haven't linked a wallet here yet: use /wallet link, then /verify again.",

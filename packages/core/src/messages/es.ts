@@ -450,17 +450,19 @@ const messages: Messages = {
 
   "command.gate.description":
     "Accesos por token: un rol o el grupo para quien tenga un token; los fijan los admins",
-  "arg.gate.action": "add, list, remove o audit",
+  "arg.gate.action": "add, list, remove, audit o invite",
   "arg.gate.rest": "add: <mint> <cantidad mínima> [rol]; remove: <número>",
   "command.verify.description":
     "Comprueba tus wallets vinculadas frente a los accesos por token de esta comunidad",
   "gate.help":
-    "Accesos por token (admins):\n/gate add <mint> <cantidad mínima> <rol> — en Discord, quien tenga el token recibe el rol\n/gate add <mint> <cantidad mínima> — en Telegram, el propio grupo\n/gate list — los accesos de aquí\n/gate remove <número>\n/gate audit — las últimas concesiones, retiradas y comprobaciones fallidas\nLos miembros vinculan wallets con /wallet link y luego usan /verify.",
+    "Accesos por token (admins):\n/gate add <mint> <cantidad mínima> <rol> — en Discord, quien tenga el token recibe el rol\n/gate add <mint> <cantidad mínima> — en Telegram, el propio grupo\n/gate list — los accesos de aquí\n/gate remove <número>\n/gate audit — las últimas concesiones, retiradas y comprobaciones fallidas\n/gate invite — en Telegram, el enlace de solicitud para entrar\nAjustes: /config gate.recheck_hours (cada cuántas horas se revisa a todos) y gate.grace_hours (horas de gracia antes de retirar el acceso)\nLos miembros vinculan wallets con /wallet link y luego usan /verify.",
   "gate.rule": "quien tenga al menos {amount} de {mint} obtiene {target}",
   "gate.target.group": "este grupo",
   "gate.program.spl-token": "SPL Token",
   "gate.program.token-2022": "Token-2022",
   "gate.added": "Acceso #{id} creado: {gate} ({program}, {decimals} decimales, leídos de la cadena).",
+  "gate.added.inviteHint":
+    "Ahora se entra con un enlace de solicitud: créalo con /gate invite y compártelo en lugar del enlace habitual del grupo.",
   "gate.removed": "Acceso #{id} eliminado. Los roles que dio se quedan hasta que alguien los quite.",
   "gate.list.header": "Accesos por token aquí ({count} de {max}):",
   "gate.list.item": "#{id} — {gate} — {program}, {decimals} decimales — mint {mint}",
@@ -542,6 +544,15 @@ const messages: Messages = {
   "gate.error.groupsOnly":
     "Los accesos por token son para grupos y servidores: créalos allí, no en un chat privado.",
   "gate.error.unavailable": "Los accesos por token no están disponibles aquí.",
+  "gate.invite.link":
+    "Enlace de solicitud para este grupo: {url}\nCompártelo en lugar del enlace habitual. Cuando alguien lo use, dejaré entrar al momento a quienes tengan el token ({gates}) y enviaré a los demás un enlace privado para verificar una billetera; las solicitudes no verificadas en {minutes} minutos se rechazan.",
+  "gate.invite.name": "Poseedores del token",
+  "gate.error.telegramDown":
+    "Telegram no respondió, así que no se creó ningún enlace. Inténtalo de nuevo en un minuto.",
+  "gate.error.inviteNoGate":
+    "Este grupo aún no tiene acceso por token: añade uno con /gate add <mint> <cantidad mínima>.",
+  "gate.error.inviteTelegramOnly":
+    "/gate invite es para grupos de Telegram, donde se entra con un enlace; en Discord, quienes tengan el token reciben el rol con /verify.",
   "verify.error.groupsOnly": "Usa /verify en el grupo o servidor cuyos accesos quieres pasar.",
   "verify.none": "Esta comunidad no tiene accesos por token.",
   "verify.noWallet": "Aún no has vinculado ninguna wallet aquí: usa /wallet link y luego /verify otra vez.",

@@ -181,7 +181,10 @@ export function createGateMembersRepository(prisma: PrismaClient): GateMembersRe
         ON CONFLICT ("communityId", "target", "memberId") DO UPDATE SET
           "hasAccess" = EXCLUDED."hasAccess", "shortSince" = EXCLUDED."shortSince",
           "failures" = EXCLUDED."failures", "removedAt" = EXCLUDED."removedAt",
-          "leftAt" = EXCLUDED."leftAt", "checkedAt" = EXCLUDED."checkedAt"`;
+          -- A member seen leaving after this check began (setMemberPresence meanwhile) stays gone.
+          "leftAt" = CASE WHEN "GateMemberState"."leftAt" > EXCLUDED."checkedAt"
+                          THEN "GateMemberState"."leftAt" ELSE EXCLUDED."leftAt" END,
+          "checkedAt" = EXCLUDED."checkedAt"`;
     },
 
     async setMemberPresence(community, memberId, leftAt) {
