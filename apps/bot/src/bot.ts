@@ -121,11 +121,14 @@ export function createBotDispatch(
     gate: createGate({ redis, prefix: env.QUEUE_PREFIX }),
     jobs,
     ...services,
-    // /gate and /verify: mints read from the chain, Discord roles checked with the bot token.
+    // /gate and /verify: mints read from the chain, Discord roles and Telegram admin rights checked.
     gates: gateServiceOf(repositories, {
       chain: { urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS] },
       ...(env.DISCORD_TOKEN
         ? { discord: { apiBase: env.DISCORD_API_BASE, botToken: env.DISCORD_TOKEN } }
+        : {}),
+      ...(env.TELEGRAM_BOT_TOKEN
+        ? { telegram: { apiBase: env.TELEGRAM_API_ROOT, botToken: env.TELEGRAM_BOT_TOKEN } }
         : {}),
     }),
     // Files sent with commands (a persona to import), from the platform that holds them.

@@ -17,6 +17,7 @@ import {
   queueNamesOf,
   reportFailedConversation,
   reportFailedRun,
+  walletLinkSettingsOf,
   type AnswerConversationDependencies,
   type JobCatalog,
 } from "@memebot/core";
@@ -26,6 +27,7 @@ import {
   createDiscordChannelClient,
   createDiscordRoleAccess,
   createPlatformSender,
+  createTelegramGroupAccess,
   createTypingIndicator,
 } from "@memebot/delivery";
 import { createJobProducer, createJobWorker, registerJobSchedulers } from "@memebot/jobs";
@@ -183,15 +185,27 @@ export async function startWorker(
         alerts: { deliver },
         logger,
       }),
-      // /verify and its re-checks: holdings read from the chain, Discord roles granted or removed.
+      // Token gates: /verify, re-checks, re-verification passes and Telegram join requests; holdings
+      // read from the chain, Discord roles and the Telegram group's members let in or out.
       ...createGatingHandlers({
         repositories,
+        settings,
+        // The bot serves the verification page at PUBLIC_URL; join requests are answered with its links.
+        walletLinks: walletLinkSettingsOf(env.PUBLIC_URL),
         chain: createGateChain({ urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS] }),
         ...(env.DISCORD_TOKEN
           ? {
               discord: createDiscordRoleAccess({
                 apiBase: env.DISCORD_API_BASE,
                 botToken: env.DISCORD_TOKEN,
+              }),
+            }
+          : {}),
+        ...(env.TELEGRAM_BOT_TOKEN
+          ? {
+              telegram: createTelegramGroupAccess({
+                apiBase: env.TELEGRAM_API_ROOT,
+                botToken: env.TELEGRAM_BOT_TOKEN,
               }),
             }
           : {}),
