@@ -12,14 +12,13 @@ import {
   walletLinkSettingsOf,
   type CommandInvocation,
   type Dispatch,
-  type GateAccess,
   type GateChain,
   type JobPayload,
   type OutgoingMessage,
   type ReplyTarget,
 } from "@memebot/core";
 import type { Database, Repositories } from "@memebot/db";
-import { createDiscordRoleAccess } from "@memebot/delivery";
+import { createDiscordRoleAccess, createTelegramGroupAccess } from "@memebot/delivery";
 import { createJobProducer } from "@memebot/jobs";
 import type { Address } from "@solana/kit";
 import { createGatingHandlers } from "../../apps/worker/src/gating.ts";
@@ -52,8 +51,10 @@ export async function gateWorld(options: {
   repositories: Repositories;
   solana: FakeSolanaRpc;
   discord?: FakeDiscord;
-  /** The Telegram group's access (createTelegramGroupAccess over the fake Telegram). */
-  telegram?: GateAccess;
+  /** The fake Telegram's API: the Telegram group's access for /gate and the worker. */
+  telegram?: { apiBase: string; botToken: string };
+  /** The community's id (a fake Telegram group's); a fresh one by default. */
+  community?: string;
   /** The verification page's base, for join requests' links. */
   publicUrl?: string;
   passPageSize?: number;
@@ -61,7 +62,8 @@ export async function gateWorld(options: {
   const { redis, repositories, solana, discord, platform } = options;
   const prefix = `test-gates-${randomUUID()}`;
   const community =
-    platform === "discord" ? uniqueSnowflake() : `-100${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+    options.community ??
+    (platform === "discord" ? uniqueSnowflake() : `-100${Date.now()}${Math.floor(Math.random() * 1e6)}`);
   const chain = createGateChain({
     urls: [solana.url],
     requestsPerSecond: 10_000,
@@ -71,7 +73,11 @@ export async function gateWorld(options: {
   });
   const producer = createJobProducer({ connection: redis, prefix });
   const discordAccess = discord ? { apiBase: discord.apiBase, botToken: BOT_TOKEN } : undefined;
-  const gates = gateServiceOf(repositories, { chain, ...(discordAccess ? { discord: discordAccess } : {}) });
+  const gates = gateServiceOf(repositories, {
+    chain,
+    ...(discordAccess ? { discord: discordAccess } : {}),
+    ...(options.telegram ? { telegram: options.telegram } : {}),
+  });
   const dispatch = testDispatcher({ redis, prefix, repositories, jobs: producer, gates });
   const delivered: GateWorld["delivered"] = [];
   const enqueued: GateWorld["enqueued"] = [];
@@ -80,7 +86,7 @@ export async function gateWorld(options: {
     repositories,
     chain,
     ...(discordAccess ? { discord: createDiscordRoleAccess(discordAccess) } : {}),
-    ...(options.telegram ? { telegram: options.telegram } : {}),
+    ...(options.telegram ? { telegram: createTelegramGroupAccess(options.telegram) } : {}),
     // Uncached, so a test's /config change is seen by the next check.
     settings: createSettingsStore({
       repository: repositories.communities,
