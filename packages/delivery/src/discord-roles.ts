@@ -178,15 +178,17 @@ export function createDiscordRoleAccess(options: DiscordRoleAccessOptions): Gate
 
   /**
    * List Guild Members page by page (members come in id order, `after` the last one seen), keeping
-   * those asked for; it stops once a page passes the highest id asked for or the server ends.
+   * those asked for: it starts just below the lowest id asked for and stops once a page passes the
+   * highest, so a pass's page (members in id order) lists only its stretch of the server.
    */
   async function listed(guildId: string, memberIds: Set<string>): Promise<Map<string, readonly string[]>> {
     const roles = new Map<string, readonly string[]>();
     // Discord ids are snowflakes; anything else cannot be a member and never turns up in a page.
-    const highest = [...memberIds]
-      .filter((id) => SNOWFLAKE.test(id))
-      .reduce((top, id) => (BigInt(id) > top ? BigInt(id) : top), 0n);
-    let after = "0";
+    const snowflakes = [...memberIds].filter((id) => SNOWFLAKE.test(id)).map((id) => BigInt(id));
+    if (snowflakes.length === 0) return roles;
+    const highest = snowflakes.reduce((top, id) => (id > top ? id : top));
+    const lowest = snowflakes.reduce((bottom, id) => (id < bottom ? id : bottom));
+    let after = String(lowest - 1n);
     for (;;) {
       const query = new URLSearchParams({ limit: String(MEMBERS_PAGE), after });
       const page = (await passRest.get(`/guilds/${guildId}/members`, { query })) as ApiMember[];
