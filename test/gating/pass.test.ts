@@ -13,10 +13,11 @@ import { startFakeDiscord, type FakeDiscord } from "../fakes/discord/server.ts";
 import { MANAGE_ROLES } from "../fakes/discord/guilds.ts";
 import { startFakeSolanaRpc, type FakeMint, type FakeSolanaRpc } from "../fakes/solana-rpc.ts";
 import { REDIS_URL } from "../jobs/support.ts";
-import { openTestDatabase, repositoryOptions } from "../support/database.ts";
+import { repositoryOptions } from "../support/database.ts";
 import {
   auditOf,
   gateWorld,
+  openOwnDatabase,
   linkWallets,
   replyTo,
   runQueued,
@@ -45,7 +46,7 @@ const [HOLDER, KEEPER, SHORT, SELLER] = [
 const wallets = new Map<string, { address: Address; associatedAccount?: Address }>();
 
 beforeAll(async () => {
-  database = await openTestDatabase();
+  database = await openOwnDatabase();
   repositories = createRepositories(database.prisma, repositoryOptions);
   solana = await startFakeSolanaRpc();
   discord = await startFakeDiscord();
@@ -60,6 +61,8 @@ afterAll(async () => {
 });
 
 beforeEach(async (context) => {
+  // Sweeps go over every gated community of the database (the file's own): this test's alone.
+  await database.prisma.tokenGate.deleteMany();
   solana.clearFailures();
   world = await gateWorld({ platform: "discord", redis, repositories, solana, discord, passPageSize: 2 });
   context.onTestFinished(() => world.close());

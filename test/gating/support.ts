@@ -2,6 +2,7 @@
 // (guild roles and members), this run's PostgreSQL and Redis, a dispatcher with the gate service as
 // the bot builds it, and the worker's gate handlers with a recording delivery.
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
 import type { Redis } from "ioredis";
 import { gateServiceOf } from "@memebot/bot";
 import {
@@ -17,7 +18,7 @@ import {
   type OutgoingMessage,
   type ReplyTarget,
 } from "@memebot/core";
-import type { Database, Repositories } from "@memebot/db";
+import { openDatabase, type Database, type Repositories } from "@memebot/db";
 import { createDiscordRoleAccess, createTelegramGroupAccess } from "@memebot/delivery";
 import { createJobProducer } from "@memebot/jobs";
 import type { Address } from "@solana/kit";
@@ -25,6 +26,7 @@ import { createGatingHandlers } from "../../apps/worker/src/gating.ts";
 import type { FakeDiscord } from "../fakes/discord/server.ts";
 import type { FakeMint, FakeSolanaRpc, FakeWallet } from "../fakes/solana-rpc.ts";
 import { deletePrefix } from "../jobs/support.ts";
+import { createScratchDatabase } from "../support/database.ts";
 import { testDispatcher } from "../support/dispatcher.ts";
 import { uniqueSnowflake } from "../support/unique-ids.ts";
 
@@ -256,4 +258,20 @@ export async function runQueued(
     const handler = world.handlers[name] as (payload: unknown, context: unknown) => Promise<unknown>;
     ran.push({ payload: job?.payload, result: await handler(job?.payload, context) });
   }
+}
+
+/**
+ * A migrated database of the file's own: sweeps go over every community with gates, so a file that
+ * runs them must not see (or start passes for) other files' communities in the shared test database.
+ */
+export async function openOwnDatabase(): Promise<Database> {
+  const scratch = await createScratchDatabase("memebot_gates");
+  const database = await openDatabase({ databaseUrl: scratch.url, dataDir: tmpdir(), migrate: true });
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await scratch.drop();
+    },
+  };
 }

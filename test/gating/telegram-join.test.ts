@@ -11,11 +11,12 @@ import { createRepositories, type Database } from "@memebot/db";
 import { startFakeSolanaRpc, type FakeMint, type FakeSolanaRpc } from "../fakes/solana-rpc.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram/server.ts";
 import { REDIS_URL } from "../jobs/support.ts";
-import { openTestDatabase, repositoryOptions } from "../support/database.ts";
+import { repositoryOptions } from "../support/database.ts";
 import { uniqueTelegramBot, uniqueTelegramGroupId, uniqueTelegramUserId } from "../support/unique-ids.ts";
 import {
   auditOf,
   gateWorld,
+  openOwnDatabase,
   linkWallets,
   replyTo,
   runQueued,
@@ -36,7 +37,7 @@ const HOUR = 3_600_000;
 const PUBLIC_URL = "https://gates.example.org";
 
 beforeAll(async () => {
-  database = await openTestDatabase();
+  database = await openOwnDatabase();
   repositories = createRepositories(database.prisma, repositoryOptions);
   solana = await startFakeSolanaRpc();
   telegram = await startFakeTelegram({ bot: uniqueTelegramBot() });
@@ -51,6 +52,8 @@ afterAll(async () => {
 });
 
 beforeEach(async (context) => {
+  // Sweeps go over every gated community of the database (the file's own): this test's alone.
+  await database.prisma.tokenGate.deleteMany();
   group = uniqueTelegramGroupId();
   telegram.setAdministrator(group, telegram.bot.id);
   world = await gateWorld({

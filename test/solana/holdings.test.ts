@@ -1,4 +1,10 @@
-import { readHoldings, SolanaRpc, type HolderBalance, type HoldingsQuery } from "@memebot/solana/chain";
+import {
+  createOwnerSearchMemory,
+  readHoldings,
+  SolanaRpc,
+  type HolderBalance,
+  type HoldingsQuery,
+} from "@memebot/solana/chain";
 import { getAddressDecoder, type Address } from "@solana/kit";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -130,6 +136,40 @@ describe("readHoldings", () => {
       '{"ok":true,"amount":"2010","exact":true}': 5,
       '{"ok":true,"amount":"10","exact":true}': 5,
     });
+  });
+
+  it("remembers searches: a wallet searched recently is read with its known accounts, not searched again", async () => {
+    const memory = createOwnerSearchMemory();
+    // Short in its associated account (10), the rest in two accounts of its own.
+    const wallet = await walletWith(splMint, 10n, 400n, 600n);
+    const remembered = (at: number, since?: number) =>
+      readHoldings(rpc, {
+        ...query(splMint, [{ id: "m", wallets: [wallet.address] }], 2_000n),
+        memory,
+        now: at,
+        ...(since !== undefined ? { searchedSince: since } : {}),
+      });
+
+    // First check: searched, and its two other accounts remembered.
+    expect((await remembered(1_000)).get("m")).toEqual({ ok: true, amount: 1_010n, exact: true });
+    expect(fake.calls).toEqual({ getMultipleAccounts: 1, getTokenAccountsByOwner: 1 });
+    expect(memory.get(`${splMint.address}:${wallet.address}`)?.accounts).toHaveLength(2);
+
+    // A pass trusting searches since 500: the three accounts in one getMultipleAccounts, no search.
+    fake.resetCounts();
+    const extra = await fake.setup.extraTokenAccount(splMint, wallet.address);
+    await fake.setup.mintTo(splMint, extra, 5_000n);
+    expect((await remembered(2_000, 500)).get("m")).toEqual({ ok: true, amount: 1_010n, exact: true });
+    expect(fake.calls).toEqual({ getMultipleAccounts: 1 });
+
+    // Searches older than asked for are made again: the new account is found (and then enough).
+    fake.resetCounts();
+    expect((await remembered(3_000, 2_500)).get("m")).toEqual({ ok: true, amount: 6_010n, exact: true });
+    expect(fake.calls).toEqual({ getMultipleAccounts: 1, getTokenAccountsByOwner: 1 });
+    // Without searchedSince (a member's own /verify) the known accounts count and reach enough at once.
+    fake.resetCounts();
+    expect((await remembered(4_000)).get("m")).toEqual({ ok: true, amount: 6_010n, exact: false });
+    expect(fake.calls).toEqual({ getMultipleAccounts: 1 });
   });
 
   it("follows balances that change between checks: transfers between accounts, burns, transfers away", async () => {

@@ -123,7 +123,10 @@ export function createBotDispatch(
     ...services,
     // /gate and /verify: mints read from the chain, Discord roles and Telegram admin rights checked.
     gates: gateServiceOf(repositories, {
-      chain: { urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS] },
+      chain: {
+        urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS],
+        requestsPerSecond: env.SOLANA_RPC_REQUESTS_PER_SECOND,
+      },
       ...(env.DISCORD_TOKEN
         ? { discord: { apiBase: env.DISCORD_API_BASE, botToken: env.DISCORD_TOKEN } }
         : {}),

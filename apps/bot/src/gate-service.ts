@@ -9,14 +9,14 @@ export function gateServiceOf(
   repositories: Pick<Repositories, "gates">,
   options: {
     /** SOLANA_RPC_URL first, then SOLANA_RPC_FALLBACK_URLS; or a chain of a test's own. */
-    chain: { urls: readonly string[] } | Pick<GateChain, "readMint">;
+    chain: { urls: readonly string[]; requestsPerSecond?: number } | Pick<GateChain, "readMint">;
     /** With a bot token, Discord gates grant roles; without one, Discord gates cannot be added. */
     discord?: { apiBase: string; botToken: string };
     /** With a bot token, Telegram groups are gated through join requests. */
     telegram?: { apiBase: string; botToken: string };
   },
 ): GateService {
-  const chain = "urls" in options.chain ? createGateChain({ urls: options.chain.urls }) : options.chain;
+  const chain = "urls" in options.chain ? createGateChain(options.chain) : options.chain;
   const discord = options.discord ? createDiscordRoleAccess(options.discord) : undefined;
   const telegram = options.telegram ? createTelegramGroupAccess(options.telegram) : undefined;
   return {

@@ -192,7 +192,10 @@ export async function startWorker(
         settings,
         // The bot serves the verification page at PUBLIC_URL; join requests are answered with its links.
         walletLinks: walletLinkSettingsOf(env.PUBLIC_URL),
-        chain: createGateChain({ urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS] }),
+        chain: createGateChain({
+          urls: [env.SOLANA_RPC_URL, ...env.SOLANA_RPC_FALLBACK_URLS],
+          requestsPerSecond: env.SOLANA_RPC_REQUESTS_PER_SECOND,
+        }),
         ...(env.DISCORD_TOKEN
           ? {
               discord: createDiscordRoleAccess({

@@ -189,6 +189,11 @@ export const envSchema = z.preprocess(
           ),
         )
         .default([]),
+      // Requests a second to each of those endpoints: the public endpoint allows about 10 per address;
+      // a paid plan's allowance (50, 100, …) makes re-verification passes of large communities faster.
+      SOLANA_RPC_REQUESTS_PER_SECOND: positiveInt
+        .pipe(z.number().max(10_000, "must be at most 10000"))
+        .default(10),
     })
     .superRefine(
       (env, ctx) => {

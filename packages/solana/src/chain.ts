@@ -9,5 +9,12 @@ export {
   type ReadMintResult,
   type TokenProgram,
 } from "./mint.ts";
-export { ACCOUNTS_PER_REQUEST, readHoldings, type HolderBalance, type HoldingsQuery } from "./holdings.ts";
+export {
+  ACCOUNTS_PER_REQUEST,
+  createOwnerSearchMemory,
+  readHoldings,
+  type HolderBalance,
+  type HoldingsQuery,
+  type OwnerSearchMemory,
+} from "./holdings.ts";
 export { parseSolanaAddress } from "./solana-address.ts";

@@ -3,6 +3,11 @@
 // many wallets go 100 to a getMultipleAccounts request, and only holders that fall short of `enough`
 // that way are searched with getTokenAccountsByOwner, wallet by wallet. A failed request never
 // reads as a zero balance: the holder's result says the chain could not be read.
+//
+// Searches may be remembered (`memory`): the token accounts a search found besides the associated
+// one are then read with the associated accounts, 100 a request, and a wallet searched since
+// `searchedSince` is not searched again. Re-verification passes use this, so a member who stays short
+// costs a share of a getMultipleAccounts request instead of a search per wallet and mint each pass.
 import type { PublicKey } from "@solana/web3.js";
 import { type AccountInfo } from "@solana/web3.js";
 import { unpackAccount } from "@solana/spl-token";
@@ -25,6 +30,37 @@ export interface HoldingsQuery {
   enough: bigint;
   /** getMultipleAccounts and getTokenAccountsByOwner requests in flight at once (default 4). */
   concurrency?: number;
+  /** Remembered searches (see above); without it every short holder's wallets are searched. */
+  memory?: OwnerSearchMemory;
+  /** With `memory`: wallets searched at or after this time (ms) are not searched again. */
+  searchedSince?: number;
+  /** The time searches are remembered at (ms; now by default). */
+  now?: number;
+}
+
+/** What a wallet's last search found of a mint: its token accounts other than the associated one. */
+export interface RememberedSearch {
+  accounts: readonly string[];
+  at: number;
+}
+
+/** Keyed `${mint}:${wallet}`; bounded by whoever implements it. */
+export interface OwnerSearchMemory {
+  get(key: string): RememberedSearch | undefined;
+  set(key: string, search: RememberedSearch): void;
+}
+
+/** An OwnerSearchMemory in this process, forgetting the oldest entries past `limit`. */
+export function createOwnerSearchMemory(limit = 200_000): OwnerSearchMemory {
+  const entries = new Map<string, RememberedSearch>();
+  return {
+    get: (key) => entries.get(key),
+    set(key, search) {
+      entries.delete(key);
+      if (entries.size >= limit) entries.delete(entries.keys().next().value as string);
+      entries.set(key, search);
+    },
+  };
 }
 
 export type HolderBalance =
@@ -58,7 +94,11 @@ export async function readHoldings(
     }
   }
 
-  const fromAssociated = await readAssociated(rpc, mint, programId, owners, concurrency);
+  const mintText = mint.toBase58();
+  const remembered = (wallet: string) => query.memory?.get(`${mintText}:${wallet}`);
+  const fresh = (wallet: string) =>
+    query.searchedSince !== undefined && (remembered(wallet)?.at ?? -Infinity) >= query.searchedSince;
+  const fromAssociated = await readAssociated(rpc, mint, programId, owners, concurrency, remembered);
 
   const results = new Map<string, HolderBalance>();
   const short: Array<{ id: string; wallets: readonly string[] }> = [];
@@ -72,14 +112,23 @@ export async function readHoldings(
   const searched = await searchOwners(
     rpc,
     mint,
-    [...new Set(short.flatMap((holder) => holder.wallets))].map((wallet) => [
-      wallet,
-      owners.get(wallet) as PublicKey,
-    ]),
+    programId,
+    [...new Set(short.flatMap((holder) => holder.wallets))]
+      .filter((wallet) => !fresh(wallet))
+      .map((wallet) => [wallet, owners.get(wallet) as PublicKey]),
     concurrency,
   );
+  if (query.memory) {
+    const at = query.now ?? Date.now();
+    for (const [wallet, read] of searched) {
+      if (read.ok) query.memory.set(`${mintText}:${wallet}`, { accounts: read.others, at });
+    }
+  }
   for (const holder of short) {
-    const reads = holder.wallets.map((wallet) => searched.get(wallet) as WalletRead);
+    // A wallet searched recently was read whole with the associated accounts (its known accounts too).
+    const reads = holder.wallets.map(
+      (wallet) => (searched.get(wallet) ?? fromAssociated.get(wallet)) as WalletRead,
+    );
     if (reads.every((read) => read.ok)) {
       results.set(holder.id, { ok: true, amount: sumOf(reads), exact: true });
       continue;
@@ -103,58 +152,78 @@ export async function readHoldings(
 const sumOf = (reads: readonly WalletRead[]): bigint =>
   reads.reduce((total, read) => (read.ok ? total + read.amount : total), 0n);
 
-/** Each wallet's associated token account balance (0 when it has none), 100 accounts a request. */
+/**
+ * Each wallet's balance in its associated token account (0 when it has none) and in the accounts its
+ * remembered search found, 100 accounts a request; a wallet any of whose accounts failed reads as failed.
+ */
 async function readAssociated(
   rpc: SolanaRpc,
   mint: PublicKey,
   programId: PublicKey,
   owners: Map<string, PublicKey>,
   concurrency: number,
+  remembered: (wallet: string) => RememberedSearch | undefined,
 ): Promise<Map<string, WalletRead>> {
-  const wallets = [...owners.keys()];
   const mintText = mint.toBase58();
-  const addresses = wallets.map((wallet) =>
-    associatedAddress(mint, mintText, owners.get(wallet) as PublicKey, wallet, programId),
+  const accounts: Array<{ wallet: string; key: PublicKey }> = [];
+  for (const [wallet, owner] of owners) {
+    accounts.push({ wallet, key: associatedAddress(mint, mintText, owner, wallet, programId) });
+    for (const other of remembered(wallet)?.accounts ?? []) {
+      const key = parseSolanaAddress(other);
+      if (key) accounts.push({ wallet, key });
+    }
+  }
+  const reads = new Map<string, WalletRead>(
+    [...owners.keys()].map((wallet) => [wallet, { ok: true, amount: 0n }]),
   );
-  const reads = new Map<string, WalletRead>();
   const chunks: number[] = [];
-  for (let start = 0; start < wallets.length; start += ACCOUNTS_PER_REQUEST) chunks.push(start);
+  for (let start = 0; start < accounts.length; start += ACCOUNTS_PER_REQUEST) chunks.push(start);
   await eachLimited(chunks, concurrency, async (start) => {
-    const keys = addresses.slice(start, start + ACCOUNTS_PER_REQUEST);
-    const answer = await rpc.call((connection) => connection.getMultipleAccountsInfo(keys));
-    keys.forEach((key, offset) => {
-      const wallet = wallets[start + offset] as string;
-      if (!answer.ok) {
+    const chunk = accounts.slice(start, start + ACCOUNTS_PER_REQUEST);
+    const answer = await rpc.call((connection) =>
+      connection.getMultipleAccountsInfo(chunk.map((account) => account.key)),
+    );
+    chunk.forEach(({ wallet, key }, offset) => {
+      const read = reads.get(wallet) as WalletRead;
+      if (!answer.ok || !read.ok) {
         reads.set(wallet, { ok: false });
         return;
       }
       const account = answer.value[offset] ?? null;
-      reads.set(wallet, {
-        ok: true,
-        amount: account ? amountOf(key, account, mint, owners.get(wallet) as PublicKey) : 0n,
-      });
+      const amount = account ? amountOf(key, account, mint, owners.get(wallet) as PublicKey) : 0n;
+      reads.set(wallet, { ok: true, amount: read.amount + amount });
     });
   });
   return reads;
 }
 
-/** Each wallet's total over all its token accounts of the mint, either token program. */
+type SearchRead = { ok: true; amount: bigint; others: string[] } | { ok: false };
+
+/** Each wallet's total over all its token accounts of the mint, and those other than its associated one. */
 async function searchOwners(
   rpc: SolanaRpc,
   mint: PublicKey,
+  programId: PublicKey,
   owners: Array<[string, PublicKey]>,
   concurrency: number,
-): Promise<Map<string, WalletRead>> {
-  const reads = new Map<string, WalletRead>();
+): Promise<Map<string, SearchRead>> {
+  const reads = new Map<string, SearchRead>();
+  const mintText = mint.toBase58();
   await eachLimited(owners, concurrency, async ([wallet, owner]) => {
     const answer = await rpc.call((connection) => connection.getTokenAccountsByOwner(owner, { mint }));
     if (!answer.ok) {
       reads.set(wallet, { ok: false });
       return;
     }
+    const associated = associatedAddress(mint, mintText, owner, wallet, programId);
     let total = 0n;
-    for (const { pubkey, account } of answer.value.value) total += amountOf(pubkey, account, mint, owner);
-    reads.set(wallet, { ok: true, amount: total });
+    const others: string[] = [];
+    for (const { pubkey, account } of answer.value.value) {
+      const amount = amountOf(pubkey, account, mint, owner);
+      total += amount;
+      if (!pubkey.equals(associated)) others.push(pubkey.toBase58());
+    }
+    reads.set(wallet, { ok: true, amount: total, others });
   });
   return reads;
 }

@@ -10,7 +10,11 @@ import type { GateStore, StoredTokenGate } from "./store.ts";
 /** What gates read from the chain (@memebot/solana/chain over the configured RPC endpoints). */
 export interface GateChain {
   readMint(address: string): Promise<ReadMintResult>;
-  readHoldings(query: HoldingsQuery): Promise<Map<string, HolderBalance>>;
+  /**
+   * Holdings, remembering owner searches in this process: with `searchedSince`, a wallet searched
+   * since then is read from its known accounts instead of searched again.
+   */
+  readHoldings(query: Omit<HoldingsQuery, "memory">): Promise<Map<string, HolderBalance>>;
 }
 
 /**
@@ -28,11 +32,15 @@ export function createGateChain(options: SolanaRpcOptions): GateChain {
 }
 
 async function loadChain(options: SolanaRpcOptions): Promise<GateChain> {
-  const { SolanaRpc, readMint, readHoldings } = await withoutBindingsWarning(
+  const { SolanaRpc, createOwnerSearchMemory, readMint, readHoldings } = await withoutBindingsWarning(
     () => import("@memebot/solana/chain"),
   );
   const rpc = new SolanaRpc(options);
-  return { readMint: (address) => readMint(rpc, address), readHoldings: (query) => readHoldings(rpc, query) };
+  const memory = createOwnerSearchMemory();
+  return {
+    readMint: (address) => readMint(rpc, address),
+    readHoldings: (query) => readHoldings(rpc, { ...query, memory }),
+  };
 }
 
 /**
@@ -89,12 +97,26 @@ export interface MemberEvaluation {
   results: GateResult[];
 }
 
+/**
+ * How long a pass trusts a wallet's last owner search (its token accounts besides the associated
+ * one): a day, and never longer than the grace period, so access is only ever removed after a search
+ * made during the member's grace (a pass's removal comes at least the grace period after it began).
+ */
+export const SEARCH_MEMORY_MS = 24 * 60 * 60_000;
+
+export interface EvaluationOptions {
+  /** Wallets searched at or after this time (ms) are not searched again; absent: search every short wallet. */
+  searchedSince?: number;
+  now?: number;
+}
+
 /** The members' results for every gate of the community, in the order of `memberIds`. */
 export async function evaluateMembers(
   deps: GateEvaluationDependencies,
   community: Pick<CommunityRef, "platform" | "externalId">,
   memberIds: readonly string[],
   gates?: readonly StoredTokenGate[],
+  options: EvaluationOptions = {},
 ): Promise<MemberEvaluation[]> {
   const gateList = gates ?? (await deps.gates.list(community));
   const members = await Promise.all(
@@ -118,7 +140,14 @@ export async function evaluateMembers(
         const enough = sameMint.reduce((most, gate) => (gate.minAmount > most ? gate.minAmount : most), 0n);
         balances.set(
           first.mint,
-          await deps.chain.readHoldings({ mint: first.mint, program: first.program, holders, enough }),
+          await deps.chain.readHoldings({
+            mint: first.mint,
+            program: first.program,
+            holders,
+            enough,
+            ...(options.searchedSince !== undefined ? { searchedSince: options.searchedSince } : {}),
+            ...(options.now !== undefined ? { now: options.now } : {}),
+          }),
         );
       }),
     );

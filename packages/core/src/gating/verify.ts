@@ -14,7 +14,7 @@ import type { JobProducer } from "../commands/types.ts";
 import type { SettingsStore } from "../settings-store.ts";
 import type { GateAccess } from "./access.ts";
 import { applyGateResults, type AppliedGate, type AppliedMember, type GateApplyMode } from "./apply.ts";
-import { evaluateMembers, type GateEvaluationDependencies } from "./evaluate.ts";
+import { evaluateMembers, SEARCH_MEMORY_MS, type GateEvaluationDependencies } from "./evaluate.ts";
 import { gateTargetOf, shortAddress } from "./gate-command.ts";
 import { GATE_RECHECK_DELAY_MS } from "./jobs.ts";
 import type { GateStore } from "./store.ts";
@@ -54,9 +54,16 @@ export async function checkMembers(
 ): Promise<AppliedMember[]> {
   const gates = await deps.store.list(community);
   if (gates.length === 0) return memberIds.map((memberId) => ({ memberId, gates: [], retry: false }));
-  const evaluations = await evaluateMembers({ ...deps, gates: deps.store }, community, memberIds, gates);
-  const access = deps.accessFor(community.platform);
   const { gating } = await deps.settings.get({ ...community, kind: "group" });
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  // A member's own check searches afresh; a pass trusts searches of the last day (or grace period).
+  const searchedSince =
+    mode === "pass" ? now - Math.min(SEARCH_MEMORY_MS, gating.graceHours * HOUR_MS) : undefined;
+  const evaluations = await evaluateMembers({ ...deps, gates: deps.store }, community, memberIds, gates, {
+    ...(searchedSince !== undefined ? { searchedSince } : {}),
+    now,
+  });
+  const access = deps.accessFor(community.platform);
   return applyGateResults(
     {
       store: deps.store,
