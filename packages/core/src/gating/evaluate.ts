@@ -64,12 +64,12 @@ async function withoutBindingsWarning<T>(load: () => Promise<T>): Promise<T> {
 
 export interface GateEvaluationDependencies {
   gates: Pick<GateStore, "list">;
-  /** The member's linked wallets in the community (the wallets repository's `links`). */
+  /** Members' linked wallets in the community (the wallets repository), one query for a page of them. */
   wallets: {
-    links(
+    linksOfMembers(
       community: Pick<CommunityRef, "platform" | "externalId">,
-      memberId: string,
-    ): Promise<Array<{ address: string }>>;
+      memberIds: readonly string[],
+    ): Promise<Map<string, string[]>>;
   };
   chain: Pick<GateChain, "readHoldings">;
 }
@@ -119,12 +119,9 @@ export async function evaluateMembers(
   options: EvaluationOptions = {},
 ): Promise<MemberEvaluation[]> {
   const gateList = gates ?? (await deps.gates.list(community));
-  const members = await Promise.all(
-    [...new Set(memberIds)].map(async (memberId) => ({
-      memberId,
-      wallets: (await deps.wallets.links(community, memberId)).map((link) => link.address),
-    })),
-  );
+  const unique = [...new Set(memberIds)];
+  const linked = await deps.wallets.linksOfMembers(community, unique);
+  const members = unique.map((memberId) => ({ memberId, wallets: linked.get(memberId) ?? [] }));
   const holders = members
     .filter((member) => member.wallets.length > 0)
     .map((member) => ({ id: member.memberId, wallets: member.wallets }));

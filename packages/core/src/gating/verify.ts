@@ -171,7 +171,7 @@ export async function answerGateVerify(
   throwIfTooLateToStart(run);
   const t = translator(run.language);
   const memberId = run.actor.externalId;
-  const wallets = (await deps.wallets.links(run.community, memberId)).map((link) => link.address);
+  const wallets = (await deps.wallets.linksOfMembers(run.community, [memberId])).get(memberId) ?? [];
   const [applied] = await checkMembers(deps, run.community, [memberId]);
   const result = applied as AppliedMember;
   if (result.retry) await scheduleRecheck(deps, run.community, memberId, run.key);

@@ -58,6 +58,8 @@ export interface WalletsRepository {
     outcomes: readonly string[];
   }): Promise<number>;
   links(community: CommunityRef, memberId: string): Promise<Array<{ address: string; linkedAt: Date }>>;
+  /** Many members' linked wallets in one query (a pass's page), oldest link first; members without any are absent. */
+  linksOfMembers(community: CommunityRef, memberIds: readonly string[]): Promise<Map<string, string[]>>;
   unlink(community: CommunityRef, memberId: string, address: string): Promise<boolean>;
   /** Deletes at most `limit` requests that expired before `before`; returns how many went. */
   deleteExpiredRequests(before: Date, limit: number): Promise<number>;
@@ -167,6 +169,18 @@ export function createWalletsRepository(prisma: PrismaClient): WalletsRepository
         select: { address: true, linkedAt: true },
         orderBy: { linkedAt: "asc" },
       }),
+
+    async linksOfMembers(community, memberIds) {
+      const rows = await prisma.walletLink.findMany({
+        where: { ...ofCommunity(community), memberId: { in: [...memberIds] } },
+        select: { memberId: true, address: true },
+        orderBy: [{ memberId: "asc" }, { linkedAt: "asc" }],
+      });
+      const byMember = new Map<string, string[]>();
+      for (const row of rows)
+        byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), row.address]);
+      return byMember;
+    },
 
     async unlink(community, memberId, address) {
       const removed = await prisma.walletLink.deleteMany({
