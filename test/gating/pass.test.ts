@@ -224,6 +224,16 @@ describe("re-verification passes", () => {
     expect(after.every((state) => state.failures === 0)).toBe(true);
   });
 
+  it("forget members' standings on a target no gate grants any more", async () => {
+    await sweep();
+    await runQueued(world, "gate.pass");
+    const states = () => database.prisma.gateMemberState.count({ where: { community: community() } });
+    expect(await states()).toBe(4);
+    const [gate] = await repositories.gates.list(community());
+    await replyTo(world, `/gate remove ${gate?.id}`, { admin: true });
+    expect(await states()).toBe(0);
+  });
+
   it("queue a page lost with its worker again from the saved cursor", async () => {
     await sweep();
     const [first] = world.enqueued.splice(0);

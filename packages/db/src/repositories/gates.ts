@@ -9,6 +9,9 @@ import { createGateMembersRepository, type GateMembersRepository } from "./gate-
 import { ensureCommunity } from "./participants.ts";
 import type { CommunityKey, CommunityRef, Platform } from "./types.ts";
 
+/** A Telegram gate's target (the group itself), as core's gating names it; a Discord gate's is its role. */
+const GROUP_TARGET = "group";
+
 /** Gates one community may have: a few tokens and tiers, few enough to check for every member. */
 export const MAX_TOKEN_GATES_PER_COMMUNITY = 10;
 
@@ -137,8 +140,22 @@ export function createGatesRepository(prisma: PrismaClient): GatesRepository {
     },
 
     async remove(community, id) {
-      const { count } = await prisma.tokenGate.deleteMany({ where: { id, ...ofCommunity(community) } });
-      return count > 0;
+      return prisma.$transaction(async (tx) => {
+        const { count } = await tx.tokenGate.deleteMany({ where: { id, ...ofCommunity(community) } });
+        if (count === 0) return false;
+        // Standings on a target no gate grants any more are the gates' no longer: passes stop at them.
+        const remaining = await tx.tokenGate.findMany({
+          where: ofCommunity(community),
+          select: { roleId: true },
+        });
+        await tx.gateMemberState.deleteMany({
+          where: {
+            ...ofCommunity(community),
+            target: { notIn: remaining.map((gate) => gate.roleId ?? GROUP_TARGET) },
+          },
+        });
+        return true;
+      });
     },
 
     async audit(entries) {
