@@ -119,6 +119,31 @@ describe("limits shared through Redis", () => {
     ).toHaveLength(10);
   });
 
+  it("GIVEN maxConcurrent 32 and a process whose last word from Redis showed the provider idle THEN it sends at most its at-once allowance past the limit, and its other calls wait their turn", async (context) => {
+    const factory = gatewayFactory(context);
+    const config = modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 32 })]);
+    const filler = factory.open(config).gateway;
+    const late = factory.open(config).gateway;
+    // One call each: both processes hear from Redis that the provider is idle (their slots given
+    // back and Redis's word on it heard before the filler's burst, or late would see that instead).
+    await Promise.all([jsonCall(filler), jsonCall(late)]);
+    await sleep(50);
+    limited.setBehaviour({ kind: "reply", content: reply, delayMs: 400 });
+    limited.resetMaxInFlight();
+
+    const filling = Array.from({ length: 32 }, () => jsonCall(filler));
+    await vi.waitFor(() => expect(limited.inFlight).toBe(32));
+    // `late` still believes the provider idle: it grants its allowance (32 / 16 = 2) at once, and
+    // Redis's answer to that batch (34 leases) stops it; its other 8 calls wait for slots.
+    const lateCalls = Array.from({ length: 10 }, () => jsonCall(late));
+    const results = await Promise.all([...filling, ...lateCalls]);
+
+    expect(results.map(answeredBy)).toEqual(Array(42).fill("limited"));
+    expect(limited.maxInFlight).toBeGreaterThan(32);
+    // The bound (limits.ts): maxConcurrent + processes × allowance.
+    expect(limited.maxInFlight).toBeLessThanOrEqual(32 + 2 * 2);
+  });
+
   it("GIVEN a provider at its limit THEN the next candidate answers instead of waiting", async (context) => {
     limited.setBehaviour({ kind: "reply", content: reply, delayMs: 400 });
     const factory = gatewayFactory(context);
@@ -222,7 +247,10 @@ describe("when Redis fails", () => {
     const silent = new Redis({ port: proxy.port });
     const logs = recordingLogger();
     const gateway = createModelGateway({
-      config: modelsConfig([provider("limited", limited.baseURL)], { deadlineMs: 5_000 }),
+      // A limit too small to grant anything at once: every call asks Redis first.
+      config: modelsConfig([provider("limited", limited.baseURL, { maxConcurrent: 1 })], {
+        deadlineMs: 5_000,
+      }),
       redis: silent,
       prefix: `test-gateway-silent-${randomUUID()}`,
       logger: logs,
@@ -240,6 +268,35 @@ describe("when Redis fails", () => {
       );
     } finally {
       // The first call's lease release is lost in the black hole: close() stops waiting for it.
+      await gateway.close();
+      silent.disconnect();
+      await proxy.close();
+    }
+  });
+
+  it("GIVEN a provider far from its limits AND Redis stops answering THEN the next call goes at once, and once the silence is noticed calls wait like any other", async () => {
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
+    const silent = new Redis({ port: proxy.port });
+    const gateway = createModelGateway({
+      // maxConcurrent 16: one call at a time may go before Redis answers.
+      config: modelsConfig([provider("limited", limited.baseURL)], { deadlineMs: 5_000 }),
+      redis: silent,
+      prefix: `test-gateway-silent-at-once-${randomUUID()}`,
+      logger: recordingLogger(),
+    });
+    try {
+      expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+      proxy.blackHole();
+      let started = performance.now();
+      expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+      expect(performance.now() - started).toBeLessThan(500);
+      // That call's batch fails after a second of silence: nothing is granted at once after it.
+      await sleep(1_100);
+      started = performance.now();
+      expect(answeredBy(await jsonCall(gateway))).toBe("limited");
+      expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+      expect(limited.requests).toHaveLength(3);
+    } finally {
       await gateway.close();
       silent.disconnect();
       await proxy.close();
