@@ -33,49 +33,24 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import OpenAI from "openai";
 import { z } from "zod";
-import pg from "pg";
 import { createModelGateway, createTokenBudgetLedger } from "@memebot/ai";
 import { MODEL_TASKS, type ModelsConfig, type ProviderConfig, type TaskConfig } from "@memebot/config";
-import { createModelCallRecorder, openDatabase, type Database } from "@memebot/db";
+import { createModelCallRecorder } from "@memebot/db";
 import { createMetrics } from "@memebot/telemetry";
 import { startFakeOpenAI } from "../fakes/openai/server.ts";
+import { benchDatabase } from "./bench-database.ts";
 
 const calls = Number(process.env.BENCH_CALLS ?? 5_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP ?? 200);
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-const postgresAdminUrl =
-  process.env.BENCH_POSTGRES_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const COMMUNITIES = 50;
-
-/** BENCH_DATABASE_URL, or a scratch database on the admin URL's server, migrated, dropped by `drop`. */
-async function benchDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const given = process.env.BENCH_DATABASE_URL;
-  if (given)
-    return { database: await openDatabase({ databaseUrl: given, dataDir: tmpdir() }), drop: async () => {} };
-  const name = `bench_gateway_${randomUUID().replaceAll("-", "")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: postgresAdminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(postgresAdminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: tmpdir(), migrate: true });
-  return { database, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
 const captionSchema = z.object({ top: z.string().max(80), bottom: z.string().max(80) });
 const system = "You write meme captions. Answer with JSON.";
@@ -186,7 +161,7 @@ async function bench() {
 
   const redis = new Redis(redisUrl);
   const prefix = `bench-gateway-${randomUUID()}`;
-  const { database, drop } = await benchDatabase();
+  const { database, drop } = await benchDatabase("bench_gateway");
   const metrics = createMetrics();
   const warn = (object: object, message: string) => console.warn(message, JSON.stringify(object));
   const recorder = createModelCallRecorder(database.prisma, { logger: { warn } });
