@@ -27,7 +27,11 @@ export {
 } from "./discord-channel.ts";
 export { createTypingIndicator, type TypingIndicatorOptions } from "./typing.ts";
 export { createDiscordRoleAccess, type DiscordRoleAccessOptions } from "./discord-roles.ts";
-export { createTelegramGroupAccess, type TelegramGroupAccessOptions } from "./telegram-group-access.ts";
+export {
+  createTelegramGroupAccess,
+  isInGroup,
+  type TelegramGroupAccessOptions,
+} from "./telegram-group-access.ts";
 export {
   buttonData,
   consoleButtonHint,

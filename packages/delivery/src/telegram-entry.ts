@@ -8,5 +8,9 @@ export {
   type TelegramSenderOptions,
   type TelegramTarget,
 } from "./telegram.ts";
-export { createTelegramGroupAccess, type TelegramGroupAccessOptions } from "./telegram-group-access.ts";
+export {
+  createTelegramGroupAccess,
+  isInGroup,
+  type TelegramGroupAccessOptions,
+} from "./telegram-group-access.ts";
 export { buttonData, parseButtonData, MAX_TELEGRAM_BUTTON_DATA_BYTES } from "./buttons.ts";

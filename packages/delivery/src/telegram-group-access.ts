@@ -216,7 +216,7 @@ function canGate(bot: ChatMember): boolean {
 }
 
 /** In the group: a restricted member is in it unless Telegram says is_member false (restricted after leaving). */
-function isInGroup(member: ChatMember): boolean {
+export function isInGroup(member: ChatMember): boolean {
   switch (member.status) {
     case "creator":
     case "administrator":

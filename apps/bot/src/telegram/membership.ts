@@ -3,7 +3,8 @@
 // the group. Pure: no network, no clock. Bots are ignored: gates are for people, and a bot cannot
 // hold a wallet.
 import type { CommunityRef, JoinRequest } from "@memebot/core";
-import type { Chat, ChatMember, Update } from "telegraf/types";
+import { isInGroup } from "@memebot/delivery/telegram";
+import type { Chat, Update } from "telegraf/types";
 
 /** A member seen leaving (or removed from) a group, or in it again. */
 export interface MembershipChange {
@@ -50,18 +51,4 @@ export function membershipOf(update: Update): MembershipChange | undefined {
   // A promotion, a restriction, a new title: still in (or still out), nothing to record.
   if (present === isInGroup(change.old_chat_member)) return undefined;
   return { community, memberId: String(member.user.id), present, at: new Date(change.date * 1000) };
-}
-
-/** A restricted member is in the group unless Telegram says is_member false (restricted after leaving). */
-export function isInGroup(member: ChatMember): boolean {
-  switch (member.status) {
-    case "creator":
-    case "administrator":
-    case "member":
-      return true;
-    case "restricted":
-      return member.is_member;
-    default:
-      return false;
-  }
 }

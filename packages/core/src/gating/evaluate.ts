@@ -162,12 +162,3 @@ export async function evaluateMembers(
     }),
   }));
 }
-
-export async function evaluateMember(
-  deps: GateEvaluationDependencies,
-  community: Pick<CommunityRef, "platform" | "externalId">,
-  memberId: string,
-): Promise<MemberEvaluation> {
-  const [evaluation] = await evaluateMembers(deps, community, [memberId]);
-  return evaluation as MemberEvaluation;
-}

@@ -94,18 +94,20 @@ export async function answerJoinRequest(
       })
     : undefined;
   const link = started?.ok ? started.value.link : undefined;
-  const held = decided?.result.held ?? null;
   const params = {
     group: community.title ?? t("gate.target.group"),
     needed: gates.map((gate) => neededText(gate, t)).join(t("gate.join.or")),
     minutes: Math.round(WALLET_LINK_LIFETIME_MS / 60_000),
     windowMinutes: Math.round(JOIN_REQUEST_WINDOW_MS / 60_000),
-    held: held !== null && decided ? formatTokenAmount(held, decided.result.gate.decimals) : "0",
+    held:
+      decided?.result.held != null
+        ? formatTokenAmount(decided.result.held, decided.result.gate.decimals)
+        : "0",
     link: link ?? "",
   };
   const text = !link
     ? t("gate.join.dm.noPage", params)
-    : (applied?.gates.length ?? 0) > 0 && decided?.reason === "short"
+    : decided?.reason === "short"
       ? t("gate.join.dm.short", params)
       : t("gate.join.dm.link", params);
   await deps.deliver(
