@@ -174,7 +174,7 @@ function linked(answer) {
     answer.status === "already_linked"
       ? "This wallet was linked to you already:"
       : "This wallet is now linked to your account in this community:",
-    "You can close this page and go back to the chat: /verify there checks the community's token roles, /wallet list shows your wallets.",
+    "You can close this page and go back to the chat. Your token-gated roles or group access are checked now: if you asked to join a gated group, you are let in as soon as you hold enough. /verify shows where you stand, /wallet list shows your wallets.",
     answer.address,
   );
 }
