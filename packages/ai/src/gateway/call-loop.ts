@@ -28,6 +28,12 @@ export interface Call {
   timeLeft(): number;
   /** Tokens every request of this call used, answered or not. */
   readonly usage: TokenUsage;
+  /**
+   * Slots handed to the call's attempt that no request has used yet: an attempt that throws before
+   * sending (a bug, a schema that cannot be sent) gives them back in run(), so no lease stays in
+   * Redis and no half-open breaker stays "probing" for ever. Kept by the call loop.
+   */
+  unsent: Slot[] | undefined;
 }
 
 /** What the model's answer was worth. */
@@ -35,6 +41,7 @@ export type Verdict<T> = { ok: true; value: T } | { ok: false; issues: readonly 
 
 /** Leave to send one request: the breaker let it through and the limits gave it a lease. */
 export interface Slot {
+  readonly candidate: Candidate;
   pass: { probe: boolean };
   /** undefined when Redis could not be asked (the request went ahead unlimited). */
   leaseId: string | undefined;
@@ -109,28 +116,23 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
   const estimatingUsage = new Set<string>();
   // Calls of this process waiting for a slot; woken when this process frees one.
   const waiting = new Set<() => void>();
-  // Slots handed to a call's attempt that no request has used yet: an attempt that throws before
-  // sending (a bug, a schema that cannot be sent) gives them back in run(), so no lease stays in
-  // Redis and no half-open breaker stays "probing" for ever.
-  const unsent = new WeakMap<Call, Map<Slot, Candidate>>();
 
-  function handOut(call: Call, candidate: Candidate, slot: Slot): Slot {
-    let slots = unsent.get(call);
-    if (!slots) unsent.set(call, (slots = new Map()));
-    slots.set(slot, candidate);
+  function handOut(call: Call, slot: Slot): Slot {
+    if (call.unsent) call.unsent.push(slot);
+    else call.unsent = [slot];
     return slot;
   }
 
   /** Frees every slot of `call` that send never used, as if its request had said nothing. */
   function giveBackUnsent(call: Call) {
-    const slots = unsent.get(call);
-    if (!slots) return;
-    for (const [slot, candidate] of slots) {
-      latency.ended(candidate.key, slot.firstMeasurement);
-      candidate.route.breaker.report(slot.pass, "neutral");
-      release(candidate, slot, 0);
+    const slots = call.unsent;
+    if (!slots || slots.length === 0) return;
+    call.unsent = undefined;
+    for (const slot of slots) {
+      latency.ended(slot.candidate.key, slot.firstMeasurement);
+      slot.candidate.route.breaker.report(slot.pass, "neutral");
+      release(slot.candidate, slot, 0);
     }
-    slots.clear();
   }
 
   function release(candidate: Candidate, slot: Slot, pauseMs: number) {
@@ -153,7 +155,8 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     );
   }
 
-  async function tryTake(call: Call, candidate: Candidate): Promise<Slot | Blocked> {
+  /** A slot on `candidate` at once (no promise) when the limits grant it without asking Redis. */
+  function tryTake(call: Call, candidate: Candidate): Slot | Blocked | Promise<Slot | Blocked> {
     const { provider, breaker } = candidate.route;
     const pass = breaker.tryPass();
     if (!pass.allowed)
@@ -161,12 +164,25 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     const leaseTtlMs = Math.min(provider.timeoutMs, call.timeLeft()) + leaseMarginMs;
     // Counted from now: other calls ranking candidates meanwhile see this one is being tried.
     const firstMeasurement = latency.started(candidate.key);
+    const leaseId = limits.acquireNow(provider, leaseTtlMs);
+    if (leaseId !== undefined) return handOut(call, { candidate, pass, leaseId, firstMeasurement });
+    return askForSlot(call, candidate, pass, leaseTtlMs, firstMeasurement);
+  }
+
+  async function askForSlot(
+    call: Call,
+    candidate: Candidate,
+    pass: { probe: boolean },
+    leaseTtlMs: number,
+    firstMeasurement: boolean,
+  ): Promise<Slot | Blocked> {
+    const { provider, breaker } = candidate.route;
     const acquiring = limits.acquire(provider, leaseTtlMs);
     try {
       // Bounded by the limits' own watchdog (a silent Redis fails the batch) and the call's signal.
       const decision = await untilAborted(acquiring, call.signal);
       if (decision.granted)
-        return handOut(call, candidate, { pass, leaseId: decision.leaseId, firstMeasurement });
+        return handOut(call, { candidate, pass, leaseId: decision.leaseId, firstMeasurement });
       latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
       // A concurrency slot frees when its holder finishes, usually long before its lease expires.
@@ -182,13 +198,13 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         .then(
           (decision) =>
             decision.granted &&
-            release(candidate, { pass, leaseId: decision.leaseId, firstMeasurement: false }, 0),
+            release(candidate, { candidate, pass, leaseId: decision.leaseId, firstMeasurement: false }, 0),
         )
         .catch(() => undefined);
       if (!call.signal.aborted) {
         // Redis is failing or silent: the request goes ahead rather than every call answering offline.
         warnLimits(provider.name, error);
-        return handOut(call, candidate, { pass, leaseId: undefined, firstMeasurement });
+        return handOut(call, { candidate, pass, leaseId: undefined, firstMeasurement });
       }
       latency.ended(candidate.key, firstMeasurement);
       breaker.report(pass, "neutral");
@@ -219,7 +235,11 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
   const loop: CallLoop = {
     async send(call, candidate, slot, perform, judge) {
       const { provider, breaker } = candidate.route;
-      unsent.get(call)?.delete(slot);
+      const unsent = call.unsent;
+      if (unsent) {
+        const at = unsent.indexOf(slot);
+        if (at >= 0) unsent.splice(at, 1);
+      }
       const timeoutMs = Math.max(1, Math.min(provider.timeoutMs, call.timeLeft()));
       const started = performance.now();
       let outcome: AttemptOutcome = "bad_response";
@@ -267,7 +287,8 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
           throwIfCallerAborted(call);
           return undefined;
         }
-        const taken = await tryTake(call, candidate);
+        let taken = tryTake(call, candidate);
+        if (taken instanceof Promise) taken = await taken;
         if (!("blocked" in taken)) return taken;
         if (!worthWaiting(call, taken)) return undefined;
         await pause(call, Math.min(taken.waitMs, pollMs));
@@ -275,6 +296,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     },
 
     async run(call, candidates, attempt) {
+      // `candidates` come ranked (candidatesFor).
       const done = new Set<Candidate>();
       const rateLimitedTries = new Map<Candidate, number>();
       const failures: string[] = [];
@@ -282,17 +304,25 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
       const passedOver = new Map<Candidate, Blocked["why"]>();
       const tried = new Set<Candidate>();
       let invalid: Candidate | undefined;
+      // The first round takes the order the candidates came in (ranked a moment ago); later rounds
+      // rank again, since what the earlier requests measured may have changed it.
+      let firstRound = true;
 
       for (;;) {
         throwIfCallerAborted(call);
         if (call.signal.aborted) break;
+        const order = firstRound
+          ? candidates
+          : ranked(
+              candidates.filter((candidate) => !done.has(candidate)),
+              latency,
+            );
+        firstRound = false;
         let soonest = Infinity;
         let sent = false;
-        for (const candidate of ranked(
-          candidates.filter((candidate) => !done.has(candidate)),
-          latency,
-        )) {
-          const taken = await tryTake(call, candidate);
+        for (const candidate of order) {
+          let taken = tryTake(call, candidate);
+          if (taken instanceof Promise) taken = await taken;
           if ("blocked" in taken) {
             passedOver.set(candidate, taken.why);
             if (worthWaiting(call, taken)) soonest = Math.min(soonest, taken.waitMs);

@@ -139,10 +139,13 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
       timeLeft() {
         return started + task.deadlineMs - performance.now();
       },
+      unsent: undefined,
     };
     try {
       const attempt = prepare();
-      if (await overBudget(request, signal)) {
+      let over = overBudget(request, signal);
+      if (over instanceof Promise) over = await over;
+      if (over) {
         finish(request, started, usage, "over_budget");
         return { ok: false, reason: "over_budget" };
       }
@@ -192,15 +195,26 @@ export function createModelGateway(options: ModelGatewayOptions): ModelGateway {
     return { latencyMs, provider, model };
   }
 
-  async function overBudget(request: CallScope, signal: AbortSignal): Promise<boolean> {
+  /** Whether the call's community spent its daily budget; a promise only when Redis must be asked. */
+  function overBudget(request: CallScope, signal: AbortSignal): boolean | Promise<boolean> {
     const { community, dailyTokenBudget } = request;
     if (!budget || !community || !dailyTokenBudget || dailyTokenBudget <= 0) return false;
-    // Most calls find the count in memory: no Redis wait, no timer.
+    // Most calls find the count in memory: no Redis wait, no timer, no promise.
     const remembered = budget.peek?.(community);
     if (remembered !== undefined) return remembered >= dailyTokenBudget;
+    return spentOverBudget(budget, request, community, dailyTokenBudget, signal);
+  }
+
+  async function spentOverBudget(
+    ledger: TokenBudgetLedger,
+    request: CallScope,
+    community: NonNullable<CallScope["community"]>,
+    dailyTokenBudget: number,
+    signal: AbortSignal,
+  ): Promise<boolean> {
     try {
       // Bounded like the limits: a silent Redis must not hold the call until its deadline.
-      return (await redisAnswer(budget.spentToday(community), signal)) >= dailyTokenBudget;
+      return (await redisAnswer(ledger.spentToday(community), signal)) >= dailyTokenBudget;
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
       // The ledger is unreachable or silent: the call goes ahead rather than refusing everyone.

@@ -49,6 +49,11 @@ export interface ProviderLimit {
 
 export interface ProviderLimits {
   /**
+   * A slot granted at once (see "Granted at once" above), without a promise: its lease id, or
+   * undefined when the call must ask Redis with acquire.
+   */
+  acquireNow(provider: ProviderLimit, leaseTtlMs: number): string | undefined;
+  /**
    * A slot: granted when the turn's batch goes to Redis if this process's latest answer from Redis
    * shows the provider far from its limits (see "Granted at once" above), else when Redis answers.
    */
@@ -321,24 +326,34 @@ export function createProviderLimits(
     }
   }
 
+  const nextLeaseId = () => {
+    leaseCount += 1;
+    return leaseIdPrefix + leaseCount.toString(36);
+  };
+
+  function acquireNow(provider: ProviderLimit, leaseTtlMs: number): string | undefined {
+    const countedIn = grantingView(provider, performance.now());
+    if (!countedIn) return undefined;
+    const leaseId = nextLeaseId();
+    enqueue({
+      kind: "acquire",
+      provider,
+      leaseId,
+      ms: Math.max(1, leaseTtlMs),
+      forced: true,
+      countedIn,
+      settle: ignore,
+      fail: ignore,
+    });
+    return leaseId;
+  }
+
   return {
+    acquireNow,
     acquire(provider, leaseTtlMs) {
-      leaseCount += 1;
-      const leaseId = leaseIdPrefix + leaseCount.toString(36);
-      const countedIn = grantingView(provider, performance.now());
-      if (countedIn) {
-        enqueue({
-          kind: "acquire",
-          provider,
-          leaseId,
-          ms: Math.max(1, leaseTtlMs),
-          forced: true,
-          countedIn,
-          settle: ignore,
-          fail: ignore,
-        });
-        return Promise.resolve({ granted: true, leaseId });
-      }
+      const grantedNow = acquireNow(provider, leaseTtlMs);
+      if (grantedNow !== undefined) return Promise.resolve({ granted: true, leaseId: grantedNow });
+      const leaseId = nextLeaseId();
       return new Promise((resolve, reject) => {
         enqueue({
           kind: "acquire",
