@@ -155,8 +155,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     );
   }
 
-  /** A slot on `candidate` at once (no promise) when the limits grant it without asking Redis. */
-  function tryTake(call: Call, candidate: Candidate): Slot | Blocked | Promise<Slot | Blocked> {
+  async function tryTake(call: Call, candidate: Candidate): Promise<Slot | Blocked> {
     const { provider, breaker } = candidate.route;
     const pass = breaker.tryPass();
     if (!pass.allowed)
@@ -164,19 +163,6 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     const leaseTtlMs = Math.min(provider.timeoutMs, call.timeLeft()) + leaseMarginMs;
     // Counted from now: other calls ranking candidates meanwhile see this one is being tried.
     const firstMeasurement = latency.started(candidate.key);
-    const leaseId = limits.acquireNow(provider, leaseTtlMs);
-    if (leaseId !== undefined) return handOut(call, { candidate, pass, leaseId, firstMeasurement });
-    return askForSlot(call, candidate, pass, leaseTtlMs, firstMeasurement);
-  }
-
-  async function askForSlot(
-    call: Call,
-    candidate: Candidate,
-    pass: { probe: boolean },
-    leaseTtlMs: number,
-    firstMeasurement: boolean,
-  ): Promise<Slot | Blocked> {
-    const { provider, breaker } = candidate.route;
     const acquiring = limits.acquire(provider, leaseTtlMs);
     try {
       // Bounded by the limits' own watchdog (a silent Redis fails the batch) and the call's signal.
@@ -287,8 +273,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
           throwIfCallerAborted(call);
           return undefined;
         }
-        let taken = tryTake(call, candidate);
-        if (taken instanceof Promise) taken = await taken;
+        const taken = await tryTake(call, candidate);
         if (!("blocked" in taken)) return taken;
         if (!worthWaiting(call, taken)) return undefined;
         await pause(call, Math.min(taken.waitMs, pollMs));
@@ -321,8 +306,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         let soonest = Infinity;
         let sent = false;
         for (const candidate of order) {
-          let taken = tryTake(call, candidate);
-          if (taken instanceof Promise) taken = await taken;
+          const taken = await tryTake(call, candidate);
           if ("blocked" in taken) {
             passedOver.set(candidate, taken.why);
             if (worthWaiting(call, taken)) soonest = Math.min(soonest, taken.waitMs);

@@ -9,11 +9,10 @@
 //
 // Granted at once: every answer of the script also says where each provider of the batch stands
 // (leases held, requests started this minute, pause). While that word is fresh (VIEW_FRESH_MS) and
-// shows the provider at most half full, an acquire does not wait for Redis: it is granted there and
-// then, and its lease joins the turn's batch, where the script records it unconditionally
-// ("forced"), so the shared counts stay true and other processes see it. The request neither waits
-// for the Redis round trip nor for the end of the event loop's turn (under load a turn handles
-// dozens of answers, milliseconds of work): it goes out as soon as its call asks.
+// shows the provider at most half full, an acquire does not wait for Redis's answer: it is granted
+// when its batch goes to Redis, and the script records its lease unconditionally ("forced"), so
+// the shared counts stay true and other processes see it. The Redis round trip then runs beside
+// the request instead of before it, and the turn's requests still go out together.
 // The price is a bounded overshoot. A process holds at most atOnceAllowance(limit) leases granted
 // at once that Redis has not acknowledged yet (1/16 of the limit, at most MAX_AT_ONCE), and grants
 // nothing at once while its latest answer shows the provider over half full or paused. A lease
@@ -48,11 +47,6 @@ export interface ProviderLimit {
 }
 
 export interface ProviderLimits {
-  /**
-   * A slot granted at once (see "Granted at once" above), without a promise: its lease id, or
-   * undefined when the call must ask Redis with acquire.
-   */
-  acquireNow(provider: ProviderLimit, leaseTtlMs: number): string | undefined;
   /**
    * A slot: granted when the turn's batch goes to Redis if this process's latest answer from Redis
    * shows the provider far from its limits (see "Granted at once" above), else when Redis answers.
@@ -188,8 +182,6 @@ interface View {
   unacknowledged: number;
 }
 
-const ignore = () => undefined;
-
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
@@ -262,8 +254,7 @@ export function createProviderLimits(
         keys.push(...providerKeys(provider));
         limits.push(provider.maxConcurrent, provider.requestsPerMinute ?? 0);
       }
-      // An acquire not granted when it asked may be now: an answer from Redis came meanwhile.
-      if (kind === "acquire" && !operation.forced) {
+      if (kind === "acquire") {
         operation.countedIn = grantingView(provider, now);
         operation.forced = operation.countedIn !== undefined;
       }
@@ -319,41 +310,16 @@ export function createProviderLimits(
         fail(error);
       },
     );
-    // Granted at once here: their requests go while Redis records their leases. (Those granted
-    // when they asked were answered then; their settle does nothing.)
+    // Granted at once: their requests go now, together, while Redis records their leases.
     for (const operation of batch) {
       if (operation.forced) operation.settle(0, 0);
     }
   }
 
-  const nextLeaseId = () => {
-    leaseCount += 1;
-    return leaseIdPrefix + leaseCount.toString(36);
-  };
-
-  function acquireNow(provider: ProviderLimit, leaseTtlMs: number): string | undefined {
-    const countedIn = grantingView(provider, performance.now());
-    if (!countedIn) return undefined;
-    const leaseId = nextLeaseId();
-    enqueue({
-      kind: "acquire",
-      provider,
-      leaseId,
-      ms: Math.max(1, leaseTtlMs),
-      forced: true,
-      countedIn,
-      settle: ignore,
-      fail: ignore,
-    });
-    return leaseId;
-  }
-
   return {
-    acquireNow,
     acquire(provider, leaseTtlMs) {
-      const grantedNow = acquireNow(provider, leaseTtlMs);
-      if (grantedNow !== undefined) return Promise.resolve({ granted: true, leaseId: grantedNow });
-      const leaseId = nextLeaseId();
+      leaseCount += 1;
+      const leaseId = leaseIdPrefix + leaseCount.toString(36);
       return new Promise((resolve, reject) => {
         enqueue({
           kind: "acquire",
