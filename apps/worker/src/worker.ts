@@ -38,6 +38,7 @@ import { createStudioHandlers } from "./studio.ts";
 import { createSentimentHandlers } from "./sentiment.ts";
 import { createGatingHandlers } from "./gating.ts";
 import { createWalletHandlers } from "./wallets.ts";
+import { createUsageHandlers } from "./usage.ts";
 
 export interface WorkerOptions {
   /** Retry policy and time limits; the project's catalog unless a test tightens it. */
@@ -218,6 +219,8 @@ export async function startWorker(
       }),
       // Wallet link requests long expired and attempts past their audit week, deleted hourly.
       ...createWalletHandlers({ repositories, logger }),
+      // Model calls past their 90 days of accounting, deleted hourly.
+      ...createUsageHandlers({ repositories, logger }),
       "meme.create": async (payload, context) => {
         const result = await studio["meme.create"](payload, context);
         const seconds = (Date.now() - payload.run.receivedAt) / 1000;

@@ -6,6 +6,7 @@ import { studioJobs } from "../studio/jobs.ts";
 import { sentimentJobs } from "../sentiment/jobs.ts";
 import { gatingJobs } from "../gating/jobs.ts";
 import { walletJobs } from "../wallets/jobs.ts";
+import { usageJobs } from "../usage/jobs.ts";
 import { defineJob } from "./job-definition.ts";
 
 export { commandRunSchema, type CommandRun, type JobDefinition } from "./job-definition.ts";
@@ -17,6 +18,7 @@ export const jobCatalog = {
   ...sentimentJobs,
   ...gatingJobs,
   ...walletJobs,
+  ...usageJobs,
   "chat.reply": defineJob({
     // A queue of its own: a model thinking over a long answer never holds up a command's job.
     queue: "conversation",

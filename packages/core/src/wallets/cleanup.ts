@@ -1,6 +1,8 @@
 // The wallet-link clean-up (`wallet.cleanup`, hourly): link requests long expired and attempts no
 // longer needed are deleted, a bounded batch at a time, so neither table grows forever. Links
 // themselves (the wallets members proved they hold) are never touched here.
+import { DELETE_BATCH, DELETE_MAX_BATCHES, deleteInBatches } from "../jobs/batched-delete.ts";
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -16,14 +18,11 @@ export const EXPIRED_REQUESTS_KEPT_MS = DAY_MS;
  */
 export const WALLET_ATTEMPTS_KEPT_MS = 7 * DAY_MS;
 
-/** Rows one statement deletes: short transactions that never hold many row locks at once. */
-export const WALLET_CLEANUP_BATCH = 1_000;
+/** Rows one statement deletes (see batched-delete.ts). */
+export const WALLET_CLEANUP_BATCH = DELETE_BATCH;
 
-/**
- * Batches of each kind one run deletes at most. A backlog (the first run, or after an outage) goes
- * over several hourly runs instead of holding a maintenance slot the minute's alert check needs.
- */
-export const WALLET_CLEANUP_MAX_BATCHES = 50;
+/** Batches of each kind one run deletes at most; a backlog goes over several hourly runs. */
+export const WALLET_CLEANUP_MAX_BATCHES = DELETE_MAX_BATCHES;
 
 export interface WalletCleanupDependencies {
   /** Deletes at most `limit` requests that expired before `before`; returns how many went. */
@@ -51,23 +50,20 @@ export async function cleanUpWalletLinks(
   signal?: AbortSignal,
 ): Promise<WalletCleanupResult> {
   const now = (deps.now ?? (() => new Date()))().getTime();
-  const batchSize = deps.batchSize ?? WALLET_CLEANUP_BATCH;
-  const maxBatches = deps.maxBatches ?? WALLET_CLEANUP_MAX_BATCHES;
-  let more = false;
-  const drain = async (remove: (limit: number) => Promise<number>) => {
-    let deleted = 0;
-    for (let batch = 0; batch < maxBatches; batch += 1) {
-      signal?.throwIfAborted();
-      const count = await remove(batchSize);
-      deleted += count;
-      if (count < batchSize) return deleted;
-    }
-    more = true;
-    return deleted;
+  const options = {
+    batchSize: deps.batchSize ?? WALLET_CLEANUP_BATCH,
+    maxBatches: deps.maxBatches ?? WALLET_CLEANUP_MAX_BATCHES,
+    signal,
   };
   const requestsBefore = new Date(now - EXPIRED_REQUESTS_KEPT_MS);
   const attemptsBefore = new Date(now - WALLET_ATTEMPTS_KEPT_MS);
-  const requests = await drain((limit) => deps.deleteExpiredRequests(requestsBefore, limit));
-  const attempts = await drain((limit) => deps.deleteAttemptsBefore(attemptsBefore, limit));
-  return { requests, attempts, more };
+  const requests = await deleteInBatches(
+    (limit) => deps.deleteExpiredRequests(requestsBefore, limit),
+    options,
+  );
+  const attempts = await deleteInBatches(
+    (limit) => deps.deleteAttemptsBefore(attemptsBefore, limit),
+    options,
+  );
+  return { requests: requests.deleted, attempts: attempts.deleted, more: requests.more || attempts.more };
 }

@@ -20,10 +20,27 @@ export interface ModelUsageRow {
 export interface UsageRepository {
   /** The community's calls since `since`, by task and model, most tokens first. Empty for an unknown community. */
   summary(community: CommunityRef, options: { since: Date }): Promise<ModelUsageRow[]>;
+  /** Deletes at most `limit` calls (of any community) made before `before`, oldest first; returns how many went. */
+  deleteCallsBefore(before: Date, limit: number): Promise<number>;
 }
 
 export function createUsageRepository(prisma: PrismaClient): UsageRepository {
   return {
+    async deleteCallsBefore(before, limit) {
+      // The oldest first, found by the createdAt index, and deleted by primary key.
+      const batch = await prisma.modelCall.findMany({
+        where: { createdAt: { lt: before } },
+        select: { id: true },
+        orderBy: { createdAt: "asc" },
+        take: limit,
+      });
+      if (batch.length === 0) return 0;
+      const removed = await prisma.modelCall.deleteMany({
+        where: { id: { in: batch.map((row) => row.id) } },
+      });
+      return removed.count;
+    },
+
     async summary(community, { since }) {
       // The join finds the community by its unique key, then (communityId, createdAt) bounds the scan.
       // Sums are bigint: a month of a large budget passes the 2^31 of an integer.
