@@ -20,7 +20,11 @@ export interface BatchedDelete {
  */
 export async function deleteInBatches(
   remove: (limit: number) => Promise<number>,
-  options: { batchSize?: number; maxBatches?: number; signal?: AbortSignal | undefined } = {},
+  options: {
+    batchSize?: number | undefined;
+    maxBatches?: number | undefined;
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<BatchedDelete> {
   const batchSize = options.batchSize ?? DELETE_BATCH;
   const maxBatches = options.maxBatches ?? DELETE_MAX_BATCHES;

@@ -27,8 +27,8 @@ export function pruneModelCalls(
 ): Promise<BatchedDelete> {
   const before = new Date((deps.now ?? (() => new Date()))().getTime() - MODEL_CALLS_KEPT_MS);
   return deleteInBatches((limit) => deps.deleteCallsBefore(before, limit), {
-    ...(deps.batchSize !== undefined ? { batchSize: deps.batchSize } : {}),
-    ...(deps.maxBatches !== undefined ? { maxBatches: deps.maxBatches } : {}),
+    batchSize: deps.batchSize,
+    maxBatches: deps.maxBatches,
     signal,
   });
 }
