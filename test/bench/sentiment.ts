@@ -44,13 +44,12 @@ import { openInfrastructure } from "@memebot/runtime";
 import { createBotDispatch } from "../../apps/bot/src/bot.ts";
 import { sentimentReply, startFakeOpenAI } from "../fakes/openai/server.ts";
 import { startPlatform, type PlatformProcess } from "../e2e/support/platform-process.ts";
+import { scratchDatabase } from "./bench-database.ts";
 
 const total = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const workerCount = Number(process.env.BENCH_WORKERS ?? 1);
 const workerConcurrency = process.env.BENCH_WORKER_CONCURRENCY ?? "8";
 const redisUrl = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-const postgresAdminUrl =
-  process.env.BENCH_POSTGRES_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 /** Messages handed to the listener together before the bench yields to the event loop. */
 const FEED_CHUNK = 100;
 /** Scoring that makes no progress for this long has stalled: the run fails rather than hang. */
@@ -248,18 +247,8 @@ async function offlinePerSecond(texts: readonly string[], ms: number) {
 
 async function bench() {
   const runId = randomUUID().slice(0, 8);
-  const databaseName = `memebot_bench_sentiment_${Date.now()}_${runId}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: postgresAdminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${databaseName}"`);
-  const databaseUrl = Object.assign(new URL(postgresAdminUrl), { pathname: `/${databaseName}` }).toString();
+  // Always a scratch database, never BENCH_DATABASE_URL: the figures count every row in it.
+  const { url: databaseUrl, drop } = await scratchDatabase("memebot_bench_sentiment");
   const prefix = `bench-sentiment-${runId}`;
   const fake = await startFake();
   const workers: PlatformProcess[] = [];
@@ -528,7 +517,7 @@ async function bench() {
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== "0");
     await redis.quit();
-    await admin(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await drop();
   }
 }
 
