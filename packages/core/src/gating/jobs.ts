@@ -1,7 +1,7 @@
 // Token gates' background jobs. The job catalog (../jobs/catalog.ts) takes them in as they are; the
 // worker gives each its handler (apps/worker/src/gating.ts).
 import { z } from "zod";
-import { commandRunSchema, defineJob } from "../jobs/job-definition.ts";
+import { commandRunSchema, defineJob, defineScheduledJob } from "../jobs/job-definition.ts";
 import { replyWindowOf } from "../jobs/reply-window.ts";
 import { communityRefSchema } from "../platform.ts";
 
@@ -48,13 +48,11 @@ export const gatingJobs = {
    * community whose interval has passed, re-queues a pass whose next page is long overdue (its job was
    * lost), and declines join requests whose window has passed.
    */
-  "gate.sweep": defineJob({
-    queue: "maintenance",
-    payload: z.object({ reason: z.literal("schedule") }),
+  "gate.sweep": defineScheduledJob({
+    everyMs: GATE_SWEEP_EVERY_MS,
     attempts: 1,
     backoffMs: 0,
     timeoutMs: 120_000,
-    schedule: { everyMs: GATE_SWEEP_EVERY_MS, payload: { reason: "schedule" } },
   }),
   /**
    * One page of a community's re-verification pass, after `cursor`; it queues the next page, delayed

@@ -40,3 +40,34 @@ export interface JobDefinition<S extends z.ZodType> {
 }
 
 export const defineJob = <S extends z.ZodType>(definition: JobDefinition<S>) => definition;
+
+/** What a job its scheduler makes carries: only why it runs. */
+const scheduledPayloadSchema = z.object({ reason: z.literal("schedule") });
+
+/**
+ * A job on a clock, on the `maintenance` queue: the worker registers its BullMQ job scheduler, which
+ * makes one job every `everyMs` however many worker replicas are up.
+ */
+export function defineScheduledJob(definition: {
+  everyMs: number;
+  attempts: number;
+  backoffMs: number;
+  timeoutMs: number;
+}) {
+  const { everyMs, ...retries } = definition;
+  return defineJob({
+    queue: "maintenance",
+    payload: scheduledPayloadSchema,
+    ...retries,
+    schedule: { everyMs, payload: { reason: "schedule" } },
+  });
+}
+
+/**
+ * A clean-up of old rows every `everyMs` (sentiment.purge, wallet.cleanup, usage.prune): quick
+ * database work that neither waits behind pictures nor holds them up. Three tries 30 s apart; a run
+ * has 5 minutes (batched-delete.ts's cap of 50 batches of 1,000 fits in it; what is left goes at the
+ * next run).
+ */
+export const defineCleanupJob = (everyMs: number) =>
+  defineScheduledJob({ everyMs, attempts: 3, backoffMs: 30_000, timeoutMs: 5 * 60_000 });

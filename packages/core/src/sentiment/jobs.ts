@@ -1,7 +1,7 @@
 // Chatter sentiment's background jobs. The job catalog (../jobs/catalog.ts) takes them in as they
 // are; the worker gives each its handler (apps/worker/src/sentiment.ts).
 import { z } from "zod";
-import { commandRunSchema, defineJob } from "../jobs/job-definition.ts";
+import { commandRunSchema, defineCleanupJob, defineJob, defineScheduledJob } from "../jobs/job-definition.ts";
 import { replyWindowOf } from "../jobs/reply-window.ts";
 import { platformSchema } from "../platform.ts";
 import { SENTIMENT_WINDOWS, type SentimentWindow } from "./report.ts";
@@ -14,26 +14,16 @@ export const DIGEST_CHECK_EVERY_MS = 5 * 60_000;
 
 export const sentimentJobs = {
   /** Deletes each community's chatter older than its retention (`sentiment.retention_days`). */
-  "sentiment.purge": defineJob({
-    // A queue of its own: quick database work that neither waits behind pictures nor holds them up.
-    queue: "maintenance",
-    payload: z.object({ reason: z.literal("schedule") }),
-    attempts: 3,
-    backoffMs: 30_000,
-    timeoutMs: 5 * 60_000,
-    schedule: { everyMs: CHATTER_PURGE_EVERY_MS, payload: { reason: "schedule" } },
-  }),
+  "sentiment.purge": defineCleanupJob(CHATTER_PURGE_EVERY_MS),
   /** /alert: checks every community's alerts and posts each new crossing once (alert-check.ts). */
-  "sentiment.alerts": defineJob({
+  "sentiment.alerts": defineScheduledJob({
     // With the purge: quick database reads that neither wait behind pictures nor hold them up.
-    queue: "maintenance",
-    payload: z.object({ reason: z.literal("schedule") }),
+    everyMs: ALERT_CHECK_EVERY_MS,
     // One quick retry for a database blip; beyond that the next tick, a minute later, checks afresh.
     attempts: 2,
     backoffMs: 5_000,
     // Less than a tick, so two checks seldom overlap (and they are safe when they do).
     timeoutMs: 50_000,
-    schedule: { everyMs: ALERT_CHECK_EVERY_MS, payload: { reason: "schedule" } },
   }),
   /** Scores a community's pending chatter in batches (asked for by ingest: see score-trigger.ts). */
   "sentiment.score": defineJob({
@@ -60,14 +50,12 @@ export const sentimentJobs = {
     replyWindow: (payload) => replyWindowOf(payload.run),
   }),
   /** Posts the daily digests (/digest) whose local hour has come and whose day is not done yet. */
-  "sentiment.digest": defineJob({
+  "sentiment.digest": defineScheduledJob({
     // With the purge: a few database reads and, now and then, a chart; nobody waits on it.
-    queue: "maintenance",
-    payload: z.object({ reason: z.literal("schedule") }),
+    everyMs: DIGEST_CHECK_EVERY_MS,
     attempts: 3,
     backoffMs: 30_000,
     // A chart a digest, a few hundred at most (MAX_DIGESTS_PER_RUN); the next tick takes the rest.
     timeoutMs: 4 * 60_000,
-    schedule: { everyMs: DIGEST_CHECK_EVERY_MS, payload: { reason: "schedule" } },
   }),
 } as const;
