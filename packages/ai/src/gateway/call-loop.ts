@@ -131,13 +131,13 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
     for (const slot of slots) {
       latency.ended(slot.candidate.key, slot.firstMeasurement);
       slot.candidate.route.breaker.report(slot.pass, "neutral");
-      release(slot.candidate, slot, 0);
+      release(slot, 0);
     }
   }
 
-  function release(candidate: Candidate, slot: Slot, pauseMs: number) {
+  function release(slot: Slot, pauseMs: number) {
     if (slot.leaseId === undefined) return;
-    const { provider } = candidate.route;
+    const { provider } = slot.candidate.route;
     track(
       limits
         .release(provider, slot.leaseId, pauseMs)
@@ -184,7 +184,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         .then(
           (decision) =>
             decision.granted &&
-            release(candidate, { candidate, pass, leaseId: decision.leaseId, firstMeasurement: false }, 0),
+            release({ candidate, pass, leaseId: decision.leaseId, firstMeasurement: false }, 0),
         )
         .catch(() => undefined);
       if (!call.signal.aborted) {
@@ -260,7 +260,7 @@ export function createCallLoop(options: CallLoopOptions): CallLoop {
         const measured = outcome === "ok" || outcome === "invalid" || (outcome === "timeout" && !cutShort);
         latency.ended(candidate.key, slot.firstMeasurement, measured ? elapsedMs : undefined);
         breaker.report(slot.pass, cutShort ? "neutral" : breakerReportOf(outcome));
-        release(candidate, slot, pauseMs);
+        release(slot, pauseMs);
         const labels = { provider: provider.name, model: candidate.model.name, task: call.request.task };
         safely(() => metrics?.requests.inc({ ...labels, outcome }));
         safely(() => metrics?.latency.observe(labels, elapsedMs / 1000));
